@@ -1,0 +1,13 @@
+// One Temporal dev server per test run (test/fixtures/global-setup.ts), shared
+// by every test file through TEMPORAL_ADDRESS.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  globalSetup: '<rootDir>/test/fixtures/global-setup.ts',
+  globalTeardown: '<rootDir>/test/fixtures/global-teardown.ts',
+  testTimeout: 120_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { ALGORITHM_NAMES } from './algorithm-catalog';
+import { ALL_METRICS, TASKS, type MetricName } from '../evaluation/metric-names';
+import { parseDurationMs } from './duration';
+
+/**
+ * The pipeline file (DESIGN.md §1). Structure, types and defaults live here;
+ * rules that span fields are in pipeline-rules.ts so that every problem in a
+ * file is reported at once (zod skips a parent's refinements when a child
+ * fails). Every object is strict: an unknown key is an error, not a silent
+ * no-op.
+ */
+
+/** SageMaker's pattern for model package group and endpoint names. */
+const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const sagemakerName = (what: string) =>
+  z.string().regex(SAGEMAKER_NAME, {
+    message: `must be 1-63 letters, digits or single hyphens, starting with a letter or digit (a SageMaker ${what} name)`,
+  });
+
+const fraction = z.number().gt(0).lt(1);
+
+export const durationSchema = z.string().refine((text) => parseDurationMs(text) !== undefined, {
+  message: 'is not a duration; write a number and a unit, such as 90s, 15m, 2h or 7d',
+});
+
+export const datasetSchema = z
+  .strictObject({
+    path: z.string().min(1).describe('CSV file, relative to the pipeline file, or an s3:// URI'),
+    target: z.string().min(1).describe('name of the column to predict'),
+    task: z.enum(TASKS),
+    positiveClass: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'binary tasks: the label treated as positive (default: the second label in sorted order)',
+      ),
+  })
+  .describe('the data to learn from');
+
+export const splitSchema = z
+  .strictObject({
+    train: fraction.default(0.7),
+    validation: fraction.default(0.15),
+    test: fraction.default(0.15),
+    seed: z.number().int().nonnegative().default(42),
+    stratify: z
+      .boolean()
+      .optional()
+      .describe('default: true for classification, false for regression'),
+  })
+  .superRefine((split, ctx) => {
+    const total = split.train + split.validation + split.test;
+    if (Math.abs(total - 1) > 1e-9) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['test'],
+        message: `train + validation + test add up to ${round(total)}, not 1`,
+        params: { fix: 'make the three fractions add up to 1 (for example 0.7, 0.15, 0.15)' },
+      });
+    }
+  })
+  .describe(
+    'how rows are divided between training, validation (early stopping) and test (selection)',
+  );
+
+export const rangeSchema = z.strictObject({
+  low: z.number(),
+  high: z.number(),
+  log: z.boolean().default(false).describe('sample on a log scale (low must be > 0)'),
+});
+
+export const hyperparameterValueSchema = z
+  .union([z.number(), rangeSchema, z.array(z.number()).min(1)])
+  .describe('a fixed value, a range {low, high, log}, or a list of values to choose from');
+
+export const algorithmChoiceSchema = z.strictObject({
+  name: z.enum(ALGORITHM_NAMES),
+  hyperparameters: z.record(z.string(), hyperparameterValueSchema).default({}),
+});
+
+export const candidatesSchema = z
+  .strictObject({
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(250)
+      .default(8)
+      .describe('how many candidate models to build (N)'),
+    maxParallel: z.number().int().min(1).default(2).describe('how many candidates train at once'),
+    strategy: z.enum(['random', 'grid']).default('random'),
+    seed: z.number().int().nonnegative().default(1).describe('seeds the candidate generator'),
+    trainingTimeout: durationSchema.default('30m'),
+    algorithms: z.array(algorithmChoiceSchema).min(1),
+  })
+  .describe('the search space: algorithms x hyperparameters');
+
+export const gateSchema = z
+  .string()
+  .describe('a threshold on a test-set metric, such as "roc_auc >= 0.80"');
+
+export const gatesSchema = z.strictObject({
+  thresholds: z.array(gateSchema).default([]),
+  champion: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      margin: z
+        .number()
+        .min(0)
+        .default(0)
+        .describe('how much the winner must beat the approved champion by'),
+    })
+    .default({ enabled: true, margin: 0 }),
+});
+
+export const approvalSchema = z
+  .strictObject({
+    approvers: z.array(z.string().min(1)).describe('who may approve or reject'),
+    allowStarterToApprove: z.boolean().default(false),
+    timeout: durationSchema
+      .default('7d')
+      .describe('between 1m and 30d; past it the version is rejected'),
+  })
+  .describe('the human sign-off');
+
+export const endpointSchema = z
+  .strictObject({
+    name: sagemakerName('endpoint').optional().describe('default: the model group'),
+    minReplicas: z.number().int().min(0).default(1).describe('0 scales to zero when idle'),
+    maxReplicas: z.number().int().min(1).default(3),
+    targetInvocationsPerReplica: z.number().gt(0).default(100).describe('per metric window'),
+    metricWindowSeconds: z.number().int().min(1).default(60),
+    scaleOutCooldownSeconds: z.number().int().min(0).default(60),
+    scaleInCooldownSeconds: z.number().int().min(0).default(300),
+    coldStartTimeoutSeconds: z.number().int().min(1).default(60),
+    instanceType: z.string().default('ml.m5.large').describe('sagemaker backend only'),
+  })
+  .superRefine((endpoint, ctx) => {
+    if (endpoint.minReplicas > endpoint.maxReplicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxReplicas'],
+        message: `(${endpoint.maxReplicas}) is below endpoint.minReplicas (${endpoint.minReplicas})`,
+        params: { fix: 'raise maxReplicas or lower minReplicas' },
+      });
+    }
+  })
+  .describe('hosting and auto scaling');
+
+export const loadPhaseSchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    durationSeconds: z.number().gt(0).max(3600),
+    ratePerSecond: z.number().gt(0).max(100_000),
+    toRatePerSecond: z
+      .number()
+      .gt(0)
+      .max(100_000)
+      .optional()
+      .describe('ramp: rate at the end of the phase'),
+    steps: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('with toRatePerSecond: climb in this many stairs'),
+  })
+  .superRefine((phase, ctx) => {
+    if (phase.steps !== undefined && phase.toRatePerSecond === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'needs toRatePerSecond: stairs climb from ratePerSecond to toRatePerSecond',
+        params: { fix: 'add toRatePerSecond, or remove steps' },
+      });
+    }
+  });
+
+export const sloSchema = z.strictObject({
+  latencyP99Ms: z.number().gt(0).describe('p99 latency the endpoint must stay under'),
+  maxErrorRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.01)
+    .describe('fraction of failed requests tolerated'),
+});
+
+export const loadTestSchema = z
+  .strictObject({
+    arrival: z.enum(['poisson', 'constant']).default('poisson'),
+    phases: z.array(loadPhaseSchema).min(1),
+    requestTimeoutMs: z.number().int().min(1).default(5000),
+    seed: z.number().int().nonnegative().default(1),
+    slo: sloSchema,
+  })
+  .describe('open-loop load against the new endpoint, judged by the SLO');
+
+export const sagemakerSchema = z
+  .strictObject({
+    region: z.string().min(1).optional().describe('default: AWS_REGION'),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, {
+      message: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/SageMakerExecution',
+    }),
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }),
+    prefix: z.string().default('ferry'),
+    trainingInstanceType: z.string().default('ml.m5.large'),
+  })
+  .describe('settings for backend: sagemaker');
+
+export const pipelineSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
+        message:
+          'must be 1-40 lowercase letters, digits or hyphens, starting with a letter or digit',
+      })
+      .describe('the pipeline name; part of every run id'),
+    backend: z.enum(['local', 'sagemaker']).default('local'),
+    dataset: datasetSchema,
+    split: splitSchema.default(splitSchema.parse({})),
+    candidates: candidatesSchema,
+    objective: z
+      .enum(ALL_METRICS as [MetricName, ...MetricName[]])
+      .describe('the metric that ranks candidates'),
+    gates: gatesSchema.default(gatesSchema.parse({})),
+    modelGroup: sagemakerName('model package group'),
+    approval: approvalSchema,
+    endpoint: endpointSchema.default(endpointSchema.parse({})),
+    loadTest: loadTestSchema,
+    sagemaker: sagemakerSchema.optional(),
+  })
+  .describe('A Ferry pipeline: data to a live, load-tested endpoint with a human sign-off');
+
+/** What a user writes (defaults still optional). */
+export type PipelineInput = z.input<typeof pipelineSchema>;
+/** What the rest of Ferry reads (defaults applied). */
+export type PipelineConfig = z.output<typeof pipelineSchema>;
+export type HyperparameterValue = z.output<typeof hyperparameterValueSchema>;
+export type LoadPhase = z.output<typeof loadPhaseSchema>;
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

@@ -1,0 +1,33 @@
+/**
+ * The metrics Ferry computes (DESIGN.md §3), per task, with the direction in
+ * which each one improves. Config validation, selection and the report all
+ * read this one table.
+ */
+export const TASKS = ['binary', 'multiclass', 'regression'] as const;
+export type Task = (typeof TASKS)[number];
+
+export const METRICS_BY_TASK = {
+  binary: ['roc_auc', 'pr_auc', 'log_loss', 'accuracy', 'precision', 'recall', 'f1', 'mcc'],
+  multiclass: ['accuracy', 'f1_macro', 'f1_weighted', 'log_loss', 'mcc'],
+  regression: ['rmse', 'mae', 'r2', 'mape'],
+} as const satisfies Record<Task, readonly string[]>;
+
+export type MetricName = (typeof METRICS_BY_TASK)[Task][number];
+
+const LOWER_IS_BETTER: ReadonlySet<string> = new Set(['log_loss', 'rmse', 'mae', 'mape']);
+
+export const ALL_METRICS: readonly MetricName[] = [
+  ...new Set<MetricName>(Object.values(METRICS_BY_TASK).flat()),
+];
+
+export function isMetricName(name: string): name is MetricName {
+  return (ALL_METRICS as readonly string[]).includes(name);
+}
+
+export function metricsForTask(task: Task): readonly MetricName[] {
+  return METRICS_BY_TASK[task];
+}
+
+export function isHigherBetter(metric: MetricName): boolean {
+  return !LOWER_IS_BETTER.has(metric);
+}

@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { NativeConnection } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import {
+  readLiveDevServerRecord,
+  removeDevServerRecord,
+  writeDevServerRecord,
+} from '../../temporal/dev-server-record';
+import { ferryHome } from '../../temporal/project-paths';
+import { installWorkerLogging } from '../../temporal/worker-logging';
+import { FERRY_TASK_QUEUE } from '../../temporal/task-queues';
+import { createFerryWorker } from '../../worker';
+import { UserError } from '../exit-codes';
+
+interface DevOptions {
+  host: string;
+  port?: string;
+  uiPort?: string;
+}
+
+export function registerDev(program: Command): void {
+  program
+    .command('dev')
+    .description(
+      'run a Temporal dev server (with its UI) and a Ferry worker in the foreground; Ctrl-C stops both',
+    )
+    .option('--host <ip>', 'address the server and UI bind to', '127.0.0.1')
+    .option('--port <port>', 'gRPC port (default: a free port)')
+    .option('--ui-port <port>', 'Temporal UI port (default: a free port)')
+    .action(async (options: DevOptions) => {
+      await runDev(options);
+    });
+}
+
+async function runDev(options: DevOptions): Promise<void> {
+  const home = ferryHome();
+  mkdirSync(home, { recursive: true });
+  const server = await startOrReuseServer(home, options);
+  installWorkerLogging();
+  const connection = await NativeConnection.connect({ address: server.address });
+  const worker = await createFerryWorker({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
+
+  console.log(`Temporal server  ${server.address}`);
+  if (server.uiUrl) console.log(`Temporal UI      ${server.uiUrl}`);
+  console.log(`Worker           polling task queue '${FERRY_TASK_QUEUE}'`);
+  console.log(`State            ${home}`);
+  console.log('Press Ctrl-C to stop.');
+
+  let isStopping = false;
+  const stop = () => {
+    if (isStopping) return;
+    isStopping = true;
+    console.log('Stopping worker and server...');
+    worker.shutdown();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await server.stop();
+    if (server.isOwned) removeDevServerRecord(home);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  console.log('Stopped.');
+}
+
+async function startOrReuseServer(
+  home: string,
+  options: DevOptions,
+): Promise<DevServer & { isOwned: boolean }> {
+  const external = process.env.TEMPORAL_ADDRESS;
+  if (external !== undefined && external !== '') {
+    console.log(`Using the Temporal server at TEMPORAL_ADDRESS (${external}); not starting one.`);
+    return { address: external, pid: 0, isOwned: false, stop: () => Promise.resolve() };
+  }
+  const running = readLiveDevServerRecord(home);
+  if (running) {
+    throw new UserError(
+      `ferry dev is already running for ${home} (pid ${running.ownerPid}, server ${running.address}); stop it with Ctrl-C, or set FERRY_HOME to use another folder`,
+    );
+  }
+  console.log('Starting the Temporal dev server...');
+  const server = await startDevServer({
+    dbFile: path.join(home, 'temporal.db'),
+    logFile: path.join(home, 'logs', 'temporal-server.log'),
+    host: options.host,
+    port: parsePort(options.port, '--port'),
+    uiPort: parsePort(options.uiPort, '--ui-port'),
+  });
+  writeDevServerRecord(home, {
+    address: server.address,
+    uiUrl: server.uiUrl,
+    ownerPid: process.pid,
+    serverPid: server.pid,
+  });
+  return { ...server, isOwned: true };
+}
+
+function parsePort(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new UserError(`${flag} ${text} is not a port; give a number from 1 to 65535`);
+  }
+  return port;
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { formatProblem } from '../../config/problem';
+import { validatePipelineFile } from '../../config/validate-pipeline';
+import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check pipeline files (YAML or JSON) and list every problem with its fix')
+    .argument('<files...>', 'pipeline files')
+    .action(async (files: string[]) => {
+      let exitCode = EXIT_OK;
+      for (const file of files) {
+        const result = await validatePipelineFile(file);
+        if (result.ok) {
+          const { config } = result;
+          const algorithms = config.candidates.algorithms.map((a) => a.name).join(', ');
+          console.log(
+            `${file}: valid (${config.dataset.task}, ${config.candidates.count} candidates from ${algorithms}, objective ${config.objective}, backend ${config.backend})`,
+          );
+          continue;
+        }
+        exitCode = EXIT_INVALID;
+        for (const problem of result.problems) console.error(formatProblem(file, problem));
+        const count = result.problems.length;
+        console.error(`${file}: ${count} problem${count === 1 ? '' : 's'}`);
+      }
+      process.exitCode = exitCode;
+    });
+}

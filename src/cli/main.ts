@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { registerDev } from './commands/dev';
+import { registerSchema } from './commands/schema';
+import { registerValidate } from './commands/validate';
+import { EXIT_INVALID, EXIT_UNEXPECTED, UserError } from './exit-codes';
+import { TemporalCliNotFound } from '../temporal/temporal-cli';
+
+function buildProgram(): Command {
+  const program = new Command('ferry')
+    .description(
+      'Durable training-to-deploy pipelines for Amazon SageMaker, orchestrated by Temporal',
+    )
+    .version('0.1.0')
+    .exitOverride();
+  registerValidate(program);
+  registerSchema(program);
+  registerDev(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander has already printed usage errors; --help and --version exit 0.
+    return error.exitCode === 0 ? 0 : EXIT_INVALID;
+  }
+  if (error instanceof UserError || error instanceof TemporalCliNotFound) {
+    console.error(`ferry: ${error.message}`);
+    return error instanceof UserError ? error.exitCode : EXIT_UNEXPECTED;
+  }
+  console.error(
+    `ferry: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  return EXIT_UNEXPECTED;
+}
+
+void main(process.argv);

@@ -1,0 +1,89 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { runFerry, startFerry } from '../fixtures/ferry-cli';
+import { processesMatching } from '../fixtures/processes';
+
+/** Collects a process's output so a test can wait for lines printed before or after it asks. */
+function watchOutput(child: ChildProcess) {
+  let output = '';
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    listeners.forEach((listener) => listener());
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  return {
+    waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match) finish(() => resolve(match));
+          else if (child.exitCode !== null)
+            finish(() =>
+              reject(
+                new Error(
+                  `ferry dev exited (${child.exitCode}) before printing ${String(pattern)}:\n${output}`,
+                ),
+              ),
+            );
+        };
+        const timer = setTimeout(
+          () =>
+            finish(() =>
+              reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${output}`)),
+            ),
+          timeoutMs,
+        );
+        const finish = (settle: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          child.off('exit', check);
+          settle();
+        };
+        listeners.add(check);
+        child.on('exit', check);
+        check();
+      });
+    },
+  };
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+describe('ferry dev', () => {
+  test('serves the Temporal UI, refuses a second copy, and stops everything on Ctrl-C', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-dev-'));
+    // Without TEMPORAL_ADDRESS, ferry dev starts its own server.
+    const env = { FERRY_HOME: home, TEMPORAL_ADDRESS: '' };
+    const dev = startFerry(['dev'], { env });
+    const exited = exitOf(dev);
+    const output = watchOutput(dev);
+    try {
+      const [, uiUrl] = await output.waitFor(/Temporal UI\s+(http:\/\/127\.0\.0\.1:\d+)/);
+      await output.waitFor(/Press Ctrl-C to stop/);
+
+      const page = await fetch(uiUrl ?? '');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<html/i);
+      expect(processesMatching(path.join(home, 'temporal.db'))).toHaveLength(1);
+      expect(existsSync(path.join(home, 'dev-server.json'))).toBe(true);
+
+      const second = runFerry(['dev'], { env });
+      expect(second.status).toBe(2);
+      expect(second.stderr).toMatch(
+        /ferry dev is already running for .* \(pid \d+, server 127\.0\.0\.1:\d+\); stop it with Ctrl-C, or set FERRY_HOME/,
+      );
+    } finally {
+      dev.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    await output.waitFor(/Stopped\./);
+    expect(processesMatching(path.join(home, 'temporal.db'))).toEqual([]);
+    expect(existsSync(path.join(home, 'dev-server.json'))).toBe(false);
+  });
+});

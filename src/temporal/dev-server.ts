@@ -3,6 +3,7 @@ import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { findFreePort } from './free-port';
+import { httpStatus } from './http-status';
 import { isProcessGroupAlive, signalProcessGroup, stopProcessGroup } from './process-group';
 import { FERRY_SEARCH_ATTRIBUTES } from './search-attributes';
 import { findTemporalCli } from './temporal-cli';
@@ -129,14 +130,18 @@ async function waitUntilReady(
   while (Date.now() < deadline) {
     checkAlive();
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      // lazy() + close() in finally: a failed Connection.connect() would leave
+      // its channel retrying in the background and keep this process alive.
+      const connection = Connection.lazy({ address, connectTimeout: 1_000 });
       try {
+        await connection.ensureConnected();
         await connection.workflowService.describeNamespace({ namespace: DEFAULT_NAMESPACE });
       } finally {
         await connection.close();
       }
-      if (uiUrl !== undefined && !(await fetch(uiUrl)).ok)
+      if (uiUrl !== undefined && (await httpStatus(uiUrl)) !== 200) {
         throw new Error(`UI at ${uiUrl} not serving yet`);
+      }
       return;
     } catch (error) {
       lastError = error;

@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { msToTs } from '@temporalio/common/lib/time';
 import { startDevServer } from '../../src/temporal/dev-server';
+import { httpStatus } from '../../src/temporal/http-status';
 import { isProcessGroupAlive } from '../../src/temporal/process-group';
 import { processesMatching } from '../fixtures/processes';
 
@@ -35,8 +36,7 @@ describe('the Temporal dev server lifecycle', () => {
       } finally {
         await connection.close();
       }
-      const page = await fetch(server.uiUrl ?? 'no UI url');
-      expect(page.status).toBe(200);
+      expect(await httpStatus(server.uiUrl ?? 'no UI url')).toBe(200);
       expect(processesMatching(dbFile)).toEqual([server.pid]);
     } finally {
       await server.stop();

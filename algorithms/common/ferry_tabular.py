@@ -1,0 +1,500 @@
+"""Shared code for Ferry's training and inference scripts.
+
+It follows two SageMaker contracts and nothing else (project logic lives in
+TypeScript): script mode for training (SM_* environment, hyperparameters as
+`--name value`, metrics printed for a metric-definition regex) and the
+inference toolkit's model_fn / input_fn / predict_fn / output_fn for serving.
+For SageMaker this file is copied into each algorithm's source_dir; locally
+PYTHONPATH includes algorithms/common.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import glob
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn import metrics
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
+
+TASKS = ("binary", "multiclass", "regression")
+MODEL_FILE = "model.joblib"
+EXIT_BAD_INPUT = 2
+JSON_TYPE = "application/json"
+CSV_TYPE = "text/csv"
+
+# An empty field is the only missing value. pandas' default NA strings would
+# also turn real category levels, such as Ames' "None", into missing values.
+CSV_OPTIONS = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+
+
+class BadInput(ValueError):
+    """A problem with the data or arguments that the user can fix (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The feature columns in training order, split by kind."""
+
+    features: list[str]
+    numeric: list[str]
+    categorical: list[str]
+
+
+# ---------------------------------------------------------------- logging
+
+
+def progress(stage: str, fraction: float) -> None:
+    print(f"[ferry] progress {stage} {round(fraction, 3)}", flush=True)
+
+
+def print_metric(name: str, value: float) -> None:
+    # repr keeps full precision; SageMaker's regex `validation:NAME=([-+0-9.eE]+|nan)` reads it.
+    print(f"[ferry] metric validation:{name}={float(value)!r}", flush=True)
+
+
+# ---------------------------------------------------------------- reading data
+
+
+def read_channel(channel: str) -> pd.DataFrame:
+    """Every *.csv in the folder SageMaker mounted for this channel, as strings."""
+    env = f"SM_CHANNEL_{channel.upper()}"
+    folder = os.environ.get(env)
+    if not folder:
+        raise BadInput(f"{env} is not set; point it at the folder holding {channel}.csv")
+    if not os.path.isdir(folder):
+        raise BadInput(f"{env} ({folder}) is not a folder; point it at the {channel} channel")
+    files = sorted(glob.glob(os.path.join(folder, "*.csv")))
+    if not files:
+        raise BadInput(f"{env} ({folder}) holds no *.csv file; put {channel}.csv there")
+    frames = []
+    for file in files:
+        try:
+            frames.append(pd.read_csv(file, **CSV_OPTIONS))
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+            raise BadInput(f"{file}: not a readable CSV with a header row ({error})") from None
+    for file, frame in zip(files[1:], frames[1:]):
+        if set(frame.columns) != set(frames[0].columns):
+            raise BadInput(f"{file} has different columns from {files[0]}; give them one header")
+    return pd.concat(frames, ignore_index=True)
+
+
+def split_target(frame: pd.DataFrame, target: str, channel: str) -> tuple[pd.DataFrame, pd.Series]:
+    if target not in frame.columns:
+        raise BadInput(
+            f"target column '{target}' is not in the {channel} data; "
+            f"pass --target with one of: {', '.join(map(str, frame.columns))}"
+        )
+    y = frame[target]
+    if y.isna().any():
+        raise BadInput(
+            f"target column '{target}' has {int(y.isna().sum())} missing values in the "
+            f"{channel} data; drop those rows before training"
+        )
+    return frame.drop(columns=[target]), y
+
+
+def infer_columns(X: pd.DataFrame) -> Columns:
+    """A column is numeric when every non-missing training value parses as a number."""
+    features = [str(c) for c in X.columns]
+    if not features:
+        raise BadInput("the training data has no feature columns besides the target")
+    numeric = [c for c in features if pd.to_numeric(X[c].dropna(), errors="coerce").notna().all()]
+    categorical = [c for c in features if c not in numeric]
+    return Columns(features, numeric, categorical)
+
+
+def to_features(X: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    """The same coercion for training and serving: numeric -> float, the rest -> str or NaN.
+
+    Rows arrive as strings (CSV) or JSON values; doing the same conversion on
+    both paths is what lets an endpoint take raw rows.
+    """
+    missing = [c for c in columns.features if c not in X.columns]
+    if missing:
+        raise BadInput(f"missing feature column(s): {', '.join(missing)}")
+    out = {}
+    for name in columns.features:
+        col = X[name].astype(object).where(X[name].notna(), np.nan).replace("", np.nan)
+        if name in columns.numeric:
+            values = pd.to_numeric(col, errors="coerce").astype(float)
+            bad = values.isna() & col.notna()
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise BadInput(
+                    f"column '{name}' is numeric but row {row + 1} has {col.iloc[row]!r}; "
+                    "send a number or leave it empty"
+                )
+            out[name] = values.to_numpy()
+        else:
+            out[name] = col.map(str, na_action="ignore").to_numpy(object)
+    return pd.DataFrame(out, columns=columns.features)
+
+
+# ---------------------------------------------------------------- labels
+
+
+def class_order(y: pd.Series, task: str, target: str, positive_class: str | None) -> list[str]:
+    """Sorted labels as strings; for binary the positive class is classes[1]."""
+    classes = sorted(y.astype(str).unique())
+    if len(classes) < 2:
+        raise BadInput(
+            f"target column '{target}' has one class only ({classes[0]}); need two or more"
+        )
+    if task == "binary":
+        if len(classes) != 2:
+            raise BadInput(
+                f"--task binary needs 2 classes but target column '{target}' has {len(classes)} "
+                f"({', '.join(classes[:10])}); use --task multiclass"
+            )
+        if positive_class is not None:
+            if positive_class not in classes:
+                raise BadInput(
+                    f"--positive_class '{positive_class}' is not a value of target column "
+                    f"'{target}'; use one of: {', '.join(classes)}"
+                )
+            classes = [c for c in classes if c != positive_class] + [positive_class]
+    return classes
+
+
+def encode_labels(y: pd.Series, classes: list[str], channel: str) -> np.ndarray:
+    index = {label: i for i, label in enumerate(classes)}
+    labels = y.astype(str)
+    unknown = sorted(set(labels) - set(index))
+    if unknown:
+        raise BadInput(
+            f"the {channel} data has label(s) {', '.join(unknown[:10])} that the training data "
+            "lacks; split the data so every class is in train"
+        )
+    return labels.map(index).to_numpy(dtype=int)
+
+
+def regression_target(y: pd.Series, target: str, channel: str) -> np.ndarray:
+    values = pd.to_numeric(y, errors="coerce")
+    if values.isna().any():
+        bad = y[values.isna()].iloc[0]
+        raise BadInput(
+            f"target column '{target}' has a non-numeric value {bad!r} in the {channel} data; "
+            "use --task binary or multiclass for class labels"
+        )
+    return values.to_numpy(dtype=float)
+
+
+# ---------------------------------------------------------------- preprocessing
+
+
+def one_hot() -> OneHotEncoder:
+    # Dense output: XGBoost reads the zeros a sparse matrix leaves out as
+    # *missing*, which would change what a numeric 0 means. NaN is its own level.
+    return OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+
+
+def one_hot_preprocessing(columns: Columns, impute: bool, scale: bool) -> ColumnTransformer:
+    """Numeric columns (median-imputed, optionally scaled) + one-hot categoricals."""
+    numeric_steps = []
+    if impute:
+        numeric_steps.append(("impute", SimpleImputer(strategy="median")))
+    if scale:
+        numeric_steps.append(("scale", StandardScaler()))
+    numeric = Pipeline(numeric_steps) if numeric_steps else "passthrough"
+    return _column_transformer(
+        [("numeric", numeric, columns.numeric), ("categorical", one_hot(), columns.categorical)]
+    )
+
+
+def ordinal_preprocessing(columns: Columns) -> tuple[ColumnTransformer, list[bool]]:
+    """Numeric columns as they are (NaN kept) + ordinal-coded categoricals.
+
+    Returns the transformer and the categorical mask of its output, for a model
+    with native categorical support. Unknown and missing levels become NaN;
+    rare levels beyond 255 are pooled because histogram models bin at most 255.
+    """
+    encoder = OrdinalEncoder(
+        handle_unknown="use_encoded_value",
+        unknown_value=np.nan,
+        encoded_missing_value=np.nan,
+        max_categories=255,
+    )
+    transformer = _column_transformer(
+        [("numeric", "passthrough", columns.numeric), ("categorical", encoder, columns.categorical)]
+    )
+    return transformer, [False] * len(columns.numeric) + [True] * len(columns.categorical)
+
+
+def _column_transformer(parts: list) -> ColumnTransformer:
+    return ColumnTransformer([p for p in parts if p[2]], remainder="drop", sparse_threshold=0)
+
+
+# ---------------------------------------------------------------- training
+
+
+def parse_args(add_hyperparameters, argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Train one candidate (SageMaker script mode).")
+    parser.add_argument("--target", required=True, help="the column to predict")
+    parser.add_argument("--task", required=True, choices=TASKS)
+    parser.add_argument(
+        "--positive_class", help="binary only; default: the second of the sorted labels"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random_state for everything")
+    add_hyperparameters(parser)
+    return parser.parse_args(argv)
+
+
+def given(**params) -> dict:
+    """The hyperparameters that were passed; the rest keep the library's defaults."""
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def num_cpus() -> int:
+    value = os.environ.get("SM_NUM_CPUS")
+    if not value:
+        return os.cpu_count() or 1
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise BadInput(f"SM_NUM_CPUS ({value!r}) is not a whole number") from None
+
+
+def run_training(add_hyperparameters, build_model, after_fit=None) -> None:
+    """The script-mode entry point shared by every train.py.
+
+    build_model(args, task, columns, n_cpus) returns an unfitted Pipeline that
+    takes the raw feature frame; after_fit(pipeline), if given, runs before it
+    is saved. Bad input exits 2 with one line on stderr; anything unexpected
+    raises, so Python prints the traceback and exits 1.
+    """
+    args = parse_args(add_hyperparameters)
+    try:
+        _train(args, build_model, after_fit)
+    except BadInput as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _train(args: argparse.Namespace, build_model, after_fit) -> None:
+    task, target = args.task, args.target
+    if args.positive_class is not None and task != "binary":
+        raise BadInput("--positive_class applies to --task binary only; drop it")
+    model_dir = os.environ.get("SM_MODEL_DIR")
+    if not model_dir:
+        raise BadInput("SM_MODEL_DIR is not set; point it at the folder to write the model to")
+    n_cpus = num_cpus()
+
+    progress("loading", 0.05)
+    X_train, y_train = split_target(read_channel("train"), target, "train")
+    X_valid, y_valid = split_target(read_channel("validation"), target, "validation")
+    columns = infer_columns(X_train)
+    X_train, X_valid = to_features(X_train, columns), to_features(X_valid, columns)
+    classes = None
+    if task == "regression":
+        y_fit = regression_target(y_train, target, "train")
+        y_true = regression_target(y_valid, target, "validation")
+    else:
+        classes = class_order(y_train, task, target, args.positive_class)
+        y_fit = encode_labels(y_train, classes, "train")
+        y_true = encode_labels(y_valid, classes, "validation")
+
+    progress("fitting", 0.2)
+    pipeline = build_model(args, task, columns, n_cpus)
+    # Explicit limits: OpenMP reads OMP_NUM_THREADS once per process, which a
+    # job forked from the warm runner has already passed.
+    with threadpool_limits(limits=n_cpus):
+        pipeline.fit(X_train, y_fit)
+        if after_fit:
+            after_fit(pipeline)
+        progress("evaluating", 0.9)
+        scores = evaluate(pipeline, task, X_valid, y_true, classes)
+    for name, value in scores.items():
+        print_metric(name, value)
+
+    progress("saving", 0.95)
+    os.makedirs(model_dir, exist_ok=True)
+    model = {
+        "pipeline": pipeline,
+        "task": task,
+        "target": target,
+        "classes": classes,
+        "features": columns.features,
+        "numeric": columns.numeric,
+        "categorical": columns.categorical,
+    }
+    joblib.dump(model, os.path.join(model_dir, MODEL_FILE))
+    output_dir = os.environ.get("SM_OUTPUT_DATA_DIR")
+    if output_dir:
+        os.makedirs(output_dir, exist_ok=True)
+        with open(os.path.join(output_dir, "metrics.json"), "w") as file:
+            json.dump({"validation": scores}, file, indent=2)
+    progress("done", 1.0)
+
+
+def evaluate(pipeline, task: str, X: pd.DataFrame, y_true: np.ndarray, classes: list | None):
+    if task == "regression":
+        predicted = pipeline.predict(X).astype(float)
+        return {
+            "rmse": metrics.root_mean_squared_error(y_true, predicted),
+            "mae": metrics.mean_absolute_error(y_true, predicted),
+            "r2": metrics.r2_score(y_true, predicted),
+        }
+    labels = list(range(len(classes)))
+    proba = probabilities(pipeline, X)
+    predicted = proba.argmax(axis=1)
+    accuracy = metrics.accuracy_score(y_true, predicted)
+    log_loss = metrics.log_loss(y_true, proba, labels=labels)
+    if task == "binary":
+        # ROC AUC is undefined when the validation set holds one class only.
+        both = len(np.unique(y_true)) == 2
+        roc_auc = metrics.roc_auc_score(y_true, proba[:, 1]) if both else float("nan")
+        return {"roc_auc": roc_auc, "log_loss": log_loss, "accuracy": accuracy}
+    f1_macro = metrics.f1_score(y_true, predicted, labels=labels, average="macro", zero_division=0)
+    return {"accuracy": accuracy, "log_loss": log_loss, "f1_macro": f1_macro}
+
+
+def probabilities(pipeline, X: pd.DataFrame) -> np.ndarray:
+    # XGBoost returns float32; renormalising in float64 makes each row sum to 1.
+    proba = np.asarray(pipeline.predict_proba(X), dtype=np.float64)
+    return proba / proba.sum(axis=1, keepdims=True)
+
+
+# ---------------------------------------------------------------- serving
+
+
+def model_fn(model_dir: str) -> dict:
+    return joblib.load(os.path.join(model_dir, MODEL_FILE))
+
+
+def input_fn(request_body, request_content_type: str) -> pd.DataFrame:
+    """Parse a request into a frame; predict_fn matches it to the model's features.
+
+    The toolkit does not pass the model here, so a CSV frame keeps positional
+    columns and predict_fn decides whether its first row is a header.
+    """
+    media_type = _media_type(request_content_type)
+    if isinstance(request_body, (bytes, bytearray)):
+        request_body = request_body.decode("utf-8-sig")
+    text = request_body.lstrip("\ufeff")
+    if media_type == CSV_TYPE:
+        return _parse_csv(text)
+    if media_type == JSON_TYPE:
+        return _parse_json(text)
+    raise ValueError(
+        f"unsupported content type '{request_content_type}'; send {CSV_TYPE} or {JSON_TYPE}"
+    )
+
+
+def predict_fn(input_data: pd.DataFrame, model: dict) -> dict:
+    columns = Columns(model["features"], model["numeric"], model["categorical"])
+    X = to_features(_align(input_data, model), columns)
+    if model["task"] == "regression":
+        predicted = model["pipeline"].predict(X) if len(X) else np.empty(0)
+        return {"predictions": [float(v) for v in predicted]}
+    classes = model["classes"]
+    proba = probabilities(model["pipeline"], X) if len(X) else np.empty((0, len(classes)))
+    return {
+        "classes": list(classes),
+        "probabilities": proba.tolist(),
+        "labels": [classes[i] for i in proba.argmax(axis=1)],
+    }
+
+
+def output_fn(prediction: dict, accept: str | None = JSON_TYPE) -> str:
+    media_type = _accepted_type(accept)
+    if media_type == JSON_TYPE:
+        return json.dumps(prediction)
+    rows = prediction.get("probabilities")
+    if rows is None:
+        return "".join(f"{value!r}\n" for value in prediction["predictions"])
+    return "".join(",".join(repr(p) for p in row) + "\n" for row in rows)
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _accepted_type(accept: str | None) -> str:
+    if not accept:
+        return JSON_TYPE
+    for part in accept.split(","):
+        media_type = _media_type(part)
+        if media_type in (JSON_TYPE, CSV_TYPE):
+            return media_type
+        if media_type in ("*/*", "application/*"):
+            return JSON_TYPE
+    raise ValueError(f"unsupported accept type '{accept}'; ask for {JSON_TYPE} or {CSV_TYPE}")
+
+
+def _parse_csv(text: str) -> pd.DataFrame:
+    rows = [row for row in csv.reader(io.StringIO(text)) if row]
+    if not rows:
+        raise ValueError("the CSV body has no rows")
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(rows[0]):
+            raise ValueError(f"CSV row {number} has {len(row)} fields but row 1 has {len(rows[0])}")
+    return pd.DataFrame(rows, dtype=object)
+
+
+def _parse_json(text: str) -> pd.DataFrame:
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"the JSON body does not parse: {error}") from None
+    if isinstance(body, dict) and "instances" in body:
+        body = body["instances"]
+    if isinstance(body, dict):
+        body = [body]
+    if not isinstance(body, list) or not all(isinstance(r, (dict, list)) for r in body):
+        raise ValueError(
+            'send {"instances": [{column: value, ...}, ...]}, a list of such objects, or one object'
+        )
+    if body and all(isinstance(r, list) for r in body):
+        return pd.DataFrame(body, dtype=object)  # positional rows, in training feature order
+    if not all(isinstance(r, dict) for r in body):
+        raise ValueError("mix of objects and lists in instances; send objects keyed by column")
+    return pd.DataFrame.from_records(body).astype(object) if body else pd.DataFrame()
+
+
+def _align(frame: pd.DataFrame, model: dict) -> pd.DataFrame:
+    """Name the columns of a request frame after the model's features."""
+    features, target = model["features"], model["target"]
+    if isinstance(frame.columns, pd.RangeIndex) and len(frame.columns):
+        first = [str(v).strip() for v in frame.iloc[0]]
+        names = set(first) - {target}
+        known = set(features) | {target}
+        if names == set(features) and len(first) == len(set(first)):
+            frame = frame.iloc[1:].set_axis(first, axis=1)  # a header row, any order
+        elif 2 * len(set(first) & known) >= len(first):
+            # Mostly column names: a header that does not match, not a data row.
+            missing = sorted(set(features) - names)
+            unknown = sorted(set(first) - known)
+            repeated = sorted({name for name in first if first.count(name) > 1})
+            raise ValueError(
+                "the CSV header does not match the model's features; "
+                f"missing: {', '.join(missing) or '-'}; unknown: {', '.join(unknown) or '-'}; "
+                f"repeated: {', '.join(repeated) or '-'}"
+            )
+        elif len(first) != len(features):
+            raise ValueError(
+                f"rows have {len(first)} fields but the model takes {len(features)} features "
+                f"in this order: {', '.join(features)}; or send a header row naming them"
+            )
+        else:
+            return frame.set_axis(features, axis=1).reset_index(drop=True)
+    unknown = sorted(str(c) for c in frame.columns if c not in features and c != target)
+    if unknown:
+        raise ValueError(
+            f"unknown column(s) {', '.join(unknown)}; "
+            f"the model's features are {', '.join(features)}"
+        )
+    # Absent columns are missing values.
+    return frame.reindex(columns=features).reset_index(drop=True)

@@ -24,3 +24,22 @@ export function parseGate(text: string): GateParse {
     gate: { metric, operator: operator as ThresholdGate['operator'], value: Number(value) },
   };
 }
+
+/**
+ * Whether an observed metric value meets the gate. A missing or NaN value
+ * fails: a gate is a promise that the model was measured and was good
+ * enough, and an unmeasured model keeps neither half of it.
+ */
+export function passesGate(gate: ThresholdGate, observed: number | undefined): boolean {
+  if (observed === undefined || Number.isNaN(observed)) return false;
+  switch (gate.operator) {
+    case '>=':
+      return observed >= gate.value;
+    case '>':
+      return observed > gate.value;
+    case '<=':
+      return observed <= gate.value;
+    case '<':
+      return observed < gate.value;
+  }
+}

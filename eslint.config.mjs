@@ -49,8 +49,9 @@ export default tseslint.config(
               message: 'workflow code is deterministic: do I/O in an activity',
             },
             {
-              group: ['**/backends/**', '**/activities/*', '!**/activities/types'],
-              message: 'workflows import activity types only, never backends',
+              group: ['**/backends/**', '**/activities', '**/activities/*', '**/dataset/*'],
+              allowTypeImports: true,
+              message: 'workflows import activity types only, never backends or I/O code',
             },
           ],
         },

@@ -1,10 +1,16 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { DEFAULT_NAMESPACE, FERRY_TASK_QUEUE } from './temporal/task-queues';
+import { createActivities } from './activities';
+import { WarmRunner } from './backends/local/warm-runner';
+import { ferryHome } from './temporal/project-paths';
+import { installWorkerLogging } from './temporal/worker-logging';
+import { DEFAULT_NAMESPACE, ferryTaskQueue } from './temporal/task-queues';
 
 export interface FerryWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue?: string;
+  /** Ferry's state folder (default: FERRY_HOME or ./.ferry). */
+  home?: string;
 }
 
 /** A worker that runs Ferry's workflows and activities on one task queue. */
@@ -12,15 +18,16 @@ export async function createFerryWorker(options: FerryWorkerOptions): Promise<Wo
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? DEFAULT_NAMESPACE,
-    taskQueue: options.taskQueue ?? FERRY_TASK_QUEUE,
+    taskQueue: options.taskQueue ?? ferryTaskQueue(),
     workflowsPath: require.resolve('./workflows'),
-    activities: {},
+    activities: createActivities({ ferryHome: options.home ?? ferryHome() }),
   });
 }
 
 /** `node -r tsx/cjs src/worker.ts`: a worker for the server at TEMPORAL_ADDRESS. */
 async function main(): Promise<void> {
   const address = process.env.TEMPORAL_ADDRESS;
+  installWorkerLogging();
   if (!address) {
     throw new Error(
       'TEMPORAL_ADDRESS is not set; point it at a Temporal server, or run `ferry dev` to start one with a worker',
@@ -31,6 +38,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await WarmRunner.stopShared();
     await connection.close();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The workflows the Ferry worker registers. Temporal bundles this module for
  * its deterministic sandbox, so everything reachable from here must be
- * orchestration only (DESIGN.md §2, §5). The pipeline workflow arrives with
- * the train-and-select issue.
+ * orchestration only (DESIGN.md §2, §5).
  */
-export {};
+export { trainingPipeline } from './pipeline';
+export { candidateWorkflow } from './candidate';

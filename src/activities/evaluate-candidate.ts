@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Trainer, Predictions } from '../backends/trainer';
+import { readDataset } from '../dataset/read-dataset';
+import { computeMetrics } from '../evaluation/metrics';
+import type { MetricName } from '../evaluation/metric-names';
+import type { CandidateEvaluation, EvaluateCandidateInput } from '../workflows/definitions';
+import { candidateDir } from './artifact-paths';
+import { startHeartbeats } from './heartbeat';
+
+/**
+ * evaluateCandidate: the model's own inference functions predict the
+ * held-out test split, and the metrics are computed here, in TypeScript, the
+ * one implementation both backends share.
+ */
+export function createEvaluateCandidate(artifactsRoot: string, trainer: Trainer) {
+  return async function evaluateCandidate(
+    input: EvaluateCandidateInput,
+  ): Promise<CandidateEvaluation> {
+    const inputFile = path.join(input.testChannel, 'test.csv');
+    const heartbeats = startHeartbeats();
+    let predictions: Predictions;
+    try {
+      predictions = await trainer.predict(
+        {
+          jobName: `${input.runId}-${input.candidate.id}-eval`,
+          algorithm: input.candidate.algorithm,
+          modelDir: input.modelDir,
+          inputFile,
+          workDir: candidateDir(artifactsRoot, input.runId, input.candidate.id),
+        },
+        heartbeats,
+      );
+    } finally {
+      heartbeats.stop();
+    }
+    const test = await readDataset(inputFile);
+    const column = test.header.indexOf(input.target);
+    const truth = test.rows.map((row) => (row.fields[column] ?? '').trim());
+    return { metrics: metricsFor(input, truth, predictions), rows: truth.length };
+  };
+}
+
+function metricsFor(
+  input: EvaluateCandidateInput,
+  truth: string[],
+  predictions: Predictions,
+): Partial<Record<MetricName, number>> {
+  if ('predictions' in predictions) {
+    return computeMetrics({
+      task: 'regression',
+      yTrue: truth.map(Number),
+      yPred: predictions.predictions,
+    });
+  }
+  const { classes, probabilities } = predictions;
+  const yTrue = truth.map((label) => {
+    const index = classes.indexOf(label);
+    if (index === -1) {
+      throw ApplicationFailure.nonRetryable(
+        `the test split has label '${label}', which the model of ${input.candidate.id} never saw (its classes: ${classes.join(', ')})`,
+        'EvaluationError',
+      );
+    }
+    return index;
+  });
+  if (input.task === 'binary') {
+    // train.py orders binary classes so the positive class is the second.
+    return computeMetrics({
+      task: 'binary',
+      yTrue,
+      scores: probabilities.map((row) => row[1] ?? Number.NaN),
+    });
+  }
+  return computeMetrics({ task: 'multiclass', yTrue, probabilities, classCount: classes.length });
+}

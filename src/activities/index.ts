@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { LocalTrainer } from '../backends/local/local-trainer';
+import type { Trainer } from '../backends/trainer';
+import { createEvaluateCandidate } from './evaluate-candidate';
+import { createPrepareData } from './prepare-data';
+import { createTrainCandidate } from './train-candidate';
+
+export interface ActivityDeps {
+  /** Ferry's state folder; the local backend keeps artifacts under it. */
+  ferryHome: string;
+  trainer?: Trainer;
+}
+
+/** The activities a worker registers, built from their dependencies (no module mocking needed in tests). */
+export function createActivities(deps: ActivityDeps) {
+  const artifactsRoot = path.join(deps.ferryHome, 'artifacts');
+  const trainer = deps.trainer ?? new LocalTrainer();
+  return {
+    prepareData: createPrepareData(artifactsRoot),
+    trainCandidate: createTrainCandidate(artifactsRoot, trainer),
+    evaluateCandidate: createEvaluateCandidate(artifactsRoot, trainer),
+  };
+}
+
+export type FerryActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { log } from '@temporalio/activity';
+import type { PrepareDataInput, PreparedData } from '../workflows/definitions';
+import { profileDataset } from '../dataset/profile-dataset';
+import { readDataset, type DatasetRow } from '../dataset/read-dataset';
+import { splitRows } from '../dataset/split-dataset';
+import { inspectTarget } from '../dataset/target';
+import { writeFileAtomic } from '../shared/atomic-write';
+import { dataDir } from './artifact-paths';
+
+/**
+ * prepareData: reads the dataset, checks it suits the task, splits it
+ * (stratified for classification) and writes the three parts as SageMaker
+ * channels. Deterministic from the seed, so a retry writes the same files.
+ */
+export function createPrepareData(artifactsRoot: string) {
+  return async function prepareData(input: PrepareDataInput): Promise<PreparedData> {
+    const { dataset: source, split } = input;
+    const dataset = await readDataset(source.path);
+    const target = inspectTarget(dataset, source.target, source.task, source.positiveClass);
+    const labelled = dataset.rows.filter((row) => (row.fields[target.column] ?? '').trim() !== '');
+    const isClassification = source.task !== 'regression';
+    const shouldStratify = split.stratify ?? isClassification;
+    const strata = shouldStratify
+      ? labelled.map((row) => (row.fields[target.column] ?? '').trim())
+      : undefined;
+    const parts = splitRows(labelled.length, split, strata);
+
+    const root = dataDir(artifactsRoot, input.runId);
+    const channels = {
+      train: path.join(root, 'train'),
+      validation: path.join(root, 'validation'),
+      test: path.join(root, 'test'),
+    };
+    const write = (part: keyof typeof channels, indices: number[]) =>
+      writeFileAtomic(
+        path.join(channels[part], `${part}.csv`),
+        toCsv(
+          dataset.headerText,
+          indices.map((i) => labelled[i] as DatasetRow),
+        ),
+      );
+    await Promise.all([
+      write('train', parts.train),
+      write('validation', parts.validation),
+      write('test', parts.test),
+    ]);
+
+    const profile = profileDataset(dataset, target.column, isClassification);
+    await writeFileAtomic(
+      path.join(root, 'profile.json'),
+      `${JSON.stringify({ fingerprint: dataset.fingerprint, profile }, null, 2)}\n`,
+    );
+    log.info('dataset prepared', {
+      runId: input.runId,
+      rows: labelled.length,
+      fingerprint: dataset.fingerprint,
+    });
+    return {
+      fingerprint: dataset.fingerprint,
+      channels,
+      rows: {
+        train: parts.train.length,
+        validation: parts.validation.length,
+        test: parts.test.length,
+        withoutTarget: target.rowsWithoutTarget,
+      },
+      classes: target.classes,
+      profile,
+    };
+  };
+}
+
+function toCsv(headerText: string, rows: DatasetRow[]): string {
+  return `${[headerText, ...rows.map((row) => row.text)].join('\n')}\n`;
+}

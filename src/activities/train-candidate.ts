@@ -1,0 +1,81 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { Context, log } from '@temporalio/activity';
+import { JobInputError, type Trainer } from '../backends/trainer';
+import type { TrainCandidateInput, TrainedModel } from '../workflows/definitions';
+import { writeFileAtomic } from '../shared/atomic-write';
+import { candidateDir } from './artifact-paths';
+import { startHeartbeats } from './heartbeat';
+
+/**
+ * trainCandidate: one training job. Idempotent: a completed training leaves a
+ * `_SUCCESS` record, and a retry (after a worker crash, say) returns it
+ * instead of training again. Every attempt is written to `attempts.log` and
+ * every completion to `completions.log`, so "trained exactly once" is checkable.
+ */
+export function createTrainCandidate(artifactsRoot: string, trainer: Trainer) {
+  return async function trainCandidate(input: TrainCandidateInput): Promise<TrainedModel> {
+    const { candidate } = input;
+    const workDir = candidateDir(artifactsRoot, input.runId, candidate.id);
+    const successFile = path.join(workDir, '_SUCCESS');
+    const done = await readJson<TrainedModel>(successFile);
+    if (done) {
+      log.info('training already completed; reusing it', {
+        runId: input.runId,
+        candidate: candidate.id,
+      });
+      return done;
+    }
+    await mkdir(workDir, { recursive: true });
+    const attempt = Context.current().info.attempt;
+    await appendFile(path.join(workDir, 'attempts.log'), `attempt ${attempt} pid ${process.pid}\n`);
+
+    const heartbeats = startHeartbeats();
+    const startedAt = Date.now();
+    try {
+      const outcome = await trainer.train(
+        {
+          jobName: `${input.runId}-${candidate.id}`,
+          algorithm: candidate.algorithm,
+          task: input.task,
+          target: input.target,
+          positiveClass: input.positiveClass,
+          hyperparameters: candidate.hyperparameters,
+          seed: candidate.seed,
+          channels: { train: input.channels.train, validation: input.channels.validation },
+          workDir,
+          threads: Math.max(1, Math.floor(os.availableParallelism() / input.concurrentTrainings)),
+        },
+        heartbeats,
+      );
+      const trained: TrainedModel = {
+        modelDir: outcome.modelDir,
+        validationMetrics: outcome.validationMetrics,
+        trainingMs: Date.now() - startedAt,
+      };
+      await writeFileAtomic(successFile, JSON.stringify(trained));
+      await appendFile(
+        path.join(workDir, 'completions.log'),
+        `attempt ${attempt} pid ${process.pid}\n`,
+      );
+      return trained;
+    } catch (error) {
+      if (heartbeats.signal.aborted) throw error;
+      if (error instanceof JobInputError)
+        throw ApplicationFailure.nonRetryable(error.message, 'TrainingInputError');
+      throw error;
+    } finally {
+      heartbeats.stop();
+    }
+  };
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}

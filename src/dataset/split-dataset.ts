@@ -1,0 +1,62 @@
+import { SeededRandom } from '../shared/seeded-random';
+import { datasetError } from './dataset-error';
+
+export interface SplitFractions {
+  train: number;
+  validation: number;
+  test: number;
+  seed: number;
+}
+
+export interface SplitIndices {
+  train: number[];
+  validation: number[];
+  test: number[];
+}
+
+/** Below this a split leaves too little to learn from or to judge by. */
+export const MIN_ROWS_FOR_SPLIT = 10;
+
+/**
+ * Splits row indices into train / validation / test, deterministically from
+ * the seed. With `strata` (the class of each row) every class is split in the
+ * same proportions, so a rare class reaches the test set too. Each part keeps
+ * the original row order, so the split files read like the source.
+ */
+export function splitRows(
+  count: number,
+  fractions: SplitFractions,
+  strata?: string[],
+): SplitIndices {
+  if (count < MIN_ROWS_FOR_SPLIT) {
+    throw datasetError(
+      `too few rows (${count}) for a train/validation/test split; a dataset needs at least ${MIN_ROWS_FOR_SPLIT}`,
+    );
+  }
+  const random = new SeededRandom(fractions.seed);
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < count; i++) {
+    const key = strata?.[i] ?? '';
+    const group = groups.get(key) ?? [];
+    group.push(i);
+    groups.set(key, group);
+  }
+  const result: SplitIndices = { train: [], validation: [], test: [] };
+  for (const key of [...groups.keys()].sort()) {
+    const rows = random.shuffle(groups.get(key) ?? []);
+    const testCount = Math.round(rows.length * fractions.test);
+    const validationCount = Math.round(rows.length * fractions.validation);
+    result.test.push(...rows.slice(0, testCount));
+    result.validation.push(...rows.slice(testCount, testCount + validationCount));
+    result.train.push(...rows.slice(testCount + validationCount));
+  }
+  for (const part of ['train', 'validation', 'test'] as const) {
+    if (result[part].length === 0) {
+      throw datasetError(
+        `too few rows (${count}) for the split: the ${part} part would be empty; add rows or raise split.${part}`,
+      );
+    }
+    result[part].sort((a, b) => a - b);
+  }
+  return result;
+}

@@ -1,0 +1,131 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { PipelineConfig } from '../config/pipeline-schema';
+import type { MetricName, Task } from '../evaluation/metric-names';
+import type { LeaderboardRow } from '../evaluation/select';
+import type { DatasetProfile } from '../dataset/profile-dataset';
+
+/**
+ * The shapes that cross the workflow boundary: workflow input and result,
+ * activity inputs and outputs, and the queries. Shared by the workflows, the
+ * activities and the clients (CLI, API), so each shape is written once.
+ */
+
+export const PIPELINE_WORKFLOW = 'trainingPipeline';
+
+export interface PipelineInput {
+  config: PipelineConfig;
+  /** Who started the run (`ferry run --as`, FERRY_USER, or the OS user). */
+  startedBy: string;
+}
+
+export type RunStage =
+  'preparing' | 'training' | 'selecting' | 'selected' | 'no-candidate-passed' | 'failed';
+
+export type CandidateState = 'pending' | 'running' | 'succeeded' | 'failed';
+
+export interface Candidate {
+  id: string;
+  index: number;
+  algorithm: string;
+  hyperparameters: Record<string, number>;
+  seed: number;
+}
+
+export interface CandidateStatus {
+  id: string;
+  algorithm: string;
+  state: CandidateState;
+  error?: string;
+  metrics?: Partial<Record<MetricName, number>>;
+  trainingMs?: number;
+}
+
+export interface PipelineResult {
+  outcome: 'selected' | 'no-candidate-passed';
+  runId: string;
+  datasetFingerprint: string;
+  winner?: LeaderboardRow;
+  leaderboard: LeaderboardRow[];
+  reason?: string;
+  candidates: CandidateStatus[];
+}
+
+// --- activities ---------------------------------------------------------------
+
+export interface PrepareDataInput {
+  runId: string;
+  dataset: { path: string; target: string; task: Task; positiveClass?: string };
+  split: { train: number; validation: number; test: number; seed: number; stratify?: boolean };
+}
+
+export interface PreparedData {
+  fingerprint: string;
+  /** Folders holding train.csv, validation.csv and test.csv (SageMaker channels). */
+  channels: { train: string; validation: string; test: string };
+  rows: { train: number; validation: number; test: number; withoutTarget: number };
+  classes?: string[];
+  profile: DatasetProfile;
+}
+
+export interface TrainCandidateInput {
+  runId: string;
+  candidate: Candidate;
+  task: Task;
+  target: string;
+  positiveClass?: string;
+  channels: PreparedData['channels'];
+  /** How many trainings run at once, so each takes its share of the cores. */
+  concurrentTrainings: number;
+}
+
+export interface TrainedModel {
+  modelDir: string;
+  validationMetrics: Record<string, number>;
+  trainingMs: number;
+}
+
+export interface EvaluateCandidateInput {
+  runId: string;
+  candidate: Candidate;
+  task: Task;
+  target: string;
+  classes?: string[];
+  modelDir: string;
+  testChannel: string;
+}
+
+export interface CandidateEvaluation {
+  metrics: Partial<Record<MetricName, number>>;
+  rows: number;
+}
+
+export interface CandidateWorkflowInput {
+  runId: string;
+  candidate: Candidate;
+  config: Pick<PipelineConfig, 'dataset' | 'candidates'>;
+  data: Pick<PreparedData, 'channels' | 'classes'>;
+}
+
+export interface CandidateOutcome {
+  candidateId: string;
+  metrics: Partial<Record<MetricName, number>>;
+  validationMetrics: Record<string, number>;
+  trainingMs: number;
+  modelDir: string;
+}
+
+// --- queries ------------------------------------------------------------------
+
+export interface RunSummary {
+  stage: RunStage;
+  objective: MetricName;
+  modelGroup: string;
+  startedBy: string;
+  candidates: CandidateStatus[];
+  leaderboard: LeaderboardRow[];
+}
+
+export const summaryQuery = defineQuery<RunSummary>('summary');
+export const stageQuery = defineQuery<RunStage>('stage');
+export const candidatesQuery = defineQuery<CandidateStatus[]>('candidates');
+export const leaderboardQuery = defineQuery<LeaderboardRow[]>('leaderboard');

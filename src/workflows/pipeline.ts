@@ -1,0 +1,186 @@
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { FerryActivities } from '../activities';
+import { selectCandidate, type LeaderboardRow, type ScoredCandidate } from '../evaluation/select';
+import { FERRY_STAGE } from '../temporal/search-attributes';
+import { mapBounded } from './bounded';
+import { candidateWorkflow } from './candidate';
+import { generateCandidates } from './candidate-generator';
+import {
+  candidatesQuery,
+  leaderboardQuery,
+  stageQuery,
+  summaryQuery,
+  type Candidate,
+  type CandidateOutcome,
+  type CandidateStatus,
+  type PipelineInput,
+  type PipelineResult,
+  type RunStage,
+} from './definitions';
+
+const { prepareData } = proxyActivities<FerryActivities>({
+  startToCloseTimeout: '10m',
+  retry: {
+    maximumAttempts: 3,
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: ['DatasetError'],
+  },
+});
+
+/**
+ * A pipeline run (DESIGN.md §2). Orchestration only: every step that touches
+ * data, files or processes is an activity or a child workflow.
+ */
+export async function trainingPipeline(input: PipelineInput): Promise<PipelineResult> {
+  const { config } = input;
+  const runId = workflowInfo().workflowId;
+  const run = new RunState(input);
+
+  run.setStage('preparing');
+  const data = await prepareData({ runId, dataset: config.dataset, split: config.split });
+
+  run.setStage('training');
+  const candidates = run.track(generateCandidates(config.candidates));
+  const outcomes = await mapBounded(candidates, config.candidates.maxParallel, (candidate) =>
+    run.trainAndEvaluate(candidate, () =>
+      executeChild(candidateWorkflow, {
+        workflowId: `${runId}-${candidate.id}`,
+        args: [
+          {
+            runId,
+            candidate,
+            config: { dataset: config.dataset, candidates: config.candidates },
+            data,
+          },
+        ],
+      }),
+    ),
+  );
+
+  run.setStage('selecting');
+  const scored = scoredCandidates(candidates, outcomes);
+  if (scored.length === 0) {
+    run.setStage('failed');
+    throw ApplicationFailure.nonRetryable(
+      `all ${candidates.length} candidates failed; the first error: ${run.firstError() ?? 'unknown'}`,
+      'AllCandidatesFailed',
+    );
+  }
+  const selection = selectCandidate(scored, config.objective, config.gates.thresholds);
+  run.leaderboard = selection.leaderboard;
+  const base = {
+    runId,
+    datasetFingerprint: data.fingerprint,
+    leaderboard: selection.leaderboard,
+    candidates: run.statuses(),
+  };
+  if (selection.outcome === 'no-candidate-passed') {
+    run.setStage('no-candidate-passed');
+    return { ...base, outcome: 'no-candidate-passed', reason: selection.reason };
+  }
+  run.setStage('selected');
+  return { ...base, outcome: 'selected', winner: selection.winner };
+}
+
+/** What the queries show while the run moves. */
+class RunState {
+  private stage: RunStage = 'preparing';
+  private readonly byId = new Map<string, CandidateStatus>();
+  leaderboard: LeaderboardRow[] = [];
+
+  constructor(input: PipelineInput) {
+    setHandler(summaryQuery, () => ({
+      stage: this.stage,
+      objective: input.config.objective,
+      modelGroup: input.config.modelGroup,
+      startedBy: input.startedBy,
+      candidates: this.statuses(),
+      leaderboard: this.leaderboard,
+    }));
+    setHandler(stageQuery, () => this.stage);
+    setHandler(candidatesQuery, () => this.statuses());
+    setHandler(leaderboardQuery, () => this.leaderboard);
+  }
+
+  setStage(stage: RunStage): void {
+    this.stage = stage;
+    upsertSearchAttributes([{ key: FERRY_STAGE, value: stage }]);
+  }
+
+  track(candidates: Candidate[]): Candidate[] {
+    for (const c of candidates)
+      this.byId.set(c.id, { id: c.id, algorithm: c.algorithm, state: 'pending' });
+    return candidates;
+  }
+
+  /** A failing candidate is recorded with its reason; it does not fail the run. */
+  async trainAndEvaluate(
+    candidate: Candidate,
+    run: () => Promise<CandidateOutcome>,
+  ): Promise<CandidateOutcome | undefined> {
+    const status = this.byId.get(candidate.id) ?? {
+      id: candidate.id,
+      algorithm: candidate.algorithm,
+      state: 'pending',
+    };
+    this.byId.set(candidate.id, { ...status, state: 'running' });
+    try {
+      const outcome = await run();
+      this.byId.set(candidate.id, {
+        ...status,
+        state: 'succeeded',
+        metrics: outcome.metrics,
+        trainingMs: outcome.trainingMs,
+      });
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof ChildWorkflowFailure)) throw error;
+      this.byId.set(candidate.id, { ...status, state: 'failed', error: rootMessage(error) });
+      return undefined;
+    }
+  }
+
+  statuses(): CandidateStatus[] {
+    return [...this.byId.values()];
+  }
+
+  firstError(): string | undefined {
+    return this.statuses().find((s) => s.error !== undefined)?.error;
+  }
+}
+
+function scoredCandidates(
+  candidates: Candidate[],
+  outcomes: (CandidateOutcome | undefined)[],
+): ScoredCandidate[] {
+  return candidates.flatMap((candidate, i) => {
+    const outcome = outcomes[i];
+    return outcome
+      ? [
+          {
+            id: candidate.id,
+            index: candidate.index,
+            algorithm: candidate.algorithm,
+            hyperparameters: candidate.hyperparameters,
+            metrics: outcome.metrics,
+          },
+        ]
+      : [];
+  });
+}
+
+/** The innermost cause: for a candidate, the activity's own message, not "child workflow failed". */
+function rootMessage(error: Error): string {
+  let current: Error = error;
+  while (current.cause instanceof Error) current = current.cause;
+  return current.message;
+}

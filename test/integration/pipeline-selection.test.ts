@@ -1,0 +1,240 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import {
+  pipelineSchema,
+  type PipelineInput as PipelineFile,
+} from '../../src/config/pipeline-schema';
+import type { PipelineResult } from '../../src/workflows/definitions';
+import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { EXAMPLES_DIR, SHARED_DATA_DIR } from '../fixtures/pipelines';
+
+let harness: WorkerHarness;
+beforeAll(async () => {
+  harness = await startWorkerHarness();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+function pipeline(overrides: Partial<PipelineFile>): PipelineFile {
+  return {
+    name: 'it',
+    dataset: {
+      path: path.join(SHARED_DATA_DIR, 'penguins.csv'),
+      target: 'species',
+      task: 'multiclass',
+    },
+    candidates: {
+      count: 4,
+      maxParallel: 2,
+      seed: 5,
+      algorithms: [
+        { name: 'linear', hyperparameters: { C: { low: 0.1, high: 10, log: true } } },
+        {
+          name: 'random-forest',
+          hyperparameters: { n_estimators: [20, 40], max_depth: { low: 2, high: 6 } },
+        },
+      ],
+    },
+    objective: 'accuracy',
+    gates: { thresholds: ['accuracy >= 0.9'] },
+    modelGroup: 'penguins',
+    approval: { approvers: ['alice'] },
+    loadTest: { phases: [{ durationSeconds: 1, ratePerSecond: 1 }], slo: { latencyP99Ms: 100 } },
+    ...overrides,
+  };
+}
+
+function runPipeline(file: PipelineFile): Promise<PipelineResult> {
+  const config = pipelineSchema.parse(file);
+  return harness.client.workflow.execute('trainingPipeline', {
+    taskQueue: harness.taskQueue,
+    workflowId: `ferry-it-${randomBytes(4).toString('hex')}`,
+    args: [{ config, startedBy: 'tester' }],
+  });
+}
+
+async function failureOf(file: PipelineFile): Promise<{ type?: string; message: string }> {
+  try {
+    await runPipeline(file);
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) {
+      let cause: Error | undefined = error.cause;
+      while (cause?.cause instanceof Error) cause = cause.cause;
+      return {
+        type: (cause as { type?: string } | undefined)?.type,
+        message: cause?.message ?? '',
+      };
+    }
+    throw error;
+  }
+  throw new Error('the run was expected to fail');
+}
+
+describe('a pipeline run up to selection (real server, real models)', () => {
+  test('penguins: every candidate trains, the leaderboard is ranked, a winner is selected', async () => {
+    const result = await runPipeline(pipeline({}));
+    expect(result.outcome).toBe('selected');
+    expect(result.candidates.map((c) => c.state)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
+    const accuracies = result.leaderboard.map((row) => row.metrics.accuracy ?? 0);
+    expect([...accuracies].sort((a, b) => b - a)).toEqual(accuracies);
+    expect(accuracies[0]).toBeGreaterThan(0.9);
+    expect(result.winner?.id).toBe(result.leaderboard[0]?.id);
+    expect(result.datasetFingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('churn: the best candidate has a ROC AUC above 0.80', async () => {
+    const result = await runPipeline(
+      pipeline({
+        dataset: {
+          path: path.join(EXAMPLES_DIR, 'data', 'wa_churn.csv'),
+          target: 'churn',
+          task: 'binary',
+          positiveClass: 'Yes',
+        },
+        candidates: {
+          count: 3,
+          maxParallel: 2,
+          seed: 1,
+          algorithms: [
+            { name: 'xgboost', hyperparameters: { num_round: 60, max_depth: 3, eta: 0.1 } },
+            { name: 'linear', hyperparameters: { C: 1 } },
+            { name: 'hist-gradient-boosting', hyperparameters: { max_iter: 60 } },
+          ],
+        },
+        objective: 'roc_auc',
+        gates: { thresholds: ['roc_auc >= 0.80'] },
+      }),
+    );
+    expect(result.outcome).toBe('selected');
+    expect(result.winner?.metrics.roc_auc).toBeGreaterThan(0.8);
+    expect(result.leaderboard).toHaveLength(3);
+  });
+
+  test('two runs with the same seed give the same candidates and metrics', async () => {
+    const [first, second] = await Promise.all([
+      runPipeline(pipeline({})),
+      runPipeline(pipeline({})),
+    ]);
+    const view = (result: PipelineResult) =>
+      result.leaderboard.map(({ id, algorithm, hyperparameters, metrics }) => ({
+        id,
+        algorithm,
+        hyperparameters,
+        metrics,
+      }));
+    expect(view(second)).toEqual(view(first));
+  });
+
+  test('a run whose gates nothing passes ends as "no candidate passed", not as an error', async () => {
+    const result = await runPipeline(pipeline({ gates: { thresholds: ['log_loss <= 0.00001'] } }));
+    expect(result.outcome).toBe('no-candidate-passed');
+    expect(result.reason).toMatch(
+      /^best candidate c0\d \(\S+\) has log_loss [0-9.e-]+, gate "log_loss <= 0.00001" not met/,
+    );
+    expect(result.leaderboard.length).toBe(4);
+  });
+
+  // A real failure from the real library: scikit-learn refuses max_features = 5
+  // (a fraction must be at most 1) when fitting. Pipeline files cannot say this
+  // (validation checks the catalog's ranges), so the test hands the workflow a
+  // config parsed by the schema alone, as a worker with an out-of-date catalog would.
+  const refused = { name: 'random-forest' as const, hyperparameters: { max_features: 5 } };
+
+  test('a failing candidate is recorded with its reason and the run goes on', async () => {
+    const result = await runPipeline(
+      pipeline({
+        candidates: {
+          count: 2,
+          maxParallel: 2,
+          algorithms: [{ name: 'linear', hyperparameters: { C: 1 } }, refused],
+        },
+        gates: { thresholds: [] },
+      }),
+    );
+    expect(result.outcome).toBe('selected');
+    const failed = result.candidates.find((c) => c.algorithm === 'random-forest');
+    expect(failed?.state).toBe('failed');
+    expect(failed?.error).toMatch(/training .*random-forest.* failed \(exit \d\): .*max_features/);
+    expect(result.winner?.algorithm).toBe('linear');
+  });
+
+  test('when every candidate fails, the run fails quoting the first error', async () => {
+    const failure = await failureOf(
+      pipeline({ candidates: { count: 2, maxParallel: 2, algorithms: [refused] } }),
+    );
+    expect(failure.type).toBe('AllCandidatesFailed');
+    expect(failure.message).toMatch(
+      /all 2 candidates failed; the first error: training .*max_features/,
+    );
+  });
+});
+
+describe('a bad dataset ends the run with a DatasetError that names the problem', () => {
+  const dataset = (
+    file: string,
+    target = 'species',
+    task: 'binary' | 'multiclass' | 'regression' = 'multiclass',
+  ) => ({
+    dataset: { path: file, target, task },
+  });
+  function csv(name: string, text: string): string {
+    const file = path.join(harness.home, name);
+    writeFileSync(file, text);
+    return file;
+  }
+  const rows = (n: number, row: (i: number) => string) =>
+    Array.from({ length: n }, (_, i) => row(i)).join('\n');
+
+  test.each<[string, () => Partial<PipelineFile>, RegExp]>([
+    ['a missing file', () => dataset('/nonexistent/data.csv'), /does not exist/],
+    ['an empty file', () => dataset(csv('empty.csv', '')), /is empty/],
+    [
+      'a missing target column',
+      () => dataset(csv('no-target.csv', `a,b\n${rows(20, (i) => `${i},${i}`)}`)),
+      /has no column 'species'/,
+    ],
+    [
+      'a target with one class',
+      () => dataset(csv('one-class.csv', `a,species\n${rows(20, (i) => `${i},x`)}`)),
+      /only one class/,
+    ],
+    [
+      'a non-numeric regression target',
+      () =>
+        dataset(
+          csv('text-target.csv', `a,y\n${rows(20, (i) => `${i},${i === 7 ? 'lots' : i}`)}`),
+          'y',
+          'regression',
+        ),
+      /non-numeric value 'lots' on line 9/,
+    ],
+    [
+      'a row with the wrong number of fields',
+      () =>
+        dataset(
+          csv(
+            'ragged.csv',
+            `a,species\n${rows(20, (i) => (i === 4 ? `${i},x,extra` : `${i},${i % 2 ? 'x' : 'y'}`))}`,
+          ),
+        ),
+      /row on line 6 has a different number of fields/,
+    ],
+    [
+      'too few rows for the split',
+      () => dataset(csv('tiny.csv', `a,species\n${rows(6, (i) => `${i},${i % 2 ? 'x' : 'y'}`)}`)),
+      /too few rows \(6\)/,
+    ],
+  ])('%s', async (_title, overrides, words) => {
+    const failure = await failureOf(pipeline(overrides()));
+    expect(failure.type).toBe('DatasetError');
+    expect(failure.message).toMatch(words);
+  });
+});

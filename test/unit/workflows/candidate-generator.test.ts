@@ -1,0 +1,116 @@
+import { pipelineSchema } from '../../../src/config/pipeline-schema';
+import { generateCandidates } from '../../../src/workflows/candidate-generator';
+import { validPipeline } from '../../fixtures/pipelines';
+
+function space(candidates: Record<string, unknown>) {
+  return pipelineSchema.parse({ ...validPipeline(), candidates }).candidates;
+}
+
+const randomSpace = {
+  count: 30,
+  maxParallel: 2,
+  seed: 11,
+  algorithms: [
+    {
+      name: 'xgboost',
+      hyperparameters: {
+        num_round: 100,
+        max_depth: { low: 2, high: 6 },
+        eta: { low: 0.01, high: 0.3, log: true },
+      },
+    },
+    { name: 'linear', hyperparameters: { C: [0.1, 1, 10] } },
+  ],
+};
+
+describe('the candidate generator', () => {
+  test('gives the same candidates for the same seed, and others for another seed', () => {
+    expect(generateCandidates(space(randomSpace))).toEqual(generateCandidates(space(randomSpace)));
+    expect(generateCandidates(space({ ...randomSpace, seed: 12 }))).not.toEqual(
+      generateCandidates(space(randomSpace)),
+    );
+  });
+
+  test('draws within the ranges, integers where the algorithm needs them, and from the lists', () => {
+    const candidates = generateCandidates(space(randomSpace));
+    expect(candidates).toHaveLength(30);
+    for (const c of candidates.filter((c) => c.algorithm === 'xgboost')) {
+      expect(c.hyperparameters.num_round).toBe(100);
+      expect(Number.isInteger(c.hyperparameters.max_depth)).toBe(true);
+      expect(c.hyperparameters.max_depth).toBeGreaterThanOrEqual(2);
+      expect(c.hyperparameters.max_depth).toBeLessThanOrEqual(6);
+      expect(c.hyperparameters.eta).toBeGreaterThanOrEqual(0.01);
+      expect(c.hyperparameters.eta).toBeLessThanOrEqual(0.3);
+    }
+    const cs = new Set(
+      candidates.filter((c) => c.algorithm === 'linear').map((c) => c.hyperparameters.C),
+    );
+    expect([...cs].sort()).toEqual([0.1, 1, 10]);
+  });
+
+  test('samples a log range evenly in log space (about half the draws below the geometric mean)', () => {
+    const candidates = generateCandidates(
+      space({
+        count: 200,
+        maxParallel: 1,
+        seed: 3,
+        algorithms: [
+          { name: 'xgboost', hyperparameters: { eta: { low: 0.001, high: 1, log: true } } },
+        ],
+      }),
+    );
+    const below = candidates.filter((c) => (c.hyperparameters.eta ?? 0) < Math.sqrt(0.001)).length;
+    expect(below).toBeGreaterThan(70);
+    expect(below).toBeLessThan(130);
+  });
+
+  test('takes turns between algorithms and numbers candidates c01, c02, ...', () => {
+    const candidates = generateCandidates(space(randomSpace));
+    expect(candidates.slice(0, 4).map((c) => [c.id, c.algorithm])).toEqual([
+      ['c01', 'xgboost'],
+      ['c02', 'linear'],
+      ['c03', 'xgboost'],
+      ['c04', 'linear'],
+    ]);
+    expect(new Set(candidates.map((c) => c.seed)).size).toBe(30);
+  });
+
+  test('avoids repeating a candidate while the space has room', () => {
+    const candidates = generateCandidates(
+      space({
+        count: 3,
+        maxParallel: 1,
+        seed: 1,
+        algorithms: [{ name: 'linear', hyperparameters: { C: [1, 2, 3] } }],
+      }),
+    );
+    expect(candidates.map((c) => c.hyperparameters.C).sort()).toEqual([1, 2, 3]);
+  });
+
+  test('enumerates a grid, interleaving algorithms and stopping at N', () => {
+    const grid = {
+      count: 5,
+      maxParallel: 1,
+      strategy: 'grid',
+      algorithms: [
+        { name: 'random-forest', hyperparameters: { n_estimators: [10, 20], max_depth: [3, 5] } },
+        { name: 'linear', hyperparameters: { C: [1, 10] } },
+      ],
+    };
+    const candidates = generateCandidates(space(grid));
+    expect(candidates.map((c) => [c.algorithm, c.hyperparameters])).toEqual([
+      ['random-forest', { max_depth: 3, n_estimators: 10 }],
+      ['linear', { C: 1 }],
+      ['random-forest', { max_depth: 3, n_estimators: 20 }],
+      ['linear', { C: 10 }],
+      ['random-forest', { max_depth: 5, n_estimators: 10 }],
+    ]);
+  });
+
+  test('makes up to 250 candidates with ids wide enough to sort', () => {
+    const candidates = generateCandidates(space({ ...randomSpace, count: 250 }));
+    expect(candidates).toHaveLength(250);
+    expect(candidates[0]?.id).toBe('c001');
+    expect(candidates[249]?.id).toBe('c250');
+  });
+});

@@ -2,6 +2,10 @@
 export const EXIT_OK = 0;
 export const EXIT_UNEXPECTED = 1;
 export const EXIT_INVALID = 2;
+/** A run that failed (for example on a bad dataset). */
+export const EXIT_RUN_FAILED = 1;
+/** A run that finished without a model: no candidate passed the gates. */
+export const EXIT_NO_MODEL = 4;
 
 /** An error the user can fix; the CLI prints its message alone and exits with `exitCode`. */
 export class UserError extends Error {

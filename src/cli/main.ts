@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { registerDev } from './commands/dev';
 import { registerSchema } from './commands/schema';
 import { registerValidate } from './commands/validate';
+import { registerRun } from './commands/run';
+import { registerStatus } from './commands/status';
+import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED, UserError } from './exit-codes';
 import { TemporalCliNotFound } from '../temporal/temporal-cli';
 
@@ -15,6 +18,8 @@ function buildProgram(): Command {
   registerValidate(program);
   registerSchema(program);
   registerDev(program);
+  registerRun(program);
+  registerStatus(program);
   return program;
 }
 
@@ -31,7 +36,11 @@ function exitCodeFor(error: unknown): number {
     // commander has already printed usage errors; --help and --version exit 0.
     return error.exitCode === 0 ? 0 : EXIT_INVALID;
   }
-  if (error instanceof UserError || error instanceof TemporalCliNotFound) {
+  if (
+    error instanceof UserError ||
+    error instanceof TemporalCliNotFound ||
+    error instanceof NoTemporalServer
+  ) {
     console.error(`ferry: ${error.message}`);
     return error instanceof UserError ? error.exitCode : EXIT_UNEXPECTED;
   }

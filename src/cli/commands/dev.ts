@@ -10,8 +10,9 @@ import {
 } from '../../temporal/dev-server-record';
 import { ferryHome } from '../../temporal/project-paths';
 import { installWorkerLogging } from '../../temporal/worker-logging';
-import { FERRY_TASK_QUEUE } from '../../temporal/task-queues';
+import { ferryTaskQueue } from '../../temporal/task-queues';
 import { createFerryWorker } from '../../worker';
+import { WarmRunner } from '../../backends/local/warm-runner';
 import { UserError } from '../exit-codes';
 
 interface DevOptions {
@@ -44,7 +45,7 @@ async function runDev(options: DevOptions): Promise<void> {
 
   console.log(`Temporal server  ${server.address}`);
   if (server.uiUrl) console.log(`Temporal UI      ${server.uiUrl}`);
-  console.log(`Worker           polling task queue '${FERRY_TASK_QUEUE}'`);
+  console.log(`Worker           polling task queue '${ferryTaskQueue()}'`);
   console.log(`State            ${home}`);
   console.log('Press Ctrl-C to stop.');
 
@@ -60,6 +61,7 @@ async function runDev(options: DevOptions): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await WarmRunner.stopShared();
     await connection.close();
     await server.stop();
     if (server.isOwned) removeDevServerRecord(home);

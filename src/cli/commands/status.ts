@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { connectClient } from '../../temporal/client';
+import { summaryQuery } from '../../workflows/definitions';
+import { UserError } from '../exit-codes';
+import { formatLeaderboard } from '../format-leaderboard';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description("show a run's stage, candidates and leaderboard")
+    .argument('<run>', 'run id (printed by ferry run)')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, options: { json?: boolean }) => {
+      const { client, close } = await connectClient();
+      try {
+        const handle = client.workflow.getHandle(runId);
+        const description = await handle.describe().catch((error: unknown) => {
+          if (error instanceof WorkflowNotFoundError)
+            throw new UserError(`no run '${runId}'; 'ferry run' prints run ids`);
+          throw error;
+        });
+        const summary = await handle.query(summaryQuery);
+        if (options.json) {
+          console.log(
+            JSON.stringify({ runId, status: description.status.name, ...summary }, null, 2),
+          );
+          return;
+        }
+        console.log(
+          `run ${runId} (${summary.modelGroup}, started by ${summary.startedBy}): ${description.status.name}, stage ${summary.stage}`,
+        );
+        const states = ['succeeded', 'running', 'pending', 'failed'] as const;
+        console.log(
+          `candidates: ${states.map((s) => `${summary.candidates.filter((c) => c.state === s).length} ${s}`).join(', ')}`,
+        );
+        for (const failed of summary.candidates.filter((c) => c.state === 'failed')) {
+          console.log(
+            `  ${failed.id} (${failed.algorithm}) failed: ${failed.error ?? 'unknown error'}`,
+          );
+        }
+        if (summary.leaderboard.length > 0)
+          console.log(formatLeaderboard(summary.leaderboard, summary.objective));
+      } finally {
+        await close();
+      }
+    });
+}

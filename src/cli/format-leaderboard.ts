@@ -1,0 +1,42 @@
+import type { LeaderboardRow } from '../evaluation/select';
+import type { MetricName } from '../evaluation/metric-names';
+
+/** The leaderboard as an aligned text table: rank, candidate, algorithm, the objective first, gates. */
+export function formatLeaderboard(
+  rows: readonly LeaderboardRow[],
+  objective: MetricName,
+  limit = 20,
+): string {
+  if (rows.length === 0) return '(no candidate has metrics yet)';
+  const metricNames = [
+    objective,
+    ...Object.keys(rows[0]?.metrics ?? {})
+      .filter((m) => m !== objective)
+      .sort(),
+  ] as MetricName[];
+  const header = ['#', 'candidate', 'algorithm', ...metricNames, 'gates'];
+  const body = rows
+    .slice(0, limit)
+    .map((row) => [
+      String(row.rank),
+      row.id,
+      row.algorithm,
+      ...metricNames.map((m) => formatNumber(row.metrics[m])),
+      row.gates.length === 0 ? '-' : row.passedGates ? 'pass' : 'fail',
+    ]);
+  const widths = header.map((cell, i) =>
+    Math.max(cell.length, ...body.map((line) => (line[i] ?? '').length)),
+  );
+  const render = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const more = rows.length > limit ? [`... and ${rows.length - limit} more`] : [];
+  return [render(header), ...body.map(render), ...more].join('\n');
+}
+
+export function formatNumber(value: number | undefined): string {
+  if (value === undefined || Number.isNaN(value)) return '-';
+  return Math.abs(value) >= 1000 ? value.toFixed(1) : value.toFixed(4);
+}

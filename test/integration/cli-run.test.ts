@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { runFerryAsync } from '../fixtures/ferry-cli';
+import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { SHARED_DATA_DIR, validPipeline, writePipeline } from '../fixtures/pipelines';
+
+let harness: WorkerHarness;
+beforeAll(async () => {
+  harness = await startWorkerHarness();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+function penguinsPipeline(): Record<string, unknown> {
+  return {
+    ...validPipeline(),
+    name: 'penguins-cli',
+    dataset: {
+      path: path.join(SHARED_DATA_DIR, 'penguins.csv'),
+      target: 'species',
+      task: 'multiclass',
+    },
+    candidates: {
+      count: 2,
+      maxParallel: 2,
+      algorithms: [{ name: 'linear', hyperparameters: { C: [0.5, 5] } }],
+    },
+    objective: 'f1_macro',
+    gates: { thresholds: ['accuracy >= 0.8'] },
+  };
+}
+
+/** `ferry` as a user runs it (not a TTY here, so progress comes as plain lines), against the harness's worker. */
+function ferry(args: string[]) {
+  return runFerryAsync(args, { env: { FERRY_TASK_QUEUE: harness.taskQueue } });
+}
+const ferryRun = (args: string[]) => ferry(['run', ...args]);
+
+async function runCount(): Promise<number> {
+  const { count } = await harness.client.workflow.count(`TaskQueue = "${harness.taskQueue}"`);
+  return count;
+}
+
+describe('ferry run and ferry status', () => {
+  test('run starts the run, streams progress, prints the leaderboard and the selection', async () => {
+    const result = await ferryRun([writePipeline(penguinsPipeline()), '--as', 'carol']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^run (ferry-penguins-cli-[0-9a-f]{8}) started by carol$/m);
+    expect(result.stdout).toMatch(/^stage: preparing$/m);
+    expect(result.stdout).toMatch(/^training: \d\/2 done, \d running, 0 failed/m);
+    expect(result.stdout).toMatch(/^#\s+candidate\s+algorithm\s+f1_macro\s+accuracy/m);
+    expect(result.stdout).toMatch(/^selected c0[12] \(linear\) with f1_macro [01]\.\d{4}$/m);
+    expect(result.status).toBe(0);
+
+    const runId = /^run (\S+) started/m.exec(result.stdout)?.[1] ?? '';
+    const status = await ferry(['status', runId, '--json']);
+    expect(status.status).toBe(0);
+    const summary = JSON.parse(status.stdout) as {
+      status: string;
+      stage: string;
+      startedBy: string;
+      leaderboard: unknown[];
+    };
+    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'selected', startedBy: 'carol' });
+    expect(summary.leaderboard).toHaveLength(2);
+
+    const text = await ferry(['status', runId]);
+    expect(text.stdout).toMatch(/stage selected/);
+    expect(text.stdout).toMatch(/candidates: 2 succeeded, 0 running, 0 pending, 0 failed/);
+  });
+
+  test('a bad pipeline file never starts a run', async () => {
+    const before = await runCount();
+    const bad = { ...penguinsPipeline(), objective: 'rmse' };
+    const result = await ferryRun([writePipeline(bad)]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/objective 'rmse' does not apply to a multiclass task/);
+    expect(result.stderr).toMatch(/is not valid; nothing was started/);
+    expect(await runCount()).toBe(before);
+  });
+
+  test('--detach prints the run id and returns while the run goes on', async () => {
+    const result = await ferryRun([writePipeline(penguinsPipeline()), '--detach']);
+    expect(result.status).toBe(0);
+    const runId = /^run (\S+) started/m.exec(result.stdout)?.[1] ?? '';
+    expect(result.stdout).not.toMatch(/selected/);
+    await harness.client.workflow.getHandle(runId).result();
+  });
+
+  test('status of an unknown run says so', async () => {
+    const result = await ferry(['status', 'ferry-nope-00000000']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/no run 'ferry-nope-00000000'/);
+  });
+});

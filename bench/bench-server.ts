@@ -1,0 +1,21 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startDevServer } from '../src/temporal/dev-server';
+
+/** TEMPORAL_ADDRESS when set, else a throwaway dev server for this benchmark. */
+export async function benchServer(): Promise<{ address: string; stop(): Promise<void> }> {
+  if (process.env.TEMPORAL_ADDRESS)
+    return { address: process.env.TEMPORAL_ADDRESS, stop: () => Promise.resolve() };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-'));
+  const server = await startDevServer({
+    dbFile: path.join(dir, 'temporal.db'),
+    logFile: path.join(dir, 'server.log'),
+    isUiEnabled: false,
+  });
+  return { address: server.address, stop: () => server.stop() };
+}
+
+export function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}

@@ -6,6 +6,9 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = { fanou
 async function main(): Promise<void> {
   const [name = '', ...args] = process.argv.slice(2);
   const names = name === '' ? Object.keys(BENCHMARKS) : [name];
+  // The native worker's shutdown holds no event-loop handle of its own; without
+  // this timer Node can exit mid-benchmark, silently, once nothing else is pending.
+  const keepAlive = setInterval(() => undefined, 60_000);
   for (const benchmark of names) {
     const run = BENCHMARKS[benchmark];
     if (!run)
@@ -14,6 +17,7 @@ async function main(): Promise<void> {
       );
     console.log(JSON.stringify(await run(args), null, 2));
   }
+  clearInterval(keepAlive);
 }
 
 main().catch((error: unknown) => {

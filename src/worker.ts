@@ -21,6 +21,10 @@ export async function createFerryWorker(options: FerryWorkerOptions): Promise<Wo
     taskQueue: options.taskQueue ?? ferryTaskQueue(),
     workflowsPath: require.resolve('./workflows'),
     activities: createActivities({ ferryHome: options.home ?? ferryHome() }),
+    // A cancellation reaches an activity only with a heartbeat's answer; by
+    // default heartbeats are throttled to 80% of the heartbeat timeout (16 s
+    // here), which would leave a cancelled training running that long.
+    maxHeartbeatThrottleInterval: '2s',
   });
 }
 

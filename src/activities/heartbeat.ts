@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { Progress } from '../backends/trainer';
 
 /** Without news from the job for this long, we still heartbeat, so the server knows we are alive. */
-const HEARTBEAT_EVERY_MS = 5_000;
+const HEARTBEAT_EVERY_MS = 2_000;
 
 /**
  * Heartbeats with the job's latest progress, on every change and at least

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
 import { JobInputError, type Trainer } from '../backends/trainer';
 import type { TrainCandidateInput, TrainedModel } from '../workflows/definitions';
@@ -62,6 +62,11 @@ export function createTrainCandidate(artifactsRoot: string, trainer: Trainer) {
       );
       return trained;
     } catch (error) {
+      if (Context.current().cancellationSignal.aborted) {
+        throw new CancelledFailure(
+          `training of ${candidate.id} was cancelled; its process group was killed`,
+        );
+      }
       if (heartbeats.signal.aborted) throw error;
       if (error instanceof JobInputError)
         throw ApplicationFailure.nonRetryable(error.message, 'TrainingInputError');

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { FerryActivities } from '../activities';
 import { parseDurationMs } from '../config/duration';
 import type { CandidateOutcome, CandidateWorkflowInput } from './definitions';
@@ -11,6 +11,9 @@ import type { CandidateOutcome, CandidateWorkflowInput } from './definitions';
 export async function candidateWorkflow(input: CandidateWorkflowInput): Promise<CandidateOutcome> {
   const { candidate, config, data } = input;
   const { trainCandidate } = proxyActivities<FerryActivities>({
+    // Cancelling waits until the activity has killed the training, so a
+    // cancelled run leaves no process behind.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     startToCloseTimeout: parseDurationMs(config.candidates.trainingTimeout) ?? '30m',
     heartbeatTimeout: '20s',
     retry: {

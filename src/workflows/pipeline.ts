@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   ChildWorkflowFailure,
   executeChild,
+  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -143,7 +144,8 @@ class RunState {
       });
       return outcome;
     } catch (error) {
-      if (!(error instanceof ChildWorkflowFailure)) throw error;
+      // A cancelled run is not a failed candidate: let the cancellation end the run.
+      if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) throw error;
       this.byId.set(candidate.id, { ...status, state: 'failed', error: rootMessage(error) });
       return undefined;
     }

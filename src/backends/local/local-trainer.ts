@@ -51,6 +51,7 @@ export class LocalTrainer implements Trainer {
         },
         cwd: algorithmDir(job.algorithm),
         log,
+        pidFile: path.join(job.workDir, 'train.pid'),
       },
       controls.signal,
       (line) => {

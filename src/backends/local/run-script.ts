@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { signalProcessGroup } from '../../temporal/process-group';
@@ -20,7 +20,7 @@ export interface ScriptRun {
  * which is also what the benchmark compares against.
  */
 export async function runScript(
-  request: Omit<ScriptRequest, 'env'> & { env: Record<string, string> },
+  request: Omit<ScriptRequest, 'env'> & { env: Record<string, string>; pidFile?: string },
   signal: AbortSignal,
   onLine: (line: string) => void,
 ): Promise<ScriptRun> {
@@ -32,16 +32,22 @@ export async function runScript(
   const kill = () => {
     if (pid !== undefined) signalProcessGroup(pid, 'SIGKILL');
   };
+  // Where the job runs, for an operator (and a test) to see: the process group to watch or kill.
+  const recordPid = (started: number) => {
+    pid = started;
+    if (request.pidFile) writeFileSync(request.pidFile, `${started}\n`);
+  };
   signal.addEventListener('abort', kill, { once: true });
   try {
-    const fullRequest = { ...request, env: pythonEnv(request.env) };
+    const { pidFile: _ignored, ...script } = request;
+    const fullRequest = { ...script, env: pythonEnv(request.env) };
     const exitCode =
       process.env.FERRY_WARM_PYTHON === '0'
-        ? await runCold(fullRequest, (started) => (pid = started))
+        ? await runCold(fullRequest, recordPid)
         : await (
             await WarmRunner.get()
           ).run(fullRequest, (started) => {
-            pid = started;
+            recordPid(started);
             if (signal.aborted) kill();
           });
     return { exitCode, tail: follower.lines };

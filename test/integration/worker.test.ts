@@ -5,7 +5,7 @@ import { connectToTestServer, testServerAddress } from '../fixtures/temporal';
 
 describe('the Ferry worker', () => {
   test('polls its task queue on the shared dev server and shuts down cleanly', async () => {
-    installWorkerLogging();
+    installWorkerLogging({ FERRY_LOG_LEVEL: process.env.FERRY_LOG_LEVEL ?? 'ERROR' });
     const connection = await NativeConnection.connect({ address: testServerAddress() });
     const taskQueue = `ferry-worker-test-${Date.now()}`;
     const worker = await createFerryWorker({ connection, taskQueue });

@@ -1,0 +1,97 @@
+/**
+ * Records workflow histories of real runs into test/replay/histories/, for the
+ * replay test to check that today's workflow code still replays them. Run it
+ * when a release's histories should be kept (before changing workflow code):
+ *
+ *   node -r tsx/cjs scripts/record-histories.ts <label>
+ *
+ * It starts its own dev server and worker unless TEMPORAL_ADDRESS is set.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { pipelineSchema } from '../src/config/pipeline-schema';
+import { WarmRunner } from '../src/backends/local/warm-runner';
+import { findTemporalCli } from '../src/temporal/temporal-cli';
+import { installWorkerLogging } from '../src/temporal/worker-logging';
+import type { trainingPipeline } from '../src/workflows/pipeline';
+import { createFerryWorker } from '../src/worker';
+import { benchServer } from '../bench/bench-server';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'test', 'replay', 'histories');
+
+async function main(label: string): Promise<void> {
+  installWorkerLogging();
+  const keepAlive = setInterval(() => undefined, 60_000);
+  const server = await benchServer();
+  const native = await NativeConnection.connect({ address: server.address });
+  const taskQueue = `ferry-record-${label}`;
+  const worker = await createFerryWorker({
+    connection: native,
+    taskQueue,
+    home: mkdtempSync(path.join(os.tmpdir(), 'ferry-record-')),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  try {
+    const config = pipelineSchema.parse({
+      name: 'replay',
+      dataset: {
+        path: path.join(ROOT, 'examples', 'data', 'hpc_data.csv'),
+        target: 'class',
+        task: 'multiclass',
+      },
+      candidates: {
+        count: 3,
+        maxParallel: 2,
+        algorithms: [
+          { name: 'linear', hyperparameters: { C: { low: 0.1, high: 10, log: true } } },
+          { name: 'random-forest', hyperparameters: { n_estimators: 20, max_features: 5 } },
+        ],
+      },
+      objective: 'f1_macro',
+      gates: { thresholds: ['accuracy >= 0.5'] },
+      modelGroup: 'replay',
+      approval: { approvers: ['alice'] },
+      loadTest: { phases: [{ durationSeconds: 1, ratePerSecond: 1 }], slo: { latencyP99Ms: 100 } },
+    });
+    // One random-forest candidate fails (max_features 5 is refused by scikit-learn),
+    // so the history also holds a failed child and the run's handling of it.
+    const workflowId = `ferry-replay-${label}`;
+    await client.workflow.execute<typeof trainingPipeline>('trainingPipeline', {
+      taskQueue,
+      workflowId,
+      args: [{ config, startedBy: 'recorder' }],
+    });
+    // The Temporal CLI writes the JSON form that Worker.runReplayHistory reads.
+    for (const id of [workflowId, `${workflowId}-c01`, `${workflowId}-c02`]) {
+      const shown = spawnSync(
+        findTemporalCli(),
+        ['workflow', 'show', '--workflow-id', id, '--address', server.address, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
+      if (shown.status !== 0)
+        throw new Error(`temporal workflow show ${id} failed: ${shown.stderr}`);
+      writeFileSync(path.join(OUT, `${id}.json`), shown.stdout);
+      console.log(`recorded ${id}`);
+    }
+  } finally {
+    worker.shutdown();
+    await running;
+    await WarmRunner.stopShared();
+    await native.close();
+    await connection.close();
+    await server.stop();
+    clearInterval(keepAlive);
+  }
+}
+
+main(process.argv[2] ?? 'v1').catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

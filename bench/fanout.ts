@@ -85,7 +85,7 @@ function benchConfig(count: number): PipelineConfig {
     },
     candidates: {
       count,
-      maxParallel: 2,
+      maxParallel: Number(process.env.BENCH_MAX_PARALLEL ?? 2),
       seed: 3,
       algorithms: [
         { name: 'linear', hyperparameters: { C: { low: 0.01, high: 10, log: true } } },

@@ -3,15 +3,12 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { pipelineSchema, type PipelineConfig } from '../src/config/pipeline-schema';
-import { WarmRunner } from '../src/backends/local/warm-runner';
 import { algorithmDir, COMMON_DIR, PYTHON, pythonEnv } from '../src/backends/local/python-paths';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { generateCandidates } from '../src/workflows/candidate-generator';
 import type { trainingPipeline } from '../src/workflows/pipeline';
-import { createFerryWorker } from '../src/worker';
+import { startLocalWorker } from '../src/temporal/local-worker';
 import { benchServer, progress } from './bench-server';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -27,11 +24,8 @@ export async function fanout(args: string[]): Promise<unknown> {
   const server = await benchServer();
   const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-fanout-'));
   const taskQueue = `ferry-bench-${randomBytes(4).toString('hex')}`;
-  const native = await NativeConnection.connect({ address: server.address });
-  const worker = await createFerryWorker({ connection: native, taskQueue, home });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const worker = await startLocalWorker({ address: server.address, taskQueue, home });
+  const { client } = worker;
   const results = [];
   try {
     for (const count of sizes) {
@@ -57,11 +51,7 @@ export async function fanout(args: string[]): Promise<unknown> {
       });
     }
   } finally {
-    worker.shutdown();
-    await running;
-    await WarmRunner.stopShared();
-    await native.close();
-    await connection.close();
+    await worker.stop();
     await server.stop();
   }
   return {

@@ -11,14 +11,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { pipelineSchema } from '../src/config/pipeline-schema';
-import { WarmRunner } from '../src/backends/local/warm-runner';
 import { findTemporalCli } from '../src/temporal/temporal-cli';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import type { trainingPipeline } from '../src/workflows/pipeline';
-import { createFerryWorker } from '../src/worker';
+import { startLocalWorker } from '../src/temporal/local-worker';
 import { benchServer } from '../bench/bench-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -28,16 +25,10 @@ async function main(label: string): Promise<void> {
   installWorkerLogging();
   const keepAlive = setInterval(() => undefined, 60_000);
   const server = await benchServer();
-  const native = await NativeConnection.connect({ address: server.address });
   const taskQueue = `ferry-record-${label}`;
-  const worker = await createFerryWorker({
-    connection: native,
-    taskQueue,
-    home: mkdtempSync(path.join(os.tmpdir(), 'ferry-record-')),
-  });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-record-'));
+  const worker = await startLocalWorker({ address: server.address, taskQueue, home });
+  const { client } = worker;
   try {
     const config = pipelineSchema.parse({
       name: 'replay',
@@ -81,11 +72,7 @@ async function main(label: string): Promise<void> {
       console.log(`recorded ${id}`);
     }
   } finally {
-    worker.shutdown();
-    await running;
-    await WarmRunner.stopShared();
-    await native.close();
-    await connection.close();
+    await worker.stop();
     await server.stop();
     clearInterval(keepAlive);
   }

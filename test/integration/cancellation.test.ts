@@ -6,7 +6,7 @@ import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { isProcessGroupAlive } from '../../src/temporal/process-group';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { EXAMPLES_DIR, validPipeline } from '../fixtures/pipelines';
+import { churnDataset, validPipeline } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -20,12 +20,7 @@ describe('cancelling a run', () => {
   test('kills the training process group and ends the run as cancelled, with nothing completed', async () => {
     const config = pipelineSchema.parse({
       ...validPipeline(),
-      dataset: {
-        path: path.join(EXAMPLES_DIR, 'data', 'wa_churn.csv'),
-        target: 'churn',
-        task: 'binary',
-        positiveClass: 'Yes',
-      },
+      dataset: churnDataset(),
       // Big enough to still be training when the cancellation arrives.
       candidates: {
         count: 1,

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { summaryQuery, type PipelineResult } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
-import { EXAMPLES_DIR, validPipeline } from '../fixtures/pipelines';
+import { churnDataset, validPipeline } from '../fixtures/pipelines';
 import { testServerAddress } from '../fixtures/temporal';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -36,12 +36,7 @@ describe('durability', () => {
     const client = new Client({ connection });
     const config = pipelineSchema.parse({
       ...validPipeline(),
-      dataset: {
-        path: path.join(EXAMPLES_DIR, 'data', 'wa_churn.csv'),
-        target: 'churn',
-        task: 'binary',
-        positiveClass: 'Yes',
-      },
+      dataset: churnDataset(),
       candidates: {
         count: 4,
         maxParallel: 2,

@@ -8,7 +8,7 @@ import {
 } from '../../src/config/pipeline-schema';
 import type { PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { EXAMPLES_DIR, SHARED_DATA_DIR } from '../fixtures/pipelines';
+import { churnDataset, SHARED_DATA_DIR } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -93,12 +93,7 @@ describe('a pipeline run up to selection (real server, real models)', () => {
   test('churn: the best candidate has a ROC AUC above 0.80', async () => {
     const result = await runPipeline(
       pipeline({
-        dataset: {
-          path: path.join(EXAMPLES_DIR, 'data', 'wa_churn.csv'),
-          target: 'churn',
-          task: 'binary',
-          positiveClass: 'Yes',
-        },
+        dataset: churnDataset(),
         candidates: {
           count: 3,
           maxParallel: 2,

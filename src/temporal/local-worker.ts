@@ -1,0 +1,41 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { WarmRunner } from '../backends/local/warm-runner';
+import { createFerryWorker } from '../worker';
+
+export interface LocalWorker {
+  client: Client;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A Ferry worker inside this process plus a client, against the server at
+ * `address`: for the benchmarks, the history recorder and the tests.
+ * stop() drains the worker and ends its warm Python runner.
+ */
+export async function startLocalWorker(options: {
+  address: string;
+  taskQueue: string;
+  home: string;
+}): Promise<LocalWorker> {
+  const native = await NativeConnection.connect({ address: options.address });
+  const worker = await createFerryWorker({
+    connection: native,
+    taskQueue: options.taskQueue,
+    home: options.home,
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: options.address });
+  return {
+    client: new Client({ connection }),
+    taskQueue: options.taskQueue,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await WarmRunner.stopShared();
+      await native.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { LocalTrainer } from '../backends/local/local-trainer';
 import type { Trainer } from '../backends/trainer';
+import type { Registry } from '../backends/registry';
+import { openRegistry } from '../backends/open-registry';
+import { createRegisterModel } from './register-model';
 import { createEvaluateCandidate } from './evaluate-candidate';
 import { createPrepareData } from './prepare-data';
 import { createTrainCandidate } from './train-candidate';
@@ -9,16 +12,19 @@ export interface ActivityDeps {
   /** Ferry's state folder; the local backend keeps artifacts under it. */
   ferryHome: string;
   trainer?: Trainer;
+  registry?: Registry;
 }
 
 /** The activities a worker registers, built from their dependencies (no module mocking needed in tests). */
 export function createActivities(deps: ActivityDeps) {
   const artifactsRoot = path.join(deps.ferryHome, 'artifacts');
   const trainer = deps.trainer ?? new LocalTrainer();
+  const registry = deps.registry ?? openRegistry('local', deps.ferryHome);
   return {
     prepareData: createPrepareData(artifactsRoot),
     trainCandidate: createTrainCandidate(artifactsRoot, trainer),
     evaluateCandidate: createEvaluateCandidate(artifactsRoot, trainer),
+    registerModel: createRegisterModel(registry),
   };
 }
 

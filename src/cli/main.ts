@@ -4,6 +4,7 @@ import { registerSchema } from './commands/schema';
 import { registerValidate } from './commands/validate';
 import { registerRun } from './commands/run';
 import { registerStatus } from './commands/status';
+import { registerModels } from './commands/models';
 import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED, UserError } from './exit-codes';
 import { TemporalCliNotFound } from '../temporal/temporal-cli';
@@ -20,6 +21,7 @@ function buildProgram(): Command {
   registerDev(program);
   registerRun(program);
   registerStatus(program);
+  registerModels(program);
   return program;
 }
 

@@ -19,7 +19,14 @@ export interface PipelineInput {
 }
 
 export type RunStage =
-  'preparing' | 'training' | 'selecting' | 'selected' | 'no-candidate-passed' | 'failed';
+  | 'preparing'
+  | 'training'
+  | 'selecting'
+  | 'selected'
+  | 'registering'
+  | 'registered'
+  | 'no-candidate-passed'
+  | 'failed';
 
 export type CandidateState = 'pending' | 'running' | 'succeeded' | 'failed';
 
@@ -48,6 +55,8 @@ export interface PipelineResult {
   leaderboard: LeaderboardRow[];
   reason?: string;
   candidates: CandidateStatus[];
+  /** The registry version of the winner (runs since the register step was added). */
+  modelVersion?: RegisteredModel;
 }
 
 // --- activities ---------------------------------------------------------------
@@ -112,6 +121,23 @@ export interface CandidateOutcome {
   validationMetrics: Record<string, number>;
   trainingMs: number;
   modelDir: string;
+}
+
+export interface RegisterModelInput {
+  runId: string;
+  group: string;
+  candidate: Candidate;
+  metrics: Partial<Record<MetricName, number>>;
+  datasetFingerprint: string;
+  modelDir: string;
+  config: PipelineConfig;
+  startedBy: string;
+}
+
+export interface RegisteredModel {
+  group: string;
+  version: number;
+  status: 'PendingManualApproval' | 'Approved' | 'Rejected';
 }
 
 // --- queries ------------------------------------------------------------------

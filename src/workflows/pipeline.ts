@@ -3,6 +3,7 @@ import {
   ChildWorkflowFailure,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -34,6 +35,16 @@ const { prepareData } = proxyActivities<FerryActivities>({
     initialInterval: '1s',
     backoffCoefficient: 2,
     nonRetryableErrorTypes: ['DatasetError'],
+  },
+});
+
+const { registerModel } = proxyActivities<FerryActivities>({
+  startToCloseTimeout: '2m',
+  retry: {
+    maximumAttempts: 5,
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: ['RegistryError'],
   },
 });
 
@@ -89,7 +100,24 @@ export async function trainingPipeline(input: PipelineInput): Promise<PipelineRe
     return { ...base, outcome: 'no-candidate-passed', reason: selection.reason };
   }
   run.setStage('selected');
-  return { ...base, outcome: 'selected', winner: selection.winner };
+  const { winner } = selection;
+  // Runs started before the register step existed complete here on replay.
+  if (!patched('register-winner')) return { ...base, outcome: 'selected', winner };
+
+  run.setStage('registering');
+  const winnerIndex = candidates.findIndex((candidate) => candidate.id === winner.id);
+  const modelVersion = await registerModel({
+    runId,
+    group: config.modelGroup,
+    candidate: candidates[winnerIndex] as Candidate,
+    metrics: winner.metrics,
+    datasetFingerprint: data.fingerprint,
+    modelDir: outcomes[winnerIndex]?.modelDir ?? '',
+    config,
+    startedBy: input.startedBy,
+  });
+  run.setStage('registered');
+  return { ...base, outcome: 'selected', winner, modelVersion };
 }
 
 /** What the queries show while the run moves. */

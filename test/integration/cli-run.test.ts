@@ -15,6 +15,7 @@ function penguinsPipeline(): Record<string, unknown> {
   return {
     ...validPipeline(),
     name: 'penguins-cli',
+    modelGroup: 'penguins-cli',
     dataset: {
       path: path.join(SHARED_DATA_DIR, 'penguins.csv'),
       target: 'species',
@@ -32,7 +33,9 @@ function penguinsPipeline(): Record<string, unknown> {
 
 /** `ferry` as a user runs it (not a TTY here, so progress comes as plain lines), against the harness's worker. */
 function ferry(args: string[]) {
-  return runFerryAsync(args, { env: { FERRY_TASK_QUEUE: harness.taskQueue } });
+  return runFerryAsync(args, {
+    env: { FERRY_TASK_QUEUE: harness.taskQueue, FERRY_HOME: harness.home },
+  });
 }
 const ferryRun = (args: string[]) => ferry(['run', ...args]);
 
@@ -61,11 +64,30 @@ describe('ferry run and ferry status', () => {
       startedBy: string;
       leaderboard: unknown[];
     };
-    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'selected', startedBy: 'carol' });
+    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'registered', startedBy: 'carol' });
     expect(summary.leaderboard).toHaveLength(2);
 
+    const registered = /^registered penguins-cli version (\d+) \(PendingManualApproval\)/m.exec(
+      result.stdout,
+    );
+    expect(registered).not.toBeNull();
+    const version = registered?.[1] ?? '';
+    const list = await ferry(['models', 'list', 'penguins-cli']);
+    expect(list.stdout).toMatch(
+      new RegExp(
+        `^penguins-cli v${version}\\s+PendingManualApproval\\s+linear\\s+.*run ${runId}$`,
+        'm',
+      ),
+    );
+    const show = await ferry(['models', 'show', 'penguins-cli', version]);
+    expect(show.stdout).toMatch(new RegExp(`run\\s+${runId} \\(candidate c0[12]\\)`));
+    expect(show.stdout).toMatch(/PendingManualApproval\s+by carol: registered by run/);
+    const missing = await ferry(['models', 'show', 'penguins-cli', '99']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/model group 'penguins-cli' has no version 99/);
+
     const text = await ferry(['status', runId]);
-    expect(text.stdout).toMatch(/stage selected/);
+    expect(text.stdout).toMatch(/stage registered/);
     expect(text.stdout).toMatch(/candidates: 2 succeeded, 0 running, 0 pending, 0 failed/);
   });
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -7,6 +7,7 @@ import {
   type PipelineInput as PipelineFile,
 } from '../../src/config/pipeline-schema';
 import type { PipelineResult } from '../../src/workflows/definitions';
+import { openRegistry } from '../../src/backends/open-registry';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { churnDataset, SHARED_DATA_DIR } from '../fixtures/pipelines';
 
@@ -88,6 +89,38 @@ describe('a pipeline run up to selection (real server, real models)', () => {
     expect(accuracies[0]).toBeGreaterThan(0.9);
     expect(result.winner?.id).toBe(result.leaderboard[0]?.id);
     expect(result.datasetFingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('registers the winner as a new version, pending approval, with its lineage', async () => {
+    const first = await runPipeline(pipeline({ modelGroup: 'penguins-registry' }));
+    const second = await runPipeline(pipeline({ modelGroup: 'penguins-registry' }));
+    expect(first.modelVersion).toEqual({
+      group: 'penguins-registry',
+      version: 1,
+      status: 'PendingManualApproval',
+    });
+    expect(second.modelVersion?.version).toBe(2);
+
+    const registry = openRegistry('local', harness.home);
+    const stored = await registry.getVersion('penguins-registry', 1);
+    expect(stored?.lineage).toMatchObject({
+      runId: first.runId,
+      candidateId: first.winner?.id,
+      algorithm: first.winner?.algorithm,
+      hyperparameters: first.winner?.hyperparameters,
+      datasetFingerprint: first.datasetFingerprint,
+      configHash: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+      artifactSha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+    });
+    expect(existsSync(path.join(stored?.lineage.artifactPath ?? '', 'model.joblib'))).toBe(true);
+    expect(stored?.metrics.accuracy).toBe(first.winner?.metrics.accuracy);
+    expect(stored?.statusHistory.map((change) => [change.status, change.by])).toEqual([
+      ['PendingManualApproval', 'tester'],
+    ]);
+    // Same data, same seed, same candidate: the same model, byte for byte.
+    expect((await registry.getVersion('penguins-registry', 2))?.lineage.artifactSha256).toBe(
+      stored?.lineage.artifactSha256,
+    );
   });
 
   test('churn: the best candidate has a ROC AUC above 0.80', async () => {

@@ -112,5 +112,11 @@ async function follow(
   console.log(
     `selected ${winner?.id ?? '?'} (${winner?.algorithm ?? '?'}) with ${config.objective} ${formatNumber(winner?.objectiveValue)}`,
   );
+  const registered = outcome.modelVersion;
+  if (registered) {
+    console.log(
+      `registered ${registered.group} version ${registered.version} (${registered.status}); 'ferry models show ${registered.group} ${registered.version}' shows it`,
+    );
+  }
   return 0;
 }

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Registry } from '../backends/registry';
+import type { RegisterModelInput, RegisteredModel } from '../workflows/definitions';
+
+/**
+ * register: the winner becomes a new version of its model group, pending
+ * manual approval, with its metrics and lineage (dataset fingerprint, config
+ * hash, run, candidate, artifact and its sha256). Idempotent through the
+ * registry: a retry gets the same version back.
+ */
+export function createRegisterModel(registry: Registry) {
+  return async function registerModel(input: RegisterModelInput): Promise<RegisteredModel> {
+    const version = await registry.registerVersion({
+      group: input.group,
+      metrics: numericMetrics(input.metrics),
+      lineage: {
+        runId: input.runId,
+        candidateId: input.candidate.id,
+        algorithm: input.candidate.algorithm,
+        hyperparameters: input.candidate.hyperparameters,
+        datasetFingerprint: input.datasetFingerprint,
+        configHash: sha256(JSON.stringify(input.config)),
+        artifactPath: input.modelDir,
+        artifactSha256: await hashFolder(input.modelDir),
+      },
+      tags: {
+        pipeline: input.config.name,
+        backend: input.config.backend,
+        startedBy: input.startedBy,
+      },
+      registeredBy: input.startedBy,
+    });
+    return { group: version.group, version: version.version, status: version.status };
+  };
+}
+
+function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** sha256 over the folder's files, by name, so any change to the model changes it. */
+async function hashFolder(folder: string): Promise<string> {
+  const hash = createHash('sha256');
+  const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((entry) =>
+    entry.isFile(),
+  );
+  const names = files
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
+  for (const name of names)
+    hash
+      .update(name)
+      .update('\0')
+      .update(await readFile(path.join(folder, name)));
+  return hash.digest('hex');
+}
+
+/** JSON has no NaN: a metric that is not a number is left out rather than stored as null. */
+function numericMetrics(metrics: Partial<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(metrics).filter((entry): entry is [string, number] => Number.isFinite(entry[1])),
+  );
+}

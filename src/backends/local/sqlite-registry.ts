@@ -1,0 +1,219 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  RegistryError,
+  type ApprovalStatus,
+  type Deployment,
+  type Lineage,
+  type ModelVersion,
+  type RegisterVersionInput,
+  type Registry,
+  type SetStatusInput,
+  type StatusChange,
+} from '../registry';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS model_versions (
+  model_group  TEXT    NOT NULL,
+  version      INTEGER NOT NULL,
+  status       TEXT    NOT NULL,
+  metrics      TEXT    NOT NULL,
+  lineage      TEXT    NOT NULL,
+  tags         TEXT    NOT NULL,
+  run_id       TEXT    NOT NULL,
+  candidate_id TEXT    NOT NULL,
+  created_at   TEXT    NOT NULL,
+  PRIMARY KEY (model_group, version),
+  UNIQUE (model_group, run_id, candidate_id)
+);
+CREATE TABLE IF NOT EXISTS status_changes (
+  model_group TEXT    NOT NULL,
+  version     INTEGER NOT NULL,
+  status      TEXT    NOT NULL,
+  changed_by  TEXT    NOT NULL,
+  changed_at  TEXT    NOT NULL,
+  reason      TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deployments (
+  model_group TEXT    NOT NULL,
+  version     INTEGER NOT NULL,
+  endpoint    TEXT    NOT NULL,
+  action      TEXT    NOT NULL,
+  at          TEXT    NOT NULL,
+  detail      TEXT    NOT NULL
+);
+`;
+
+interface VersionRow {
+  model_group: string;
+  version: number;
+  status: ApprovalStatus;
+  metrics: string;
+  lineage: string;
+  tags: string;
+  created_at: string;
+}
+
+/**
+ * The local registry: one SQLite file under FERRY_HOME, shared by the worker
+ * and the CLI (WAL mode; writers wait for each other instead of failing).
+ * Versions are allocated inside an IMMEDIATE transaction, so concurrent runs
+ * registering into one group get distinct, consecutive versions.
+ */
+export class SqliteRegistry implements Registry {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(SCHEMA);
+  }
+
+  registerVersion(input: RegisterVersionInput): Promise<ModelVersion> {
+    const register = this.db.transaction((): { group: string; version: number } => {
+      const existing = this.db
+        .prepare(
+          'SELECT version FROM model_versions WHERE model_group = ? AND run_id = ? AND candidate_id = ?',
+        )
+        .get(input.group, input.lineage.runId, input.lineage.candidateId) as
+        { version: number } | undefined;
+      if (existing) return { group: input.group, version: existing.version };
+      const { next } = this.db
+        .prepare(
+          'SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_versions WHERE model_group = ?',
+        )
+        .get(input.group) as { next: number };
+      const now = new Date().toISOString();
+      this.db
+        .prepare(
+          'INSERT INTO model_versions (model_group, version, status, metrics, lineage, tags, run_id, candidate_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          input.group,
+          next,
+          'PendingManualApproval',
+          JSON.stringify(input.metrics),
+          JSON.stringify(input.lineage),
+          JSON.stringify(input.tags ?? {}),
+          input.lineage.runId,
+          input.lineage.candidateId,
+          now,
+        );
+      this.insertStatusChange(input.group, next, {
+        status: 'PendingManualApproval',
+        by: input.registeredBy,
+        at: now,
+        reason: `registered by run ${input.lineage.runId}`,
+      });
+      return { group: input.group, version: next };
+    });
+    return this.settle(() => {
+      const { group, version } = register.immediate();
+      return this.mustGet(group, version);
+    });
+  }
+
+  setStatus(input: SetStatusInput): Promise<ModelVersion> {
+    return this.settle(() => {
+      this.db
+        .transaction(() => {
+          const changed = this.db
+            .prepare('UPDATE model_versions SET status = ? WHERE model_group = ? AND version = ?')
+            .run(input.status, input.group, input.version);
+          if (changed.changes === 0)
+            throw new RegistryError(`model ${input.group} has no version ${input.version}`);
+          this.insertStatusChange(input.group, input.version, {
+            status: input.status,
+            by: input.by,
+            at: new Date().toISOString(),
+            reason: input.reason,
+          });
+        })
+        .immediate();
+      return this.mustGet(input.group, input.version);
+    });
+  }
+
+  getVersion(group: string, version: number): Promise<ModelVersion | undefined> {
+    const row = this.db
+      .prepare('SELECT * FROM model_versions WHERE model_group = ? AND version = ?')
+      .get(group, version) as VersionRow | undefined;
+    return Promise.resolve(row && this.toModelVersion(row));
+  }
+
+  listVersions(group: string): Promise<ModelVersion[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM model_versions WHERE model_group = ? ORDER BY version')
+      .all(group) as VersionRow[];
+    return Promise.resolve(rows.map((row) => this.toModelVersion(row)));
+  }
+
+  latestApproved(group: string): Promise<ModelVersion | undefined> {
+    const row = this.db
+      .prepare(
+        "SELECT * FROM model_versions WHERE model_group = ? AND status = 'Approved' ORDER BY version DESC LIMIT 1",
+      )
+      .get(group) as VersionRow | undefined;
+    return Promise.resolve(row && this.toModelVersion(row));
+  }
+
+  /** better-sqlite3 is synchronous; the interface is not (SageMaker's cannot be), so errors become rejections. */
+  private settle<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private insertStatusChange(group: string, version: number, change: StatusChange): void {
+    this.db
+      .prepare(
+        'INSERT INTO status_changes (model_group, version, status, changed_by, changed_at, reason) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(group, version, change.status, change.by, change.at, change.reason);
+  }
+
+  private mustGet(group: string, version: number): ModelVersion {
+    const row = this.db
+      .prepare('SELECT * FROM model_versions WHERE model_group = ? AND version = ?')
+      .get(group, version) as VersionRow;
+    return this.toModelVersion(row);
+  }
+
+  private toModelVersion(row: VersionRow): ModelVersion {
+    const history = this.db
+      .prepare(
+        'SELECT status, changed_by AS "by", changed_at AS "at", reason FROM status_changes WHERE model_group = ? AND version = ? ORDER BY rowid',
+      )
+      .all(row.model_group, row.version) as StatusChange[];
+    const deployments = this.db
+      .prepare(
+        'SELECT endpoint, action, at, detail FROM deployments WHERE model_group = ? AND version = ? ORDER BY rowid',
+      )
+      .all(row.model_group, row.version) as Deployment[];
+    return {
+      group: row.model_group,
+      version: row.version,
+      status: row.status,
+      metrics: JSON.parse(row.metrics) as Record<string, number>,
+      lineage: JSON.parse(row.lineage) as Lineage,
+      tags: JSON.parse(row.tags) as Record<string, string>,
+      createdAt: row.created_at,
+      statusHistory: history,
+      deployments,
+    };
+  }
+}
+
+/** The registry file of a Ferry home. */
+export function localRegistryFile(home: string): string {
+  return path.join(home, 'registry.db');
+}

@@ -15,6 +15,7 @@ import { pipelineSchema } from '../src/config/pipeline-schema';
 import { findTemporalCli } from '../src/temporal/temporal-cli';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import type { trainingPipeline } from '../src/workflows/pipeline';
+import { approveSignal, approveUpdate, summaryQuery } from '../src/workflows/definitions';
 import { startLocalWorker } from '../src/temporal/local-worker';
 import { benchServer } from '../bench/bench-server';
 
@@ -54,11 +55,25 @@ async function main(label: string): Promise<void> {
     // One random-forest candidate fails (max_features 5 is refused by scikit-learn),
     // so the history also holds a failed child and the run's handling of it.
     const workflowId = `ferry-replay-${label}`;
-    await client.workflow.execute<typeof trainingPipeline>('trainingPipeline', {
+    const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
       taskQueue,
       workflowId,
       args: [{ config, startedBy: 'recorder' }],
     });
+    // Decide the way people do: a refused signal first (recorded in the trail), then an approval.
+    for (;;) {
+      const { stage } = await handle.query(summaryQuery);
+      if (stage === 'awaiting-approval') break;
+      if ((await handle.describe()).status.name !== 'RUNNING') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if ((await handle.describe()).status.name === 'RUNNING') {
+      await handle.signal(approveSignal, { approver: 'mallory' });
+      await handle.executeUpdate(approveUpdate, {
+        args: [{ approver: 'alice', message: 'recorded' }],
+      });
+    }
+    await handle.result();
     // The Temporal CLI writes the JSON form that Worker.runReplayHistory reads.
     for (const id of [workflowId, `${workflowId}-c01`, `${workflowId}-c02`]) {
       const shown = spawnSync(

@@ -3,7 +3,7 @@ import { LocalTrainer } from '../backends/local/local-trainer';
 import type { Trainer } from '../backends/trainer';
 import type { Registry } from '../backends/registry';
 import { openRegistry } from '../backends/open-registry';
-import { createRegisterModel } from './register-model';
+import { createRegisterModel, createSetModelStatus } from './register-model';
 import { createEvaluateCandidate } from './evaluate-candidate';
 import { createPrepareData } from './prepare-data';
 import { createTrainCandidate } from './train-candidate';
@@ -25,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     trainCandidate: createTrainCandidate(artifactsRoot, trainer),
     evaluateCandidate: createEvaluateCandidate(artifactsRoot, trainer),
     registerModel: createRegisterModel(registry),
+    setModelStatus: createSetModelStatus(registry),
   };
 }
 

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Registry } from '../backends/registry';
-import type { RegisterModelInput, RegisteredModel } from '../workflows/definitions';
+import type {
+  RegisterModelInput,
+  RegisteredModel,
+  SetModelStatusInput,
+} from '../workflows/definitions';
 
 /**
  * register: the winner becomes a new version of its model group, pending
@@ -62,4 +66,20 @@ function numericMetrics(metrics: Partial<Record<string, number>>): Record<string
   return Object.fromEntries(
     Object.entries(metrics).filter((entry): entry is [string, number] => Number.isFinite(entry[1])),
   );
+}
+
+/**
+ * setModelStatus: records a decision in the registry. Idempotent: a retry
+ * after a success finds the status already set by the same person for the
+ * same reason and adds nothing.
+ */
+export function createSetModelStatus(registry: Registry) {
+  return async function setModelStatus(input: SetModelStatusInput): Promise<RegisteredModel> {
+    const current = await registry.getVersion(input.group, input.version);
+    const last = current?.statusHistory[current.statusHistory.length - 1];
+    const isAlreadySet =
+      current?.status === input.status && last?.by === input.by && last.reason === input.reason;
+    const version = isAlreadySet && current ? current : await registry.setStatus(input);
+    return { group: version.group, version: version.version, status: version.status };
+  };
 }

@@ -4,7 +4,9 @@ export const EXIT_UNEXPECTED = 1;
 export const EXIT_INVALID = 2;
 /** A run that failed (for example on a bad dataset). */
 export const EXIT_RUN_FAILED = 1;
-/** A run that finished without a model: no candidate passed the gates. */
+/** A decision the run's rules refused (ferry approve / reject). */
+export const EXIT_REFUSED = 3;
+/** A run that ended without an approved model: no candidate passed, or it was rejected or expired. */
 export const EXIT_NO_MODEL = 4;
 
 /** An error the user can fix; the CLI prints its message alone and exits with `exitCode`. */

@@ -1,5 +1,6 @@
 import type { LeaderboardRow } from '../evaluation/select';
 import type { MetricName } from '../evaluation/metric-names';
+import type { DecisionTrailEntry } from '../workflows/definitions';
 
 /** The leaderboard as an aligned text table: rank, candidate, algorithm, the objective first, gates. */
 export function formatLeaderboard(
@@ -39,4 +40,11 @@ export function formatLeaderboard(
 export function formatNumber(value: number | undefined): string {
   if (value === undefined || Number.isNaN(value)) return '-';
   return Math.abs(value) >= 1000 ? value.toFixed(1) : value.toFixed(4);
+}
+
+/** One line of the decision trail: when, how, who, what, and why it was refused. */
+export function formatTrailEntry(entry: DecisionTrailEntry): string {
+  const verdict = entry.accepted ? 'accepted' : `refused: ${entry.reason ?? ''}`;
+  const message = entry.message ? ` "${entry.message}"` : '';
+  return `decision ${entry.at} ${entry.via} ${entry.action} by ${entry.approver}${message}: ${verdict}`;
 }

@@ -5,6 +5,7 @@ import { registerValidate } from './commands/validate';
 import { registerRun } from './commands/run';
 import { registerStatus } from './commands/status';
 import { registerModels } from './commands/models';
+import { registerDecide } from './commands/decide';
 import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED, UserError } from './exit-codes';
 import { TemporalCliNotFound } from '../temporal/temporal-cli';
@@ -22,6 +23,7 @@ function buildProgram(): Command {
   registerRun(program);
   registerStatus(program);
   registerModels(program);
+  registerDecide(program);
   return program;
 }
 

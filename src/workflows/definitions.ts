@@ -1,4 +1,5 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DecisionAction } from './approval-rules';
 import type { PipelineConfig } from '../config/pipeline-schema';
 import type { MetricName, Task } from '../evaluation/metric-names';
 import type { LeaderboardRow } from '../evaluation/select';
@@ -25,6 +26,10 @@ export type RunStage =
   | 'selected'
   | 'registering'
   | 'registered'
+  | 'awaiting-approval'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
   | 'no-candidate-passed'
   | 'failed';
 
@@ -48,7 +53,8 @@ export interface CandidateStatus {
 }
 
 export interface PipelineResult {
-  outcome: 'selected' | 'no-candidate-passed';
+  /** 'selected' only for runs from before the approval step. */
+  outcome: 'selected' | 'no-candidate-passed' | 'approved' | 'rejected' | 'expired';
   runId: string;
   datasetFingerprint: string;
   winner?: LeaderboardRow;
@@ -57,6 +63,37 @@ export interface PipelineResult {
   candidates: CandidateStatus[];
   /** The registry version of the winner (runs since the register step was added). */
   modelVersion?: RegisteredModel;
+  decisionTrail?: DecisionTrailEntry[];
+}
+
+/** Every decision attempt that reached the run, accepted or refused (refused updates never do). */
+export interface DecisionTrailEntry {
+  at: string;
+  via: 'update' | 'signal' | 'timeout';
+  action: DecisionAction | 'expire';
+  approver: string;
+  message: string;
+  accepted: boolean;
+  reason?: string;
+}
+
+/** What `ferry approve` and `ferry reject` send, and what a signal should carry. */
+export interface DecisionRequest {
+  approver: string;
+  message?: string;
+}
+
+export interface DecisionAccepted {
+  action: DecisionAction;
+  approver: string;
+}
+
+export interface SetModelStatusInput {
+  group: string;
+  version: number;
+  status: 'Approved' | 'Rejected';
+  by: string;
+  reason: string;
 }
 
 // --- activities ---------------------------------------------------------------
@@ -149,9 +186,16 @@ export interface RunSummary {
   startedBy: string;
   candidates: CandidateStatus[];
   leaderboard: LeaderboardRow[];
+  modelVersion?: RegisteredModel;
+  decisionTrail: DecisionTrailEntry[];
 }
 
 export const summaryQuery = defineQuery<RunSummary>('summary');
+export const approveUpdate = defineUpdate<DecisionAccepted, [DecisionRequest]>('approve');
+export const rejectUpdate = defineUpdate<DecisionAccepted, [DecisionRequest]>('reject');
+// Signals carry `unknown`: a payload typed by hand in the Temporal UI is checked, not trusted.
+export const approveSignal = defineSignal<[unknown]>('approve');
+export const rejectSignal = defineSignal<[unknown]>('reject');
 export const stageQuery = defineQuery<RunStage>('stage');
 export const candidatesQuery = defineQuery<CandidateStatus[]>('candidates');
 export const leaderboardQuery = defineQuery<LeaderboardRow[]>('leaderboard');

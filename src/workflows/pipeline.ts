@@ -15,6 +15,9 @@ import { FERRY_STAGE } from '../temporal/search-attributes';
 import { mapBounded } from './bounded';
 import { candidateWorkflow } from './candidate';
 import { generateCandidates } from './candidate-generator';
+import { DecisionDesk } from './decision-desk';
+import { pastTense } from './approval-rules';
+import { parseDurationMs } from '../config/duration';
 import {
   candidatesQuery,
   leaderboardQuery,
@@ -25,6 +28,7 @@ import {
   type CandidateStatus,
   type PipelineInput,
   type PipelineResult,
+  type RegisteredModel,
   type RunStage,
 } from './definitions';
 
@@ -38,7 +42,9 @@ const { prepareData } = proxyActivities<FerryActivities>({
   },
 });
 
-const { registerModel } = proxyActivities<FerryActivities>({
+const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
+
+const { registerModel, setModelStatus } = proxyActivities<FerryActivities>({
   startToCloseTimeout: '2m',
   retry: {
     maximumAttempts: 5,
@@ -55,7 +61,12 @@ const { registerModel } = proxyActivities<FerryActivities>({
 export async function trainingPipeline(input: PipelineInput): Promise<PipelineResult> {
   const { config } = input;
   const runId = workflowInfo().workflowId;
-  const run = new RunState(input);
+  const desk = new DecisionDesk({
+    approvers: config.approval.approvers,
+    allowStarterToApprove: config.approval.allowStarterToApprove,
+    startedBy: input.startedBy,
+  });
+  const run = new RunState(input, desk);
 
   run.setStage('preparing');
   const data = await prepareData({ runId, dataset: config.dataset, split: config.split });
@@ -117,7 +128,27 @@ export async function trainingPipeline(input: PipelineInput): Promise<PipelineRe
     startedBy: input.startedBy,
   });
   run.setStage('registered');
-  return { ...base, outcome: 'selected', winner, modelVersion };
+  run.modelVersion = modelVersion;
+  // Runs started before the approval step existed complete here on replay.
+  if (!patched('await-decision')) return { ...base, outcome: 'selected', winner, modelVersion };
+
+  run.setStage('awaiting-approval');
+  const decision = await desk.awaitDecision(
+    parseDurationMs(config.approval.timeout) ?? SEVEN_DAYS_MS,
+  );
+  const status = decision?.action === 'approve' ? 'Approved' : 'Rejected';
+  // Approve sets Approved before anything is deployed; an expiry rejects the version.
+  run.modelVersion = await setModelStatus({
+    group: modelVersion.group,
+    version: modelVersion.version,
+    status,
+    by: decision?.approver ?? 'ferry',
+    reason: decision ? decision.message || pastTense(decision.action) : 'approval expired',
+  });
+  const outcome =
+    decision === undefined ? 'expired' : decision.action === 'approve' ? 'approved' : 'rejected';
+  run.setStage(outcome);
+  return { ...base, outcome, winner, modelVersion: run.modelVersion, decisionTrail: desk.trail };
 }
 
 /** What the queries show while the run moves. */
@@ -126,7 +157,9 @@ class RunState {
   private readonly byId = new Map<string, CandidateStatus>();
   leaderboard: LeaderboardRow[] = [];
 
-  constructor(input: PipelineInput) {
+  modelVersion?: RegisteredModel;
+
+  constructor(input: PipelineInput, desk: DecisionDesk) {
     setHandler(summaryQuery, () => ({
       stage: this.stage,
       objective: input.config.objective,
@@ -134,6 +167,8 @@ class RunState {
       startedBy: input.startedBy,
       candidates: this.statuses(),
       leaderboard: this.leaderboard,
+      modelVersion: this.modelVersion,
+      decisionTrail: desk.trail,
     }));
     setHandler(stageQuery, () => this.stage);
     setHandler(candidatesQuery, () => this.statuses());

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { runFerryAsync } from '../fixtures/ferry-cli';
+import { runFerryAsync, startFerry, watchOutput } from '../fixtures/ferry-cli';
+import { approveWhenWaiting } from '../fixtures/runs';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { SHARED_DATA_DIR, validPipeline, writePipeline } from '../fixtures/pipelines';
 
@@ -32,10 +33,9 @@ function penguinsPipeline(): Record<string, unknown> {
 }
 
 /** `ferry` as a user runs it (not a TTY here, so progress comes as plain lines), against the harness's worker. */
+const cliEnv = () => ({ FERRY_TASK_QUEUE: harness.taskQueue, FERRY_HOME: harness.home });
 function ferry(args: string[]) {
-  return runFerryAsync(args, {
-    env: { FERRY_TASK_QUEUE: harness.taskQueue, FERRY_HOME: harness.home },
-  });
+  return runFerryAsync(args, { env: cliEnv() });
 }
 const ferryRun = (args: string[]) => ferry(['run', ...args]);
 
@@ -45,15 +45,39 @@ async function runCount(): Promise<number> {
 }
 
 describe('ferry run and ferry status', () => {
-  test('run starts the run, streams progress, prints the leaderboard and the selection', async () => {
-    const result = await ferryRun([writePipeline(penguinsPipeline()), '--as', 'carol']);
-    expect(result.stderr).toBe('');
+  test('run starts the run, streams progress, asks for a decision, and ends when approved', async () => {
+    const run = startFerry(['run', writePipeline(penguinsPipeline()), '--as', 'carol'], {
+      env: cliEnv(),
+    });
+    const exited = new Promise<number | null>((resolve) => run.on('exit', resolve));
+    const output = watchOutput(run);
+    const [, waitingRun] = await output.waitFor(/^ {2}ferry approve (\S+) --as <name> -m "why"$/m);
+    const refused = await ferry(['approve', waitingRun ?? '', '--as', 'mallory']);
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(/refused: mallory may not decide this run; approvers: alice/);
+    const approved = await ferry([
+      'approve',
+      waitingRun ?? '',
+      '--as',
+      'alice',
+      '-m',
+      'good enough',
+    ]);
+    expect(approved.stdout).toMatch(/approved by alice/);
+    expect(approved.status).toBe(0);
+    expect(await exited).toBe(0);
+    const result = { stdout: output.text(), status: 0 };
+
     expect(result.stdout).toMatch(/^run (ferry-penguins-cli-[0-9a-f]{8}) started by carol$/m);
     expect(result.stdout).toMatch(/^stage: preparing$/m);
     expect(result.stdout).toMatch(/^training: \d\/2 done, \d running, 0 failed/m);
+    expect(result.stdout).toMatch(/waiting for a decision \(approvers: alice; expires after 1h\)/);
     expect(result.stdout).toMatch(/^#\s+candidate\s+algorithm\s+f1_macro\s+accuracy/m);
     expect(result.stdout).toMatch(/^selected c0[12] \(linear\) with f1_macro [01]\.\d{4}$/m);
-    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(
+      /^decision \S+ update approve by alice "good enough": accepted$/m,
+    );
+    expect(result.stdout).toMatch(/^approved: penguins-cli version \d+ is Approved$/m);
 
     const runId = /^run (\S+) started/m.exec(result.stdout)?.[1] ?? '';
     const status = await ferry(['status', runId, '--json']);
@@ -64,30 +88,25 @@ describe('ferry run and ferry status', () => {
       startedBy: string;
       leaderboard: unknown[];
     };
-    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'registered', startedBy: 'carol' });
+    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'approved', startedBy: 'carol' });
     expect(summary.leaderboard).toHaveLength(2);
 
-    const registered = /^registered penguins-cli version (\d+) \(PendingManualApproval\)/m.exec(
-      result.stdout,
-    );
-    expect(registered).not.toBeNull();
-    const version = registered?.[1] ?? '';
+    const version = /^approved: penguins-cli version (\d+)/m.exec(result.stdout)?.[1] ?? '';
     const list = await ferry(['models', 'list', 'penguins-cli']);
     expect(list.stdout).toMatch(
-      new RegExp(
-        `^penguins-cli v${version}\\s+PendingManualApproval\\s+linear\\s+.*run ${runId}$`,
-        'm',
-      ),
+      new RegExp(`^penguins-cli v${version}\\s+Approved\\s+linear\\s+.*run ${runId}$`, 'm'),
     );
     const show = await ferry(['models', 'show', 'penguins-cli', version]);
     expect(show.stdout).toMatch(new RegExp(`run\\s+${runId} \\(candidate c0[12]\\)`));
     expect(show.stdout).toMatch(/PendingManualApproval\s+by carol: registered by run/);
+    expect(show.stdout).toMatch(/Approved\s+by alice: good enough/);
     const missing = await ferry(['models', 'show', 'penguins-cli', '99']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/model group 'penguins-cli' has no version 99/);
 
     const text = await ferry(['status', runId]);
-    expect(text.stdout).toMatch(/stage registered/);
+    expect(text.stdout).toMatch(/stage approved/);
+    expect(text.stdout).toMatch(/^decision \S+ update approve by alice "good enough": accepted$/m);
     expect(text.stdout).toMatch(/candidates: 2 succeeded, 0 running, 0 pending, 0 failed/);
   });
 
@@ -106,7 +125,7 @@ describe('ferry run and ferry status', () => {
     expect(result.status).toBe(0);
     const runId = /^run (\S+) started/m.exec(result.stdout)?.[1] ?? '';
     expect(result.stdout).not.toMatch(/selected/);
-    await harness.client.workflow.getHandle(runId).result();
+    await approveWhenWaiting(harness.client.workflow.getHandle(runId));
   });
 
   test('status of an unknown run says so', async () => {

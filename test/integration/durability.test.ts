@@ -9,6 +9,7 @@ import { summaryQuery, type PipelineResult } from '../../src/workflows/definitio
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { churnDataset, validPipeline } from '../fixtures/pipelines';
 import { testServerAddress } from '../fixtures/temporal';
+import { approveWhenWaiting } from '../fixtures/runs';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -76,9 +77,9 @@ describe('durability', () => {
 
       second = startWorkerProcess(env);
       expect((await handle.query(summaryQuery)).stage).toBe('training');
-      const result: PipelineResult = await handle.result();
+      const result: PipelineResult = await approveWhenWaiting(handle);
 
-      expect(result.outcome).toBe('selected');
+      expect(result.outcome).toBe('approved');
       expect(result.candidates.map((c) => c.state)).toEqual([
         'succeeded',
         'succeeded',

@@ -2,54 +2,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { runFerry, startFerry } from '../fixtures/ferry-cli';
+import { runFerry, startFerry, watchOutput } from '../fixtures/ferry-cli';
 import { processesMatching } from '../fixtures/processes';
-
-/** Collects a process's output so a test can wait for lines printed before or after it asks. */
-function watchOutput(child: ChildProcess) {
-  let output = '';
-  const listeners = new Set<() => void>();
-  const append = (chunk: Buffer) => {
-    output += chunk.toString();
-    listeners.forEach((listener) => listener());
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  return {
-    waitFor(pattern: RegExp, timeoutMs = 90_000): Promise<RegExpMatchArray> {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = pattern.exec(output);
-          if (match) finish(() => resolve(match));
-          else if (child.exitCode !== null)
-            finish(() =>
-              reject(
-                new Error(
-                  `ferry dev exited (${child.exitCode}) before printing ${String(pattern)}:\n${output}`,
-                ),
-              ),
-            );
-        };
-        const timer = setTimeout(
-          () =>
-            finish(() =>
-              reject(new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${output}`)),
-            ),
-          timeoutMs,
-        );
-        const finish = (settle: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          child.off('exit', check);
-          settle();
-        };
-        listeners.add(check);
-        child.on('exit', check);
-        check();
-      });
-    },
-  };
-}
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));

@@ -9,6 +9,7 @@ import {
 import type { PipelineResult } from '../../src/workflows/definitions';
 import { openRegistry } from '../../src/backends/open-registry';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { approveWhenWaiting } from '../fixtures/runs';
 import { churnDataset, SHARED_DATA_DIR } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
@@ -48,13 +49,15 @@ function pipeline(overrides: Partial<PipelineFile>): PipelineFile {
   };
 }
 
-function runPipeline(file: PipelineFile): Promise<PipelineResult> {
+/** Runs a pipeline to its end, approving it as alice when it waits for a decision. */
+async function runPipeline(file: PipelineFile): Promise<PipelineResult> {
   const config = pipelineSchema.parse(file);
-  return harness.client.workflow.execute('trainingPipeline', {
+  const handle = await harness.client.workflow.start('trainingPipeline', {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-it-${randomBytes(4).toString('hex')}`,
     args: [{ config, startedBy: 'tester' }],
   });
+  return approveWhenWaiting(handle);
 }
 
 async function failureOf(file: PipelineFile): Promise<{ type?: string; message: string }> {
@@ -77,7 +80,7 @@ async function failureOf(file: PipelineFile): Promise<{ type?: string; message: 
 describe('a pipeline run up to selection (real server, real models)', () => {
   test('penguins: every candidate trains, the leaderboard is ranked, a winner is selected', async () => {
     const result = await runPipeline(pipeline({}));
-    expect(result.outcome).toBe('selected');
+    expect(result.outcome).toBe('approved');
     expect(result.candidates.map((c) => c.state)).toEqual([
       'succeeded',
       'succeeded',
@@ -91,13 +94,13 @@ describe('a pipeline run up to selection (real server, real models)', () => {
     expect(result.datasetFingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  test('registers the winner as a new version, pending approval, with its lineage', async () => {
+  test('registers the winner as a new version with its lineage; approval sets it Approved', async () => {
     const first = await runPipeline(pipeline({ modelGroup: 'penguins-registry' }));
     const second = await runPipeline(pipeline({ modelGroup: 'penguins-registry' }));
     expect(first.modelVersion).toEqual({
       group: 'penguins-registry',
       version: 1,
-      status: 'PendingManualApproval',
+      status: 'Approved',
     });
     expect(second.modelVersion?.version).toBe(2);
 
@@ -114,8 +117,11 @@ describe('a pipeline run up to selection (real server, real models)', () => {
     });
     expect(existsSync(path.join(stored?.lineage.artifactPath ?? '', 'model.joblib'))).toBe(true);
     expect(stored?.metrics.accuracy).toBe(first.winner?.metrics.accuracy);
-    expect(stored?.statusHistory.map((change) => [change.status, change.by])).toEqual([
-      ['PendingManualApproval', 'tester'],
+    expect(
+      stored?.statusHistory.map((change) => [change.status, change.by, change.reason]),
+    ).toEqual([
+      ['PendingManualApproval', 'tester', `registered by run ${first.runId}`],
+      ['Approved', 'alice', 'looks good'],
     ]);
     // Same data, same seed, same candidate: the same model, byte for byte.
     expect((await registry.getVersion('penguins-registry', 2))?.lineage.artifactSha256).toBe(
@@ -141,7 +147,7 @@ describe('a pipeline run up to selection (real server, real models)', () => {
         gates: { thresholds: ['roc_auc >= 0.80'] },
       }),
     );
-    expect(result.outcome).toBe('selected');
+    expect(result.outcome).toBe('approved');
     expect(result.winner?.metrics.roc_auc).toBeGreaterThan(0.8);
     expect(result.leaderboard).toHaveLength(3);
   });
@@ -187,7 +193,7 @@ describe('a pipeline run up to selection (real server, real models)', () => {
         gates: { thresholds: [] },
       }),
     );
-    expect(result.outcome).toBe('selected');
+    expect(result.outcome).toBe('approved');
     const failed = result.candidates.find((c) => c.algorithm === 'random-forest');
     expect(failed?.state).toBe('failed');
     expect(failed?.error).toMatch(/training .*random-forest.* failed \(exit \d\): .*max_features/);

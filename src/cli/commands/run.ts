@@ -11,7 +11,7 @@ import { ferryTaskQueue } from '../../temporal/task-queues';
 import { summaryQuery, type PipelineResult } from '../../workflows/definitions';
 import type { trainingPipeline } from '../../workflows/pipeline';
 import { EXIT_INVALID, EXIT_NO_MODEL, EXIT_RUN_FAILED, UserError } from '../exit-codes';
-import { formatLeaderboard, formatNumber } from '../format-leaderboard';
+import { formatLeaderboard, formatNumber, formatTrailEntry } from '../format-leaderboard';
 import { RunProgress } from '../run-progress';
 import { whoAmI } from '../who-am-i';
 
@@ -59,6 +59,14 @@ export function registerRun(program: Command): void {
     });
 }
 
+function approvalPrompt(runId: string, config: PipelineConfig): string {
+  return [
+    `run ${runId} is waiting for a decision (approvers: ${config.approval.approvers.join(', ')}; expires after ${config.approval.timeout}):`,
+    `  ferry approve ${runId} --as <name> -m "why"`,
+    `  ferry reject ${runId} --as <name> -m "why"`,
+  ].join('\n');
+}
+
 /** The worker may run in another folder: hand it an absolute dataset path. */
 function withAbsoluteDatasetPath(config: PipelineConfig, file: string): PipelineConfig {
   if (config.dataset.path.startsWith('s3://')) return config;
@@ -75,11 +83,17 @@ async function follow(
   const progress = new RunProgress(config.objective);
   const result = handle.result();
   let isDone = false;
+  let hasPrompted = false;
   void result.finally(() => (isDone = true)).catch(() => undefined);
   while (!isDone) {
     try {
       const summary = await handle.query(summaryQuery);
       progress.update(summary.stage, summary.candidates);
+      if (summary.stage === 'awaiting-approval' && !hasPrompted) {
+        hasPrompted = true;
+        progress.finish();
+        console.log(approvalPrompt(handle.workflowId, config));
+      }
     } catch {
       // The run may not have started on a worker yet; the next poll tries again.
     }
@@ -104,6 +118,14 @@ async function follow(
     console.log(
       `${candidate.id} (${candidate.algorithm}) failed: ${candidate.error ?? 'unknown error'}`,
     );
+  for (const entry of outcome.decisionTrail ?? []) console.log(formatTrailEntry(entry));
+  if (outcome.outcome === 'rejected' || outcome.outcome === 'expired') {
+    const version = outcome.modelVersion;
+    console.log(
+      `${outcome.outcome}: ${version?.group ?? ''} version ${version?.version ?? '?'} is ${version?.status ?? 'Rejected'}`,
+    );
+    return EXIT_NO_MODEL;
+  }
   if (outcome.outcome === 'no-candidate-passed') {
     console.log(`no candidate passed: ${outcome.reason ?? ''}`);
     return EXIT_NO_MODEL;
@@ -113,7 +135,11 @@ async function follow(
     `selected ${winner?.id ?? '?'} (${winner?.algorithm ?? '?'}) with ${config.objective} ${formatNumber(winner?.objectiveValue)}`,
   );
   const registered = outcome.modelVersion;
-  if (registered) {
+  if (registered && outcome.outcome === 'approved') {
+    console.log(
+      `approved: ${registered.group} version ${registered.version} is ${registered.status}`,
+    );
+  } else if (registered) {
     console.log(
       `registered ${registered.group} version ${registered.version} (${registered.status}); 'ferry models show ${registered.group} ${registered.version}' shows it`,
     );

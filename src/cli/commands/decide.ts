@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { connectClient } from '../../temporal/client';
+import { approveUpdate, rejectUpdate } from '../../workflows/definitions';
+import { EXIT_REFUSED, UserError } from '../exit-codes';
+import { whoAmI } from '../who-am-i';
+import { pastTense } from '../../workflows/approval-rules';
+
+interface DecideOptions {
+  as?: string;
+  message?: string;
+}
+
+/** `ferry approve` and `ferry reject`: a Temporal update, checked by the run's rules before it is accepted. */
+export function registerDecide(program: Command): void {
+  for (const action of ['approve', 'reject'] as const) {
+    program
+      .command(action)
+      .description(`${action} the model of a run that is waiting for a decision`)
+      .argument('<run>', 'run id')
+      .option('--as <name>', 'who is deciding (default: FERRY_USER, then the OS user)')
+      .option('-m, --message <text>', action === 'reject' ? 'why (required)' : 'why')
+      .action(async (runId: string, options: DecideOptions) => {
+        const { client, close } = await connectClient();
+        try {
+          const approver = whoAmI(options.as);
+          const update = action === 'approve' ? approveUpdate : rejectUpdate;
+          await client.workflow
+            .getHandle(runId)
+            .executeUpdate(update, { args: [{ approver, message: options.message }] })
+            .catch((error: unknown) => {
+              if (error instanceof WorkflowUpdateFailedError) {
+                throw new UserError(
+                  `refused: ${error.cause?.message ?? error.message}`,
+                  EXIT_REFUSED,
+                );
+              }
+              if (error instanceof WorkflowNotFoundError)
+                throw new UserError(`no run '${runId}'; 'ferry run' prints run ids`);
+              throw error;
+            });
+          console.log(`${runId}: ${pastTense(action)} by ${approver}`);
+        } finally {
+          await close();
+        }
+      });
+  }
+}

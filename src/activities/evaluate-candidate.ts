@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Trainer, Predictions } from '../backends/trainer';
 import { readDataset } from '../dataset/read-dataset';
 import { computeMetrics } from '../evaluation/metrics';
-import type { MetricName } from '../evaluation/metric-names';
+import type { MetricName, Task } from '../evaluation/metric-names';
 import type { CandidateEvaluation, EvaluateCandidateInput } from '../workflows/definitions';
 import { candidateDir } from './artifact-paths';
 import { startHeartbeats } from './heartbeat';
@@ -17,32 +17,61 @@ export function createEvaluateCandidate(artifactsRoot: string, trainer: Trainer)
   return async function evaluateCandidate(
     input: EvaluateCandidateInput,
   ): Promise<CandidateEvaluation> {
-    const inputFile = path.join(input.testChannel, 'test.csv');
-    const heartbeats = startHeartbeats();
-    let predictions: Predictions;
-    try {
-      predictions = await trainer.predict(
-        {
-          jobName: `${input.runId}-${input.candidate.id}-eval`,
-          algorithm: input.candidate.algorithm,
-          modelDir: input.modelDir,
-          inputFile,
-          workDir: candidateDir(artifactsRoot, input.runId, input.candidate.id),
-        },
-        heartbeats,
-      );
-    } finally {
-      heartbeats.stop();
-    }
-    const test = await readDataset(inputFile);
-    const column = test.header.indexOf(input.target);
-    const truth = test.rows.map((row) => (row.fields[column] ?? '').trim());
-    return { metrics: metricsFor(input, truth, predictions), rows: truth.length };
+    return evaluateModel(trainer, {
+      jobName: `${input.runId}-${input.candidate.id}-eval`,
+      algorithm: input.candidate.algorithm,
+      modelDir: input.modelDir,
+      workDir: candidateDir(artifactsRoot, input.runId, input.candidate.id),
+      testChannel: input.testChannel,
+      target: input.target,
+      task: input.task,
+      modelName: input.candidate.id,
+    });
   };
 }
 
+export interface ModelToEvaluate {
+  jobName: string;
+  algorithm: string;
+  modelDir: string;
+  workDir: string;
+  testChannel: string;
+  target: string;
+  task: Task;
+  /** For messages: which model this is (a candidate id, or the champion's version). */
+  modelName: string;
+}
+
+/** Predictions of a model on a test split, through its own inference functions, and their metrics. */
+export async function evaluateModel(
+  trainer: Trainer,
+  model: ModelToEvaluate,
+): Promise<CandidateEvaluation> {
+  const inputFile = path.join(model.testChannel, 'test.csv');
+  const heartbeats = startHeartbeats();
+  let predictions: Predictions;
+  try {
+    predictions = await trainer.predict(
+      {
+        jobName: model.jobName,
+        algorithm: model.algorithm,
+        modelDir: model.modelDir,
+        inputFile,
+        workDir: model.workDir,
+      },
+      heartbeats,
+    );
+  } finally {
+    heartbeats.stop();
+  }
+  const test = await readDataset(inputFile);
+  const column = test.header.indexOf(model.target);
+  const truth = test.rows.map((row) => (row.fields[column] ?? '').trim());
+  return { metrics: metricsFor(model, truth, predictions), rows: truth.length };
+}
+
 function metricsFor(
-  input: EvaluateCandidateInput,
+  input: ModelToEvaluate,
   truth: string[],
   predictions: Predictions,
 ): Partial<Record<MetricName, number>> {
@@ -58,7 +87,7 @@ function metricsFor(
     const index = classes.indexOf(label);
     if (index === -1) {
       throw ApplicationFailure.nonRetryable(
-        `the test split has label '${label}', which the model of ${input.candidate.id} never saw (its classes: ${classes.join(', ')})`,
+        `the test split has label '${label}', which the model of ${input.modelName} never saw (its classes: ${classes.join(', ')})`,
         'EvaluationError',
       );
     }

@@ -6,6 +6,7 @@ import { openRegistry } from '../backends/open-registry';
 import { createRegisterModel, createSetModelStatus } from './register-model';
 import { createEvaluateCandidate } from './evaluate-candidate';
 import { createPrepareData } from './prepare-data';
+import { createEvaluateChampion } from './evaluate-champion';
 import { createTrainCandidate } from './train-candidate';
 
 export interface ActivityDeps {
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     evaluateCandidate: createEvaluateCandidate(artifactsRoot, trainer),
     registerModel: createRegisterModel(registry),
     setModelStatus: createSetModelStatus(registry),
+    evaluateChampion: createEvaluateChampion(artifactsRoot, trainer, registry),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { LeaderboardRow } from '../evaluation/select';
 import type { MetricName } from '../evaluation/metric-names';
 import type { DecisionTrailEntry } from '../workflows/definitions';
+import type { ChampionGateVerdict } from '../evaluation/champion-gate';
 
 /** The leaderboard as an aligned text table: rank, candidate, algorithm, the objective first, gates. */
 export function formatLeaderboard(
@@ -47,4 +48,12 @@ export function formatTrailEntry(entry: DecisionTrailEntry): string {
   const verdict = entry.accepted ? 'accepted' : `refused: ${entry.reason ?? ''}`;
   const message = entry.message ? ` "${entry.message}"` : '';
   return `decision ${entry.at} ${entry.via} ${entry.action} by ${entry.approver}${message}: ${verdict}`;
+}
+
+/** The champion's row under the leaderboard, and the gate's verdict. */
+export function formatChampionGate(verdict: ChampionGateVerdict, objective: MetricName): string {
+  const row = verdict.champion
+    ? `champion: version ${verdict.champion.version} (${verdict.champion.algorithm}) ${objective}=${formatNumber(verdict.champion.metrics[objective])} on this run's test split\n`
+    : '';
+  return `${row}champion gate: ${verdict.passed ? 'passed' : 'failed'}: ${verdict.reason}`;
 }

@@ -3,6 +3,7 @@ import type { DecisionAction } from './approval-rules';
 import type { PipelineConfig } from '../config/pipeline-schema';
 import type { MetricName, Task } from '../evaluation/metric-names';
 import type { LeaderboardRow } from '../evaluation/select';
+import type { ChampionGateVerdict } from '../evaluation/champion-gate';
 import type { DatasetProfile } from '../dataset/profile-dataset';
 
 /**
@@ -64,7 +65,25 @@ export interface PipelineResult {
   /** The registry version of the winner (runs since the register step was added). */
   modelVersion?: RegisteredModel;
   decisionTrail?: DecisionTrailEntry[];
+  championGate?: ChampionGateVerdict;
 }
+
+export interface EvaluateChampionInput {
+  runId: string;
+  group: string;
+  task: Task;
+  target: string;
+  testChannel: string;
+}
+
+export type ChampionEvaluation =
+  | { found: false }
+  | {
+      found: true;
+      version: number;
+      algorithm: string;
+      metrics: Partial<Record<MetricName, number>>;
+    };
 
 /** Every decision attempt that reached the run, accepted or refused (refused updates never do). */
 export interface DecisionTrailEntry {
@@ -188,6 +207,7 @@ export interface RunSummary {
   leaderboard: LeaderboardRow[];
   modelVersion?: RegisteredModel;
   decisionTrail: DecisionTrailEntry[];
+  championGate?: ChampionGateVerdict;
 }
 
 export const summaryQuery = defineQuery<RunSummary>('summary');

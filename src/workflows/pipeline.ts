@@ -15,6 +15,7 @@ import { FERRY_STAGE } from '../temporal/search-attributes';
 import { mapBounded } from './bounded';
 import { candidateWorkflow } from './candidate';
 import { generateCandidates } from './candidate-generator';
+import { checkChampionGate, type ChampionGateVerdict } from '../evaluation/champion-gate';
 import { DecisionDesk } from './decision-desk';
 import { pastTense } from './approval-rules';
 import { parseDurationMs } from '../config/duration';
@@ -43,6 +44,17 @@ const { prepareData } = proxyActivities<FerryActivities>({
 });
 
 const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
+
+const { evaluateChampion } = proxyActivities<FerryActivities>({
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '20s',
+  retry: {
+    maximumAttempts: 3,
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: ['EvaluationError', 'MetricInputError'],
+  },
+});
 
 const { registerModel, setModelStatus } = proxyActivities<FerryActivities>({
   startToCloseTimeout: '2m',
@@ -115,6 +127,31 @@ export async function trainingPipeline(input: PipelineInput): Promise<PipelineRe
   // Runs started before the register step existed complete here on replay.
   if (!patched('register-winner')) return { ...base, outcome: 'selected', winner };
 
+  if (config.gates.champion.enabled && patched('champion-gate')) {
+    const champion = await evaluateChampion({
+      runId,
+      group: config.modelGroup,
+      task: config.dataset.task,
+      target: config.dataset.target,
+      testChannel: data.channels.test,
+    });
+    run.championGate = checkChampionGate(
+      config.objective,
+      winner,
+      champion.found ? champion : undefined,
+      config.gates.champion.margin,
+    );
+    if (!run.championGate.passed) {
+      run.setStage('no-candidate-passed');
+      return {
+        ...base,
+        outcome: 'no-candidate-passed',
+        reason: `champion gate: ${run.championGate.reason}`,
+        championGate: run.championGate,
+      };
+    }
+  }
+
   run.setStage('registering');
   const winnerIndex = candidates.findIndex((candidate) => candidate.id === winner.id);
   const modelVersion = await registerModel({
@@ -148,7 +185,14 @@ export async function trainingPipeline(input: PipelineInput): Promise<PipelineRe
   const outcome =
     decision === undefined ? 'expired' : decision.action === 'approve' ? 'approved' : 'rejected';
   run.setStage(outcome);
-  return { ...base, outcome, winner, modelVersion: run.modelVersion, decisionTrail: desk.trail };
+  return {
+    ...base,
+    outcome,
+    winner,
+    modelVersion: run.modelVersion,
+    decisionTrail: desk.trail,
+    championGate: run.championGate,
+  };
 }
 
 /** What the queries show while the run moves. */
@@ -158,6 +202,7 @@ class RunState {
   leaderboard: LeaderboardRow[] = [];
 
   modelVersion?: RegisteredModel;
+  championGate?: ChampionGateVerdict;
 
   constructor(input: PipelineInput, desk: DecisionDesk) {
     setHandler(summaryQuery, () => ({
@@ -169,6 +214,7 @@ class RunState {
       leaderboard: this.leaderboard,
       modelVersion: this.modelVersion,
       decisionTrail: desk.trail,
+      championGate: this.championGate,
     }));
     setHandler(stageQuery, () => this.stage);
     setHandler(candidatesQuery, () => this.statuses());

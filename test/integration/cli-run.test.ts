@@ -78,6 +78,7 @@ describe('ferry run and ferry status', () => {
       /^decision \S+ update approve by alice "good enough": accepted$/m,
     );
     expect(result.stdout).toMatch(/^approved: penguins-cli version \d+ is Approved$/m);
+    expect(result.stdout).toMatch(/^champion gate: passed: no approved version yet/m);
 
     const runId = /^run (\S+) started/m.exec(result.stdout)?.[1] ?? '';
     const status = await ferry(['status', runId, '--json']);

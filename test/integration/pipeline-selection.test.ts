@@ -41,7 +41,8 @@ function pipeline(overrides: Partial<PipelineFile>): PipelineFile {
       ],
     },
     objective: 'accuracy',
-    gates: { thresholds: ['accuracy >= 0.9'] },
+    // These tests rerun into one group; the champion gate has tests of its own.
+    gates: { thresholds: ['accuracy >= 0.9'], champion: { enabled: false, margin: 0 } },
     modelGroup: 'penguins',
     approval: { approvers: ['alice'] },
     loadTest: { phases: [{ durationSeconds: 1, ratePerSecond: 1 }], slo: { latencyP99Ms: 100 } },
@@ -144,7 +145,7 @@ describe('a pipeline run up to selection (real server, real models)', () => {
           ],
         },
         objective: 'roc_auc',
-        gates: { thresholds: ['roc_auc >= 0.80'] },
+        gates: { thresholds: ['roc_auc >= 0.80'], champion: { enabled: false, margin: 0 } },
       }),
     );
     expect(result.outcome).toBe('approved');
@@ -168,7 +169,11 @@ describe('a pipeline run up to selection (real server, real models)', () => {
   });
 
   test('a run whose gates nothing passes ends as "no candidate passed", not as an error', async () => {
-    const result = await runPipeline(pipeline({ gates: { thresholds: ['log_loss <= 0.00001'] } }));
+    const result = await runPipeline(
+      pipeline({
+        gates: { thresholds: ['log_loss <= 0.00001'], champion: { enabled: false, margin: 0 } },
+      }),
+    );
     expect(result.outcome).toBe('no-candidate-passed');
     expect(result.reason).toMatch(
       /^best candidate c0\d \(\S+\) has log_loss [0-9.e-]+, gate "log_loss <= 0.00001" not met/,
@@ -190,7 +195,7 @@ describe('a pipeline run up to selection (real server, real models)', () => {
           maxParallel: 2,
           algorithms: [{ name: 'linear', hyperparameters: { C: 1 } }, refused],
         },
-        gates: { thresholds: [] },
+        gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
       }),
     );
     expect(result.outcome).toBe('approved');

@@ -68,6 +68,7 @@ export class LocalTrainer implements Trainer {
   async predict(job: PredictionJob, controls: JobControls): Promise<Predictions> {
     const output = path.join(job.workDir, 'predictions.json');
     const log = path.join(job.workDir, 'predict.log');
+    await mkdir(job.workDir, { recursive: true });
     await writeFile(log, '');
     const run = await runScript(
       {

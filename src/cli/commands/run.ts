@@ -11,7 +11,12 @@ import { ferryTaskQueue } from '../../temporal/task-queues';
 import { summaryQuery, type PipelineResult } from '../../workflows/definitions';
 import type { trainingPipeline } from '../../workflows/pipeline';
 import { EXIT_INVALID, EXIT_NO_MODEL, EXIT_RUN_FAILED, UserError } from '../exit-codes';
-import { formatLeaderboard, formatNumber, formatTrailEntry } from '../format-leaderboard';
+import {
+  formatChampionGate,
+  formatLeaderboard,
+  formatNumber,
+  formatTrailEntry,
+} from '../format-leaderboard';
 import { RunProgress } from '../run-progress';
 import { whoAmI } from '../who-am-i';
 
@@ -113,6 +118,7 @@ async function follow(
     return EXIT_RUN_FAILED;
   }
   console.log(formatLeaderboard(outcome.leaderboard, config.objective));
+  if (outcome.championGate) console.log(formatChampionGate(outcome.championGate, config.objective));
   const failed = outcome.candidates.filter((c) => c.state === 'failed');
   for (const candidate of failed)
     console.log(

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../temporal/client';
 import { summaryQuery } from '../../workflows/definitions';
 import { UserError } from '../exit-codes';
-import { formatLeaderboard, formatTrailEntry } from '../format-leaderboard';
+import { formatChampionGate, formatLeaderboard, formatTrailEntry } from '../format-leaderboard';
 
 export function registerStatus(program: Command): void {
   program
@@ -41,6 +41,8 @@ export function registerStatus(program: Command): void {
         }
         if (summary.leaderboard.length > 0)
           console.log(formatLeaderboard(summary.leaderboard, summary.objective));
+        if (summary.championGate)
+          console.log(formatChampionGate(summary.championGate, summary.objective));
         const version = summary.modelVersion;
         if (version)
           console.log(`model: ${version.group} version ${version.version} (${version.status})`);

@@ -1,0 +1,40 @@
+import type { Registry } from '../backends/registry';
+import type { Trainer } from '../backends/trainer';
+import type { ChampionEvaluation, EvaluateChampionInput } from '../workflows/definitions';
+import { runDir } from './artifact-paths';
+import { evaluateModel } from './evaluate-candidate';
+import path from 'node:path';
+
+/**
+ * evaluateChampion: the group's latest Approved version, re-evaluated on this
+ * run's test split, so the champion gate compares like with like (its
+ * registered metrics came from another split, maybe other data).
+ */
+export function createEvaluateChampion(
+  artifactsRoot: string,
+  trainer: Trainer,
+  registry: Registry,
+) {
+  return async function evaluateChampion(
+    input: EvaluateChampionInput,
+  ): Promise<ChampionEvaluation> {
+    const champion = await registry.latestApproved(input.group);
+    if (!champion) return { found: false };
+    const evaluation = await evaluateModel(trainer, {
+      jobName: `${input.runId}-champion-v${champion.version}`,
+      algorithm: champion.lineage.algorithm,
+      modelDir: champion.lineage.artifactPath,
+      workDir: path.join(runDir(artifactsRoot, input.runId), 'champion'),
+      testChannel: input.testChannel,
+      target: input.target,
+      task: input.task,
+      modelName: `${input.group} version ${champion.version}`,
+    });
+    return {
+      found: true,
+      version: champion.version,
+      algorithm: champion.lineage.algorithm,
+      metrics: evaluation.metrics,
+    };
+  };
+}

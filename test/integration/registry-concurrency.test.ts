@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openRegistry } from '../../src/backends/open-registry';
+import { pipelineSchema } from '../../src/config/pipeline-schema';
+import { summaryQuery } from '../../src/workflows/definitions';
+import type { trainingPipeline } from '../../src/workflows/pipeline';
+import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { approveWhenWaiting, waitForStage } from '../fixtures/runs';
+import { SHARED_DATA_DIR, validPipeline } from '../fixtures/pipelines';
+
+let harness: WorkerHarness;
+beforeAll(async () => {
+  harness = await startWorkerHarness();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+describe('runs registering into one group at once', () => {
+  test('10 concurrent runs get versions 1..10, no gap, no duplicate', async () => {
+    const group = `concurrent-${randomBytes(3).toString('hex')}`;
+    const config = pipelineSchema.parse({
+      ...validPipeline(),
+      dataset: {
+        path: path.join(SHARED_DATA_DIR, 'penguins.csv'),
+        target: 'species',
+        task: 'multiclass',
+      },
+      candidates: {
+        count: 1,
+        maxParallel: 1,
+        algorithms: [{ name: 'linear', hyperparameters: { C: 1 } }],
+      },
+      objective: 'accuracy',
+      gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
+      modelGroup: group,
+    });
+    const handles = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+          taskQueue: harness.taskQueue,
+          workflowId: `ferry-concurrent-${group}-${i}`,
+          args: [{ config, startedBy: 'tester' }],
+        }),
+      ),
+    );
+    await Promise.all(handles.map((handle) => waitForStage(handle, ['awaiting-approval'])));
+    const versions = await Promise.all(
+      handles.map(async (handle) => (await handle.query(summaryQuery)).modelVersion?.version),
+    );
+    expect([...versions].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+    const stored = await openRegistry('local', harness.home).listVersions(group);
+    expect(stored.map((v) => v.lineage.runId).sort()).toEqual(
+      handles.map((h) => h.workflowId).sort(),
+    );
+    await Promise.all(handles.map((handle) => approveWhenWaiting(handle)));
+  });
+});

@@ -1,6 +1,7 @@
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { FerryActivities } from '../activities';
 import { parseDurationMs } from '../config/duration';
+import { EVALUATION_OPTIONS } from './activity-options';
 import type { CandidateOutcome, CandidateWorkflowInput } from './definitions';
 
 /**
@@ -23,16 +24,7 @@ export async function candidateWorkflow(input: CandidateWorkflowInput): Promise<
       nonRetryableErrorTypes: ['TrainingInputError'],
     },
   });
-  const { evaluateCandidate } = proxyActivities<FerryActivities>({
-    startToCloseTimeout: '10m',
-    heartbeatTimeout: '20s',
-    retry: {
-      maximumAttempts: 3,
-      initialInterval: '2s',
-      backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['EvaluationError', 'MetricInputError'],
-    },
-  });
+  const { evaluateCandidate } = proxyActivities<FerryActivities>(EVALUATION_OPTIONS);
 
   const trained = await trainCandidate({
     runId: input.runId,

@@ -13,6 +13,7 @@ import type { FerryActivities } from '../activities';
 import { selectCandidate, type LeaderboardRow, type ScoredCandidate } from '../evaluation/select';
 import { FERRY_STAGE } from '../temporal/search-attributes';
 import { mapBounded } from './bounded';
+import { EVALUATION_OPTIONS } from './activity-options';
 import { candidateWorkflow } from './candidate';
 import { generateCandidates } from './candidate-generator';
 import { checkChampionGate, type ChampionGateVerdict } from '../evaluation/champion-gate';
@@ -45,16 +46,7 @@ const { prepareData } = proxyActivities<FerryActivities>({
 
 const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
 
-const { evaluateChampion } = proxyActivities<FerryActivities>({
-  startToCloseTimeout: '10m',
-  heartbeatTimeout: '20s',
-  retry: {
-    maximumAttempts: 3,
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    nonRetryableErrorTypes: ['EvaluationError', 'MetricInputError'],
-  },
-});
+const { evaluateChampion } = proxyActivities<FerryActivities>(EVALUATION_OPTIONS);
 
 const { registerModel, setModelStatus } = proxyActivities<FerryActivities>({
   startToCloseTimeout: '2m',

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -15,7 +14,7 @@ import {
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { waitForStage } from '../fixtures/runs';
-import { SHARED_DATA_DIR, validPipeline } from '../fixtures/pipelines';
+import { penguinsOneModel } from '../fixtures/pipelines';
 import { testServerAddress } from '../fixtures/temporal';
 
 let harness: WorkerHarness;
@@ -30,23 +29,12 @@ afterAll(async () => {
 async function waitingRun(
   approval: Record<string, unknown> = {},
 ): Promise<WorkflowHandle<typeof trainingPipeline>> {
-  const config = pipelineSchema.parse({
-    ...validPipeline(),
-    dataset: {
-      path: path.join(SHARED_DATA_DIR, 'penguins.csv'),
-      target: 'species',
-      task: 'multiclass',
-    },
-    candidates: {
-      count: 1,
-      maxParallel: 1,
-      algorithms: [{ name: 'linear', hyperparameters: { C: 1 } }],
-    },
-    objective: 'accuracy',
-    gates: { thresholds: [] },
-    modelGroup: `approval-${randomBytes(3).toString('hex')}`,
-    approval: { approvers: ['alice', 'bob', 'carol'], timeout: '1h', ...approval },
-  });
+  const group = `approval-${randomBytes(3).toString('hex')}`;
+  const config = pipelineSchema.parse(
+    penguinsOneModel(group, {
+      approval: { approvers: ['alice', 'bob', 'carol'], timeout: '1h', ...approval },
+    }),
+  );
   const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-approval-${randomBytes(4).toString('hex')}`,

@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openRegistry } from '../../src/backends/open-registry';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import type { PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { approveWhenWaiting } from '../fixtures/runs';
-import { SHARED_DATA_DIR, validPipeline } from '../fixtures/pipelines';
+import { penguinsOneModel } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -17,22 +16,16 @@ afterAll(async () => {
 
 /** One logistic regression on penguins into `group`; a tiny C makes a weak model, C = 1 a strong one. */
 async function runInto(group: string, c: number, margin = 0): Promise<PipelineResult> {
-  const config = pipelineSchema.parse({
-    ...validPipeline(),
-    dataset: {
-      path: path.join(SHARED_DATA_DIR, 'penguins.csv'),
-      target: 'species',
-      task: 'multiclass',
-    },
-    candidates: {
-      count: 1,
-      maxParallel: 1,
-      algorithms: [{ name: 'linear', hyperparameters: { C: c } }],
-    },
-    objective: 'accuracy',
-    gates: { thresholds: [], champion: { enabled: true, margin } },
-    modelGroup: group,
-  });
+  const config = pipelineSchema.parse(
+    penguinsOneModel(group, {
+      candidates: {
+        count: 1,
+        maxParallel: 1,
+        algorithms: [{ name: 'linear', hyperparameters: { C: c } }],
+      },
+      gates: { thresholds: [], champion: { enabled: true, margin } },
+    }),
+  );
   const handle = await harness.client.workflow.start('trainingPipeline', {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-champion-${randomBytes(4).toString('hex')}`,

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openRegistry } from '../../src/backends/open-registry';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
@@ -6,7 +5,7 @@ import { summaryQuery } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { approveWhenWaiting, waitForStage } from '../fixtures/runs';
-import { SHARED_DATA_DIR, validPipeline } from '../fixtures/pipelines';
+import { penguinsOneModel } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -19,22 +18,7 @@ afterAll(async () => {
 describe('runs registering into one group at once', () => {
   test('10 concurrent runs get versions 1..10, no gap, no duplicate', async () => {
     const group = `concurrent-${randomBytes(3).toString('hex')}`;
-    const config = pipelineSchema.parse({
-      ...validPipeline(),
-      dataset: {
-        path: path.join(SHARED_DATA_DIR, 'penguins.csv'),
-        target: 'species',
-        task: 'multiclass',
-      },
-      candidates: {
-        count: 1,
-        maxParallel: 1,
-        algorithms: [{ name: 'linear', hyperparameters: { C: 1 } }],
-      },
-      objective: 'accuracy',
-      gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
-      modelGroup: group,
-    });
+    const config = pipelineSchema.parse(penguinsOneModel(group));
     const handles = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {

@@ -13,7 +13,7 @@ import {
 } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { waitForStage } from '../fixtures/runs';
+import { waitForStage } from '../../src/temporal/run-control';
 import { penguinsOneModel } from '../fixtures/pipelines';
 import { testServerAddress } from '../fixtures/temporal';
 

@@ -3,7 +3,7 @@ import { openRegistry } from '../../src/backends/open-registry';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import type { PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { approveWhenWaiting } from '../fixtures/runs';
+import { approveWhenWaiting } from '../../src/temporal/run-control';
 import { penguinsOneModel } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { runFerryAsync, startFerry, watchOutput } from '../fixtures/ferry-cli';
-import { approveWhenWaiting } from '../fixtures/runs';
+import { approveWhenWaiting } from '../../src/temporal/run-control';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { SHARED_DATA_DIR, validPipeline, writePipeline } from '../fixtures/pipelines';
 

@@ -9,7 +9,7 @@ import { summaryQuery, type PipelineResult } from '../../src/workflows/definitio
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { churnDataset, validPipeline } from '../fixtures/pipelines';
 import { testServerAddress } from '../fixtures/temporal';
-import { approveWhenWaiting } from '../fixtures/runs';
+import { approveWhenWaiting } from '../../src/temporal/run-control';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 

@@ -9,7 +9,7 @@ import {
 import type { PipelineResult } from '../../src/workflows/definitions';
 import { openRegistry } from '../../src/backends/open-registry';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { approveWhenWaiting } from '../fixtures/runs';
+import { approveWhenWaiting } from '../../src/temporal/run-control';
 import { churnDataset, SHARED_DATA_DIR } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;

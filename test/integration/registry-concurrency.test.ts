@@ -4,7 +4,7 @@ import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { summaryQuery } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { approveWhenWaiting, waitForStage } from '../fixtures/runs';
+import { approveWhenWaiting, waitForStage } from '../../src/temporal/run-control';
 import { penguinsOneModel } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;

@@ -33,6 +33,19 @@ export interface DevServer {
 const START_ATTEMPTS = 3;
 
 /**
+ * Runs the server ("$0" "$@") and takes it down when our end of its stdin
+ * closes, which happens however this process ends, even by SIGKILL; a plain
+ * exit handler would miss a killed parent and leave the server orphaned.
+ * The wrapper exits with the server, so an early exit is still noticed.
+ */
+// (sh gives background jobs /dev/null as stdin, so the pipe is passed on fd 3.)
+const WATCHDOG = `exec 3<&0
+"$0" "$@" &
+server=$!
+( cat <&3 >/dev/null; kill -TERM "$server" 2>/dev/null ) &
+wait "$server"`;
+
+/**
  * Starts `temporal server start-dev` on free ports with Ferry's search
  * attributes registered, and resolves once the default namespace answers
  * (and the UI serves, when on). The server runs in its own process group so
@@ -84,7 +97,10 @@ async function startOnce(options: DevServerOptions): Promise<DevServer> {
       : ['--ui-port', String(uiPort), '--ui-ip', host, '--ui-disable-news-fetch']),
   ];
   const logFd = openSync(options.logFile, 'a');
-  const child = spawn(cli, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+  const child = spawn('sh', ['-c', WATCHDOG, cli, ...args], {
+    detached: true,
+    stdio: ['pipe', logFd, logFd],
+  });
   closeSync(logFd);
   const pid = child.pid;
   if (pid === undefined) throw new DevServerExited(`could not start ${cli}`);

@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -11,6 +12,14 @@ import { isProcessGroupAlive } from '../../src/temporal/process-group';
 import { processesMatching } from '../fixtures/processes';
 
 const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+
+/** A process that starts a dev server and then just waits (to be killed by the test). */
+const STARTER = `
+const { startDevServer } = require('./src/temporal/dev-server');
+startDevServer({ dbFile: process.argv[1], logFile: process.argv[2], isUiEnabled: false }).then(() => {
+  console.log('ready');
+  setInterval(() => undefined, 60000);
+});`;
 
 function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'ferry-devserver-'));
@@ -37,11 +46,33 @@ describe('the Temporal dev server lifecycle', () => {
         await connection.close();
       }
       expect(await httpStatus(server.uiUrl ?? 'no UI url')).toBe(200);
-      expect(processesMatching(dbFile)).toEqual([server.pid]);
+      // The watchdog shell (the group leader) and the server itself.
+      expect(processesMatching(dbFile)).toContain(server.pid);
     } finally {
       await server.stop();
     }
     expect(isProcessGroupAlive(server.pid)).toBe(false);
+    expect(processesMatching(dbFile)).toEqual([]);
+  });
+
+  test('goes away when the process that started it is killed, leaving no orphan', async () => {
+    const dir = tempDir();
+    const dbFile = path.join(dir, 'temporal.db');
+    const starter = spawn(
+      process.execPath,
+      ['-r', 'tsx/cjs', '-e', STARTER, dbFile, path.join(dir, 'server.log')],
+      {
+        cwd: path.resolve(__dirname, '..', '..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    await new Promise<void>((resolve) =>
+      starter.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()),
+    );
+    expect(processesMatching(dbFile).length).toBeGreaterThan(0);
+    starter.kill('SIGKILL');
+    for (let i = 0; i < 100 && processesMatching(dbFile).length > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(processesMatching(dbFile)).toEqual([]);
   });
 

@@ -25,6 +25,14 @@ command -v node >/dev/null || fail "node is not installed" "install Node.js 20.9
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=9)?0:1)' \
   || fail "Node.js $(node --version) is too old" "Ferry needs Node.js 20.9 or newer"
 
+# better-sqlite3 compiles from source (its prebuilt download is outside the
+# package registries); node-gyp then needs Node's headers, which a packaged
+# Node ships beside itself. Point at them unless the user configured a nodedir.
+node_prefix=$(dirname "$(dirname "$(command -v node)")")
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node_api.h" ]; then
+  export npm_config_nodedir=$node_prefix
+fi
+
 npm_stamp=$ROOT/node_modules/.ferry-setup-stamp
 npm_want="$(node --version) $(fingerprint package-lock.json)"
 if [ -f "$npm_stamp" ] && [ "$(cat "$npm_stamp")" = "$npm_want" ]; then
@@ -32,7 +40,7 @@ if [ -f "$npm_stamp" ] && [ "$(cat "$npm_stamp")" = "$npm_want" ]; then
 else
   step "npm packages: installing from package-lock.json (npm ci)..."
   npm ci --no-audit --no-fund --loglevel=error \
-    || fail "npm ci failed" "the npm registry is reachable and package-lock.json matches package.json (npm install updates it)"
+    || fail "npm ci failed" "the npm registry is reachable, package-lock.json matches package.json (npm install updates it), and for better-sqlite3's build: make, g++ and Node's headers (set npm_config_nodedir)"
   echo "$npm_want" > "$npm_stamp"
 fi
 

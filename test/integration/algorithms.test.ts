@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import readline from 'node:readline';
 import { parse } from 'csv-parse/sync';
+import type { RunnerEvent } from '../../src/backends/local/warm-runner';
 
 /**
  * The Python side of training and serving (algorithms/), run for real: every
@@ -376,14 +377,6 @@ describe('inference.py (SageMaker inference toolkit functions)', () => {
     },
   );
 });
-
-interface RunnerEvent {
-  event: 'ready' | 'started' | 'exited' | 'error';
-  id?: string | null;
-  pid?: number;
-  code?: number;
-  message?: string;
-}
 
 /** Drives warm_runner.py over its JSON-lines protocol. */
 class WarmRunner {

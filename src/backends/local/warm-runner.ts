@@ -12,7 +12,8 @@ export interface ScriptRequest {
   log: string;
 }
 
-interface RunnerEvent {
+/** One JSON line from warm_runner.py (algorithms/README.md describes the protocol). */
+export interface RunnerEvent {
   event: 'ready' | 'started' | 'exited' | 'error';
   id?: string | null;
   pid?: number;

@@ -1,0 +1,68 @@
+import { endedPhrase } from './outcome-words';
+import type { RunReport } from './run-report';
+
+/**
+ * The run in one line, for the top of the report and for a terminal:
+ * "Deployed churn v3 to endpoint churn; load test passed: p99 41.2 ms <= 250 ms, ..."
+ * or "Rolled back: p99 latency 412.3 ms is over the SLO's 250 ms; ...".
+ */
+export function runHeadline(report: Omit<RunReport, 'headline'>): string {
+  const version = report.registered
+    ? `${report.registered.group} v${report.registered.version}`
+    : 'the model';
+  switch (report.outcome) {
+    case 'deployed': {
+      const { deployment, loadTest } = report;
+      const where = deployment ? ` to endpoint ${deployment.endpoint}` : '';
+      const test = loadTest
+        ? `load test ${loadTest.verdict.passed ? '' : 'failed: '}${loadTest.verdict.summary}`
+        : 'no load test was run';
+      return `Deployed ${version}${where}; ${test}`;
+    }
+    case 'rolled-back': {
+      const verdict = report.loadTest?.verdict;
+      const why =
+        verdict && !verdict.passed ? verdict.summary : (report.reason ?? 'no reason given');
+      return `Rolled back: ${why}${rollbackTail(report)}`;
+    }
+    case 'rejected': {
+      const decision = lastAccepted(report);
+      const by = decision ? ` by ${decision.approver}` : '';
+      const message = decision?.message ? `: "${decision.message}"` : '';
+      return `Rejected: ${version} was rejected${by}${message}`;
+    }
+    case 'expired':
+      return `Expired: no decision on ${version} before the approval timeout, so it was rejected`;
+    case 'no-candidate-passed':
+      return `No candidate passed: ${report.reason ?? 'no candidate met the gates'}`;
+    case 'approved': {
+      const decision = lastAccepted(report);
+      const by = decision ? ` by ${decision.approver}` : '';
+      return `Approved ${version}${by}; ${endedPhrase(report.outcome)}`;
+    }
+    case 'selected': {
+      const chosen = report.chosenModel;
+      const what = chosen ? `${chosen.candidateId} (${chosen.algorithm})` : 'a candidate';
+      return `Selected ${what}; ${endedPhrase(report.outcome)}`;
+    }
+  }
+}
+
+function lastAccepted(report: Omit<RunReport, 'headline'>) {
+  return report.decisionTrail?.filter((entry) => entry.accepted).at(-1);
+}
+
+function rollbackTail(report: Omit<RunReport, 'headline'>): string {
+  const rollback = report.rollback;
+  if (!rollback) return '';
+  switch (rollback.action) {
+    case 'restored':
+      return rollback.restored
+        ? `; endpoint ${rollback.endpoint} is back on ${rollback.restored.group} v${rollback.restored.version}`
+        : `; endpoint ${rollback.endpoint} is back on its previous version`;
+    case 'removed':
+      return `; endpoint ${rollback.endpoint} was removed (it was a first deployment)`;
+    case 'nothing-to-do':
+      return `; endpoint ${rollback.endpoint} had nothing to undo`;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * GitHub-flavoured Markdown tables. Cells hold free text (decision messages,
+ * error strings, scaling causes), so every cell is escaped: a `|` would end
+ * the cell early and a line break would end the table.
+ */
+
+export type Align = 'left' | 'right';
+
+/** One table cell's text, safe inside `| ... |`. */
+export function escapeCell(text: string): string {
+  return (
+    text
+      // Backslashes first, so a "\|" in the text cannot turn our escape back into a divider.
+      .replace(/\\/g, '\\\\')
+      .replace(/\|/g, '\\|')
+      .replace(/\r?\n|\r/g, ' ')
+      .trim()
+  );
+}
+
+/**
+ * A table with a header row. Rows shorter than the header are padded, so a
+ * missing value shows as an empty cell rather than a broken row; `align`
+ * right-aligns number columns.
+ */
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly Align[] = [],
+): string {
+  const line = (cells: readonly string[]) =>
+    `| ${header.map((_, i) => escapeCell(cells[i] ?? '')).join(' | ')} |`;
+  const divider = `|${header.map((_, i) => (align[i] === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
+  return [line(header), divider, ...rows.map(line)].join('\n');
+}
+
+/** A one-line italic note for a section with nothing to show ("_Not deployed: ..._"). */
+export function emptyNote(text: string): string {
+  const escaped = text.replace(/_/g, '\\_');
+  return `_${escaped.endsWith('.') ? escaped : `${escaped}.`}_`;
+}

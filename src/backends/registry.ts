@@ -24,10 +24,23 @@ export interface StatusChange {
   reason: string;
 }
 
+/** One move of a version on an endpoint, as the deployment history shows it. */
+export type DeploymentAction = 'deployed' | 'rolled-back' | 'restored' | 'removed';
+
 export interface Deployment {
   endpoint: string;
-  action: string;
+  action: DeploymentAction;
   at: string;
+  detail: string;
+  deploymentId: string | null;
+}
+
+export interface RecordDeploymentInput {
+  group: string;
+  version: number;
+  endpoint: string;
+  action: DeploymentAction;
+  deploymentId: string;
   detail: string;
 }
 
@@ -69,6 +82,8 @@ export interface Registry {
   getVersion(group: string, version: number): Promise<ModelVersion | undefined>;
   listVersions(group: string): Promise<ModelVersion[]>;
   latestApproved(group: string): Promise<ModelVersion | undefined>;
+  /** Adds to a version's deployment history; recording the same move twice adds it once. */
+  recordDeployment(input: RecordDeploymentInput): Promise<ModelVersion>;
 }
 
 /** A registry request that cannot succeed as asked; its name is the Temporal failure type. */

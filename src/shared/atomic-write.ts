@@ -5,9 +5,13 @@ import path from 'node:path';
  * Writes through a temporary file and a rename, so a reader (or a retried
  * activity) never sees half a file when the writer is killed midway.
  */
-export async function writeFileAtomic(file: string, content: string | Buffer): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  content: string | Buffer,
+  mode = 0o666,
+): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, content);
+  await writeFile(temporary, content, { mode });
   await rename(temporary, file);
 }

@@ -6,6 +6,7 @@ import {
   type ApprovalStatus,
   type Deployment,
   type Lineage,
+  type RecordDeploymentInput,
   type ModelVersion,
   type RegisterVersionInput,
   type Registry,
@@ -45,6 +46,12 @@ CREATE TABLE IF NOT EXISTS deployments (
 );
 `;
 
+/** Files made before deployments were recorded lack the column that makes recording idempotent. */
+const DEPLOYMENT_ID_MIGRATION = `
+ALTER TABLE deployments ADD COLUMN deployment_id TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS deployments_once ON deployments (deployment_id, action, model_group, version);
+`;
+
 interface VersionRow {
   model_group: string;
   version: number;
@@ -70,6 +77,34 @@ export class SqliteRegistry implements Registry {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
+    const columns = this.db.pragma('table_info(deployments)') as { name: string }[];
+    if (!columns.some((column) => column.name === 'deployment_id')) {
+      this.db.exec(DEPLOYMENT_ID_MIGRATION);
+    }
+  }
+
+  /** Idempotent: the same deployment id, action and version are recorded once. */
+  recordDeployment(input: RecordDeploymentInput): Promise<ModelVersion> {
+    return this.settle(() => {
+      const exists = this.db
+        .prepare('SELECT 1 FROM model_versions WHERE model_group = ? AND version = ?')
+        .get(input.group, input.version);
+      if (!exists) throw new RegistryError(`model ${input.group} has no version ${input.version}`);
+      this.db
+        .prepare(
+          'INSERT OR IGNORE INTO deployments (model_group, version, endpoint, action, at, detail, deployment_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          input.group,
+          input.version,
+          input.endpoint,
+          input.action,
+          new Date().toISOString(),
+          input.detail,
+          input.deploymentId,
+        );
+      return this.mustGet(input.group, input.version);
+    });
   }
 
   registerVersion(input: RegisterVersionInput): Promise<ModelVersion> {
@@ -196,7 +231,7 @@ export class SqliteRegistry implements Registry {
       .all(row.model_group, row.version) as StatusChange[];
     const deployments = this.db
       .prepare(
-        'SELECT endpoint, action, at, detail FROM deployments WHERE model_group = ? AND version = ? ORDER BY rowid',
+        'SELECT endpoint, action, at, detail, deployment_id AS "deploymentId" FROM deployments WHERE model_group = ? AND version = ? ORDER BY rowid',
       )
       .all(row.model_group, row.version) as Deployment[];
     return {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteRegistry } from '../../../src/backends/local/sqlite-registry';
 import type { Lineage } from '../../../src/backends/registry';
 
@@ -157,5 +158,58 @@ describe('the SQLite model registry', () => {
     expect((await registry.listVersions('shared')).map((v) => v.lineage.runId).sort()).toEqual(
       Array.from({ length: 10 }, (_, i) => `run-${i}`).sort(),
     );
+  });
+
+  test('records each deployment move once, however often it is retried', async () => {
+    const registry = new SqliteRegistry(registryFile());
+    const version = await registry.registerVersion({
+      group: 'churn',
+      metrics: {},
+      lineage: lineage('run-d'),
+      registeredBy: 'carol',
+    });
+    const move = {
+      group: 'churn',
+      version: version.version,
+      endpoint: 'churn',
+      action: 'deployed' as const,
+      deploymentId: 'run-d-deploy',
+      detail: 'created the endpoint',
+    };
+    await registry.recordDeployment(move);
+    await registry.recordDeployment(move);
+    const rolledBack = await registry.recordDeployment({ ...move, action: 'rolled-back' });
+    expect(rolledBack.deployments.map((d) => [d.action, d.deploymentId])).toEqual([
+      ['deployed', 'run-d-deploy'],
+      ['rolled-back', 'run-d-deploy'],
+    ]);
+    await expect(registry.recordDeployment({ ...move, version: 9 })).rejects.toThrow(
+      'model churn has no version 9',
+    );
+  });
+
+  test('opens a file made before deployments were recorded, and records into it', async () => {
+    const file = registryFile();
+    const old = new Database(file);
+    old.exec(
+      'CREATE TABLE deployments (model_group TEXT NOT NULL, version INTEGER NOT NULL, endpoint TEXT NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL, detail TEXT NOT NULL)',
+    );
+    old.close();
+    const registry = new SqliteRegistry(file);
+    const version = await registry.registerVersion({
+      group: 'old',
+      metrics: {},
+      lineage: lineage('run-o'),
+      registeredBy: 'carol',
+    });
+    const recorded = await registry.recordDeployment({
+      group: 'old',
+      version: version.version,
+      endpoint: 'old',
+      action: 'deployed',
+      deploymentId: 'run-o-deploy',
+      detail: 'created the endpoint',
+    });
+    expect(recorded.deployments).toHaveLength(1);
   });
 });

@@ -1,0 +1,280 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * One endpoint's front door. Balances by least outstanding requests over
+ * keep-alive connections, routes around replicas that are removed or refuse
+ * a connection, and speaks both the container path (`POST /invocations`) and
+ * SageMaker Runtime's (`POST /endpoints/{name}/invocations`), so the AWS SDK
+ * client works against it with an `endpoint` override.
+ */
+export interface RouterHooks {
+  /** Every invocation the router accepts; the autoscaler's metric. */
+  onInvocation(): void;
+  /** A request arrived and no replica is serving: start one (scale from zero). */
+  onNoReplica(): void;
+  /** A replica refused or dropped a connection: it may be dead. */
+  onReplicaError(replicaId: string, error: Error): void;
+}
+
+export interface RouterOptions {
+  endpoint: string;
+  host: string;
+  /** 0 for any free port; a restored endpoint asks for its old one. */
+  port: number;
+  coldStartTimeoutMs: number;
+  hooks: RouterHooks;
+}
+
+interface Backend {
+  id: string;
+  port: number;
+  outstanding: number;
+  /** Resolves when a removed backend has no request left in flight. */
+  drained?: () => void;
+}
+
+/** SageMaker's payload limit for real-time endpoints. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+const RETRYABLE_CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+
+export class Router {
+  private readonly backends: Backend[] = [];
+  private readonly waiters = new Set<() => void>();
+  // Idle sockets close before the replica's own 300 s idle limit would cut them mid-request.
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 60_000 });
+  private readonly server: http.Server;
+  private next = 0;
+
+  private constructor(private readonly options: RouterOptions) {
+    this.server = http.createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) =>
+        reply(response, 500, 'InternalFailure', String(error)),
+      );
+    });
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  static async start(options: RouterOptions): Promise<Router> {
+    const router = new Router(options);
+    await router.listen(options.port).catch(async (error: NodeJS.ErrnoException) => {
+      // The old port of a restored endpoint may be taken by now; any port will do.
+      if (error.code !== 'EADDRINUSE' || options.port === 0) throw error;
+      await router.listen(0);
+    });
+    return router;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `http://${this.options.host}:${this.port}`;
+  }
+
+  /** Outstanding requests per backend id. */
+  outstanding(): Map<string, number> {
+    return new Map(this.backends.map((b) => [b.id, b.outstanding]));
+  }
+
+  /** Requests in flight or waiting for a replica: load the metric window may not show yet. */
+  busyRequests(): number {
+    return this.waiters.size + this.backends.reduce((total, b) => total + b.outstanding, 0);
+  }
+
+  addReplica(id: string, port: number): void {
+    this.backends.push({ id, port, outstanding: 0 });
+    for (const wake of this.waiters) wake();
+  }
+
+  /** Stops sending new requests to a replica; resolves once its in-flight ones finish. */
+  removeReplica(id: string): Promise<void> {
+    const index = this.backends.findIndex((b) => b.id === id);
+    if (index < 0) return Promise.resolve();
+    const [backend] = this.backends.splice(index, 1) as [Backend];
+    if (backend.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => (backend.drained = resolve));
+  }
+
+  async close(): Promise<void> {
+    for (const wake of this.waiters) wake();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.agent.destroy();
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse) {
+    const url = request.url ?? '/';
+    if (request.method === 'GET' && url === '/ping') {
+      const serving = this.backends.length > 0;
+      return reply(response, serving ? 200 : 503, serving ? 'OK' : 'NoReplica', 'no replica');
+    }
+    const runtimePath = /^\/endpoints\/([^/]+)\/invocations$/.exec(url);
+    if (url !== '/invocations' && !runtimePath) {
+      return reply(response, 404, 'NotFound', `no route for ${request.method} ${url}`);
+    }
+    if (runtimePath && decodeURIComponent(runtimePath[1] ?? '') !== this.options.endpoint) {
+      return reply(
+        response,
+        404,
+        'ValidationError',
+        `Endpoint ${runtimePath[1]} not found; this address serves ${this.options.endpoint}`,
+      );
+    }
+    if (request.method !== 'POST') {
+      return reply(response, 405, 'MethodNotAllowed', 'invocations take POST');
+    }
+    const body = await readBody(request);
+    if (body === undefined) {
+      return reply(response, 413, 'ValidationError', `the body is over ${MAX_BODY_BYTES} bytes`);
+    }
+    this.options.hooks.onInvocation();
+    await this.forward(request, response, body);
+  }
+
+  /** Sends to the least busy replica; a refused connection tries the next one. */
+  private async forward(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    body: Buffer,
+  ): Promise<void> {
+    const tried = new Set<string>();
+    for (;;) {
+      const backend = await this.pick(tried);
+      if (!backend) {
+        const message = tried.size
+          ? 'every replica refused the connection'
+          : `no replica became ready within ${this.options.coldStartTimeoutMs} ms`;
+        return reply(response, 503, 'ServiceUnavailable', message);
+      }
+      tried.add(backend.id);
+      const outcome = await this.proxy(backend, request, response, body);
+      if (outcome === 'done') return;
+    }
+  }
+
+  private async pick(tried: Set<string>): Promise<Backend | undefined> {
+    const candidates = this.backends.filter((b) => !tried.has(b.id));
+    if (candidates.length > 0) return this.leastOutstanding(candidates);
+    if (tried.size > 0) return undefined;
+    this.options.hooks.onNoReplica();
+    await this.waitForBackend();
+    const ready = this.backends.filter((b) => !tried.has(b.id));
+    return ready.length > 0 ? this.leastOutstanding(ready) : undefined;
+  }
+
+  /** Round-robin among the least busy, so equal replicas share the load. */
+  private leastOutstanding(candidates: Backend[]): Backend {
+    const least = Math.min(...candidates.map((b) => b.outstanding));
+    const tied = candidates.filter((b) => b.outstanding === least);
+    this.next = (this.next + 1) % 1_000_000;
+    return tied[this.next % tied.length] as Backend;
+  }
+
+  private waitForBackend(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.coldStartTimeoutMs);
+      this.waiters.add(done);
+    });
+  }
+
+  private proxy(
+    backend: Backend,
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    body: Buffer,
+  ): Promise<'done' | 'retry'> {
+    backend.outstanding++;
+    const release = () => {
+      backend.outstanding--;
+      if (backend.outstanding === 0) backend.drained?.();
+    };
+    return new Promise((resolve) => {
+      const upstream = http.request(
+        {
+          host: '127.0.0.1',
+          port: backend.port,
+          method: 'POST',
+          path: '/invocations',
+          agent: this.agent,
+          headers: {
+            'content-type': request.headers['content-type'] ?? 'application/json',
+            accept: request.headers['accept'] ?? 'application/json',
+            'content-length': body.length,
+          },
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, {
+            'content-type': answer.headers['content-type'] ?? 'application/json',
+            'x-amzn-invoked-production-variant': 'AllTraffic',
+          });
+          answer.pipe(response);
+          answer.on('end', () => {
+            release();
+            resolve('done');
+          });
+          answer.on('error', (error) => {
+            release();
+            this.options.hooks.onReplicaError(backend.id, error);
+            response.destroy(error);
+            resolve('done');
+          });
+        },
+      );
+      upstream.on('error', (error: NodeJS.ErrnoException) => {
+        release();
+        this.options.hooks.onReplicaError(backend.id, error);
+        // Nothing reached the client yet, and inference has no side effects: try another replica.
+        if (!response.headersSent && RETRYABLE_CONNECT_ERRORS.has(error.code ?? '')) {
+          resolve('retry');
+        } else {
+          if (!response.headersSent) reply(response, 502, 'ModelError', error.message);
+          else response.destroy(error);
+          resolve('done');
+        }
+      });
+      upstream.end(body);
+    });
+  }
+}
+
+function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/** Errors in the shape SageMaker Runtime answers with, so SDK clients parse them. */
+function reply(response: http.ServerResponse, status: number, code: string, message: string) {
+  if (response.headersSent) return;
+  const body = status === 200 ? '' : JSON.stringify({ __type: code, message });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': code,
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+}

@@ -19,3 +19,12 @@ export async function benchServer(): Promise<{ address: string; stop(): Promise<
 export function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
+
+/** What every benchmark reports about where it ran, since absolute figures depend on it. */
+export function machine(): { cpus: number; memoryGiB: number; node: string } {
+  return {
+    cpus: os.availableParallelism(),
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+  };
+}

@@ -9,7 +9,9 @@ import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { generateCandidates } from '../src/workflows/candidate-generator';
 import type { trainingPipeline } from '../src/workflows/pipeline';
 import { startLocalWorker } from '../src/temporal/local-worker';
-import { approveWhenWaiting, waitForStage } from '../src/temporal/run-control';
+import { waitForStage } from '../src/temporal/run-control';
+import { rejectUpdate } from '../src/workflows/definitions';
+import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { benchServer, progress } from './bench-server';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -25,7 +27,12 @@ export async function fanout(args: string[]): Promise<unknown> {
   const server = await benchServer();
   const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-fanout-'));
   const taskQueue = `ferry-bench-${randomBytes(4).toString('hex')}`;
-  const worker = await startLocalWorker({ address: server.address, taskQueue, home });
+  const worker = await startLocalWorker({
+    address: server.address,
+    taskQueue,
+    home,
+    isHostTiedToWorker: true,
+  });
   const { client } = worker;
   const results = [];
   try {
@@ -43,7 +50,11 @@ export async function fanout(args: string[]): Promise<unknown> {
       await waitForStage(handle, ['awaiting-approval']);
       const wallSeconds = (performance.now() - started) / 1000;
       progress(`N=${count}: ${wallSeconds.toFixed(1)} s; running the floor...`);
-      const result = await approveWhenWaiting(handle, 'bench-approver', 'benchmark');
+      // Rejected, not approved: deploying is not what this measures, and it ends the run sooner.
+      await handle.executeUpdate(rejectUpdate, {
+        args: [{ approver: 'bench-approver', message: 'benchmark run' }],
+      });
+      const result = await handle.result();
       const floorSeconds = runFloor(config, path.join(home, 'artifacts', runId));
       results.push({
         candidates: count,
@@ -56,6 +67,7 @@ export async function fanout(args: string[]): Promise<unknown> {
     }
   } finally {
     await worker.stop();
+    await stopHost(home);
     await server.stop();
   }
   return {

@@ -1,7 +1,13 @@
+import { autoscale } from './autoscale';
 import { fanout } from './fanout';
+import { serving } from './serving';
 
 /** `npm run bench -- <name> [args]`: one benchmark, JSON on stdout (progress on stderr). */
-const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = { fanout };
+const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = {
+  fanout,
+  serving,
+  autoscale,
+};
 
 async function main(): Promise<void> {
   const [name = '', ...args] = process.argv.slice(2);

@@ -17,6 +17,7 @@ import { installWorkerLogging } from '../src/temporal/worker-logging';
 import type { trainingPipeline } from '../src/workflows/pipeline';
 import { approveSignal, approveUpdate, summaryQuery } from '../src/workflows/definitions';
 import { startLocalWorker } from '../src/temporal/local-worker';
+import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { benchServer } from '../bench/bench-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -28,7 +29,12 @@ async function main(label: string): Promise<void> {
   const server = await benchServer();
   const taskQueue = `ferry-record-${label}`;
   const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-record-'));
-  const worker = await startLocalWorker({ address: server.address, taskQueue, home });
+  const worker = await startLocalWorker({
+    address: server.address,
+    taskQueue,
+    home,
+    isHostTiedToWorker: true,
+  });
   const { client } = worker;
   try {
     const config = pipelineSchema.parse({
@@ -50,7 +56,7 @@ async function main(label: string): Promise<void> {
       gates: { thresholds: ['accuracy >= 0.5'] },
       modelGroup: 'replay',
       approval: { approvers: ['alice'] },
-      loadTest: { phases: [{ durationSeconds: 1, ratePerSecond: 1 }], slo: { latencyP99Ms: 100 } },
+      loadTest: { phases: [{ durationSeconds: 2, ratePerSecond: 5 }], slo: { latencyP99Ms: 3000 } },
     });
     // One random-forest candidate fails (max_features 5 is refused by scikit-learn),
     // so the history also holds a failed child and the run's handling of it.
@@ -88,6 +94,7 @@ async function main(label: string): Promise<void> {
     }
   } finally {
     await worker.stop();
+    await stopHost(home);
     await server.stop();
     clearInterval(keepAlive);
   }

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { WarmRunner } from './backends/local/warm-runner';
+import { LocalHostingClient } from './backends/local/hosting/hosting-client';
 import { ferryHome } from './temporal/project-paths';
 import { installWorkerLogging } from './temporal/worker-logging';
 import { DEFAULT_NAMESPACE, ferryTaskQueue } from './temporal/task-queues';
@@ -11,16 +12,22 @@ export interface FerryWorkerOptions {
   taskQueue?: string;
   /** Ferry's state folder (default: FERRY_HOME or ./.ferry). */
   home?: string;
+  /** A host this worker starts ends with it (tests); by default endpoints outlive the worker. */
+  isHostTiedToWorker?: boolean;
 }
 
 /** A worker that runs Ferry's workflows and activities on one task queue. */
 export async function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> {
+  const home = options.home ?? ferryHome();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: options.taskQueue ?? ferryTaskQueue(),
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities({ ferryHome: options.home ?? ferryHome() }),
+    activities: createActivities({
+      ferryHome: home,
+      hosting: new LocalHostingClient(home, { exitWithParent: options.isHostTiedToWorker }),
+    }),
     // A cancellation reaches an activity only with a heartbeat's answer; by
     // default heartbeats are throttled to 80% of the heartbeat timeout (16 s
     // here), which would leave a cancelled training running that long.

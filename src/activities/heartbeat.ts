@@ -9,13 +9,15 @@ const HEARTBEAT_EVERY_MS = 2_000;
  * every few seconds; the signal aborts on cancellation or when the activity
  * runs past its start-to-close timeout (the job is then killed).
  */
-export function startHeartbeats(): {
+export function startHeartbeats<T = Progress>(
+  initial: T = { stage: 'starting', fraction: 0 } as T,
+): {
   signal: AbortSignal;
-  onProgress(progress: Progress): void;
+  onProgress(progress: T): void;
   stop(): void;
 } {
   const context = Context.current();
-  let latest: Progress = { stage: 'starting', fraction: 0 };
+  let latest = initial;
   const timer = setInterval(() => context.heartbeat(latest), HEARTBEAT_EVERY_MS);
   const timeoutMs = context.info.startToCloseTimeoutMs;
   const signal = AbortSignal.any([context.cancellationSignal, AbortSignal.timeout(timeoutMs)]);

@@ -8,12 +8,20 @@ import { createEvaluateCandidate } from './evaluate-candidate';
 import { createPrepareData } from './prepare-data';
 import { createEvaluateChampion } from './evaluate-champion';
 import { createTrainCandidate } from './train-candidate';
+import type { Hosting } from '../backends/hosting';
+import { LocalHostingClient } from '../backends/local/hosting/hosting-client';
+import { createDeployEndpoint } from './deploy-endpoint';
+import { createConfigureAutoscaling } from './configure-autoscaling';
+import { createLoadTestEndpoint } from './load-test-endpoint';
+import { createRollbackEndpoint } from './rollback-endpoint';
+import { createWriteReport } from './write-report';
 
 export interface ActivityDeps {
   /** Ferry's state folder; the local backend keeps artifacts under it. */
   ferryHome: string;
   trainer?: Trainer;
   registry?: Registry;
+  hosting?: Hosting;
 }
 
 /** The activities a worker registers, built from their dependencies (no module mocking needed in tests). */
@@ -21,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
   const artifactsRoot = path.join(deps.ferryHome, 'artifacts');
   const trainer = deps.trainer ?? new LocalTrainer();
   const registry = deps.registry ?? openRegistry('local', deps.ferryHome);
+  const hosting = deps.hosting ?? new LocalHostingClient(deps.ferryHome);
   return {
     prepareData: createPrepareData(artifactsRoot),
     trainCandidate: createTrainCandidate(artifactsRoot, trainer),
@@ -28,6 +37,11 @@ export function createActivities(deps: ActivityDeps) {
     registerModel: createRegisterModel(registry),
     setModelStatus: createSetModelStatus(registry),
     evaluateChampion: createEvaluateChampion(artifactsRoot, trainer, registry),
+    deployEndpoint: createDeployEndpoint(hosting, registry),
+    configureAutoscaling: createConfigureAutoscaling(hosting),
+    loadTestEndpoint: createLoadTestEndpoint(hosting),
+    rollbackEndpoint: createRollbackEndpoint(hosting, registry),
+    writeReport: createWriteReport(deps.ferryHome, hosting),
   };
 }
 

@@ -8,6 +8,8 @@ export const EXIT_RUN_FAILED = 1;
 export const EXIT_REFUSED = 3;
 /** A run that ended without an approved model: no candidate passed, or it was rejected or expired. */
 export const EXIT_NO_MODEL = 4;
+/** An approved model failed its load test's SLO and the endpoint was rolled back. */
+export const EXIT_ROLLED_BACK = 5;
 
 /** An error the user can fix; the CLI prints its message alone and exits with `exitCode`. */
 export class UserError extends Error {

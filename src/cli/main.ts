@@ -6,6 +6,10 @@ import { registerRun } from './commands/run';
 import { registerStatus } from './commands/status';
 import { registerModels } from './commands/models';
 import { registerDecide } from './commands/decide';
+import { registerHost } from './commands/host';
+import { registerDemo } from './commands/demo';
+import { registerEndpoints } from './commands/endpoints';
+import { registerInvoke } from './commands/invoke';
 import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED, UserError } from './exit-codes';
 import { TemporalCliNotFound } from '../temporal/temporal-cli';
@@ -24,6 +28,10 @@ function buildProgram(): Command {
   registerStatus(program);
   registerModels(program);
   registerDecide(program);
+  registerHost(program);
+  registerDemo(program);
+  registerEndpoints(program);
+  registerInvoke(program);
   return program;
 }
 

@@ -18,12 +18,15 @@ export async function startLocalWorker(options: {
   address: string;
   taskQueue: string;
   home: string;
+  /** The endpoint host started for this worker stops with this process (tests, benchmarks). */
+  isHostTiedToWorker?: boolean;
 }): Promise<LocalWorker> {
   const native = await NativeConnection.connect({ address: options.address });
   const worker = await createFerryWorker({
     connection: native,
     taskQueue: options.taskQueue,
     home: options.home,
+    isHostTiedToWorker: options.isHostTiedToWorker,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: options.address });

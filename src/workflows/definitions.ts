@@ -5,6 +5,7 @@ import type { MetricName, Task } from '../evaluation/metric-names';
 import type { LeaderboardRow } from '../evaluation/select';
 import type { ChampionGateVerdict } from '../evaluation/champion-gate';
 import type { DatasetProfile } from '../dataset/profile-dataset';
+import type { ReleaseSummary, ReportFiles, StepRecord } from './release-definitions';
 
 /**
  * The shapes that cross the workflow boundary: workflow input and result,
@@ -32,6 +33,13 @@ export type RunStage =
   | 'rejected'
   | 'expired'
   | 'no-candidate-passed'
+  | 'deploying'
+  | 'scaling'
+  | 'load-testing'
+  | 'rolling-back'
+  | 'deployed'
+  | 'rolled-back'
+  | 'reporting'
   | 'failed';
 
 export type CandidateState = 'pending' | 'running' | 'succeeded' | 'failed';
@@ -54,8 +62,19 @@ export interface CandidateStatus {
 }
 
 export interface PipelineResult {
-  /** 'selected' only for runs from before the approval step. */
-  outcome: 'selected' | 'no-candidate-passed' | 'approved' | 'rejected' | 'expired';
+  /**
+   * 'selected' only for runs from before the approval step, 'approved' for
+   * runs from before the deploy step; since then an approved run ends
+   * 'deployed' or 'rolled-back'.
+   */
+  outcome:
+    | 'selected'
+    | 'no-candidate-passed'
+    | 'approved'
+    | 'rejected'
+    | 'expired'
+    | 'deployed'
+    | 'rolled-back';
   runId: string;
   datasetFingerprint: string;
   winner?: LeaderboardRow;
@@ -66,6 +85,11 @@ export interface PipelineResult {
   modelVersion?: RegisteredModel;
   decisionTrail?: DecisionTrailEntry[];
   championGate?: ChampionGateVerdict;
+  /** Deploy, auto scaling, load test and any rollback (runs since the deploy step). */
+  release?: ReleaseSummary;
+  /** The eight steps with their times (runs since the report step). */
+  steps?: StepRecord[];
+  report?: ReportFiles;
 }
 
 export interface EvaluateChampionInput {
@@ -208,6 +232,8 @@ export interface RunSummary {
   modelVersion?: RegisteredModel;
   decisionTrail: DecisionTrailEntry[];
   championGate?: ChampionGateVerdict;
+  release?: ReleaseSummary;
+  steps?: StepRecord[];
 }
 
 export const summaryQuery = defineQuery<RunSummary>('summary');

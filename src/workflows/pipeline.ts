@@ -20,6 +20,9 @@ import { checkChampionGate, type ChampionGateVerdict } from '../evaluation/champ
 import { DecisionDesk } from './decision-desk';
 import { pastTense } from './approval-rules';
 import { parseDurationMs } from '../config/duration';
+import { releaseModel } from './release';
+import { StepLog } from './step-log';
+import type { PipelineStep, ReleaseSummary } from './release-definitions';
 import {
   candidatesQuery,
   leaderboardQuery,
@@ -48,6 +51,11 @@ const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
 
 const { evaluateChampion } = proxyActivities<FerryActivities>(EVALUATION_OPTIONS);
 
+const { writeReport } = proxyActivities<FerryActivities>({
+  startToCloseTimeout: '2m',
+  retry: { maximumAttempts: 5, initialInterval: '1s', backoffCoefficient: 2 },
+});
+
 const { registerModel, setModelStatus } = proxyActivities<FerryActivities>({
   startToCloseTimeout: '2m',
   retry: {
@@ -63,14 +71,37 @@ const { registerModel, setModelStatus } = proxyActivities<FerryActivities>({
  * data, files or processes is an activity or a child workflow.
  */
 export async function trainingPipeline(input: PipelineInput): Promise<PipelineResult> {
-  const { config } = input;
-  const runId = workflowInfo().workflowId;
   const desk = new DecisionDesk({
-    approvers: config.approval.approvers,
-    allowStarterToApprove: config.approval.allowStarterToApprove,
+    approvers: input.config.approval.approvers,
+    allowStarterToApprove: input.config.approval.allowStarterToApprove,
     startedBy: input.startedBy,
   });
   const run = new RunState(input, desk);
+  const result = await runSteps(input, run, desk);
+  // Runs started before the report step existed end here on replay.
+  if (!patched('write-report')) return result;
+
+  const outcomeStage = run.currentStage();
+  run.setStage('reporting');
+  run.steps.end('done', 'report.json and report.md');
+  const steps = run.steps.all();
+  const report = await writeReport({
+    result: { ...result, steps },
+    pipeline: input.config.name,
+    objective: input.config.objective,
+    startedBy: input.startedBy,
+  });
+  run.setStage(outcomeStage);
+  return { ...result, steps, report };
+}
+
+async function runSteps(
+  input: PipelineInput,
+  run: RunState,
+  desk: DecisionDesk,
+): Promise<PipelineResult> {
+  const { config } = input;
+  const runId = workflowInfo().workflowId;
 
   run.setStage('preparing');
   const data = await prepareData({ runId, dataset: config.dataset, split: config.split });
@@ -177,7 +208,7 @@ export async function trainingPipeline(input: PipelineInput): Promise<PipelineRe
   const outcome =
     decision === undefined ? 'expired' : decision.action === 'approve' ? 'approved' : 'rejected';
   run.setStage(outcome);
-  return {
+  const decided: PipelineResult = {
     ...base,
     outcome,
     winner,
@@ -185,16 +216,47 @@ export async function trainingPipeline(input: PipelineInput): Promise<PipelineRe
     decisionTrail: desk.trail,
     championGate: run.championGate,
   };
+  // Runs started before the deploy step existed end at the decision on replay.
+  if (outcome !== 'approved' || !patched('deploy-and-test')) return decided;
+
+  const released = await releaseModel({
+    runId,
+    config,
+    model: modelVersion,
+    testChannel: data.channels.test,
+    setStage: (stage) => run.setStage(stage),
+  });
+  run.release = released.release;
+  if (released.outcome === 'rolled-back') {
+    // A version that failed its SLO must not become the next run's champion.
+    run.modelVersion = await setModelStatus({
+      group: modelVersion.group,
+      version: modelVersion.version,
+      status: 'Rejected',
+      by: 'ferry',
+      reason: released.reason,
+    });
+  }
+  run.setStage(released.outcome);
+  return {
+    ...decided,
+    outcome: released.outcome,
+    reason: released.outcome === 'rolled-back' ? released.reason : undefined,
+    modelVersion: run.modelVersion,
+    release: released.release,
+  };
 }
 
 /** What the queries show while the run moves. */
 class RunState {
   private stage: RunStage = 'preparing';
   private readonly byId = new Map<string, CandidateStatus>();
+  readonly steps = new StepLog();
   leaderboard: LeaderboardRow[] = [];
 
   modelVersion?: RegisteredModel;
   championGate?: ChampionGateVerdict;
+  release?: ReleaseSummary;
 
   constructor(input: PipelineInput, desk: DecisionDesk) {
     setHandler(summaryQuery, () => ({
@@ -207,6 +269,8 @@ class RunState {
       modelVersion: this.modelVersion,
       decisionTrail: desk.trail,
       championGate: this.championGate,
+      release: this.release,
+      steps: this.steps.all(),
     }));
     setHandler(stageQuery, () => this.stage);
     setHandler(candidatesQuery, () => this.statuses());
@@ -216,6 +280,13 @@ class RunState {
   setStage(stage: RunStage): void {
     this.stage = stage;
     upsertSearchAttributes([{ key: FERRY_STAGE, value: stage }]);
+    const step = STEP_OF_STAGE[stage];
+    if (step) this.steps.begin(step);
+    else if (stage !== 'reporting') this.steps.end(isFailure(stage) ? 'failed' : 'done', stage);
+  }
+
+  currentStage(): RunStage {
+    return this.stage;
   }
 
   track(candidates: Candidate[]): Candidate[] {
@@ -261,6 +332,20 @@ class RunState {
   }
 }
 
+/** The stages that begin one of the eight steps; the others end the running one. */
+const STEP_OF_STAGE: Partial<Record<RunStage, PipelineStep>> = {
+  preparing: 'prepare',
+  training: 'train',
+  selecting: 'select',
+  registering: 'register',
+  'awaiting-approval': 'approve',
+  deploying: 'deploy',
+  scaling: 'deploy',
+  'load-testing': 'loadTest',
+  'rolling-back': 'loadTest',
+  reporting: 'report',
+};
+
 function scoredCandidates(
   candidates: Candidate[],
   outcomes: (CandidateOutcome | undefined)[],
@@ -286,4 +371,8 @@ function rootMessage(error: Error): string {
   let current: Error = error;
   while (current.cause instanceof Error) current = current.cause;
   return current.message;
+}
+
+function isFailure(stage: RunStage): boolean {
+  return stage === 'failed' || stage === 'rolled-back';
 }

@@ -96,7 +96,7 @@ describe('approval of a registered model', () => {
       }),
     ).resolves.toEqual({ action: 'approve', approver: 'alice' });
     const result = await handle.result();
-    expect(result.outcome).toBe('approved');
+    expect(result.outcome).toBe('deployed');
     expect(result.modelVersion?.status).toBe('Approved');
     expect((await registryStatus(result))?.[1]).toEqual(['Approved', 'alice', 'AUC up 2 points']);
   });
@@ -136,7 +136,7 @@ describe('approval of a registered model', () => {
   test('the starter may decide when the pipeline allows it', async () => {
     const handle = await waitingRun({ allowStarterToApprove: true });
     await handle.executeUpdate(approveUpdate, { args: [{ approver: 'carol' }] });
-    expect((await handle.result()).outcome).toBe('approved');
+    expect((await handle.result()).outcome).toBe('deployed');
   });
 
   test('a signal from the real temporal CLI approves; malformed or refused signals change nothing and are recorded', async () => {
@@ -159,7 +159,7 @@ describe('approval of a registered model', () => {
     const sent = signalFromCli(handle, 'approve', '{"approver": "bob", "message": "ship it"}');
     expect(sent.stderr).toBe('');
     const result = await handle.result();
-    expect(result.outcome).toBe('approved');
+    expect(result.outcome).toBe('deployed');
     expect(result.decisionTrail?.[3]).toMatchObject({
       via: 'signal',
       action: 'approve',

@@ -37,7 +37,7 @@ async function runInto(group: string, c: number, margin = 0): Promise<PipelineRe
 describe('the champion gate', () => {
   test('passes, and says so, when the group has no approved version yet', async () => {
     const result = await runInto(`champ-${randomBytes(3).toString('hex')}`, 1);
-    expect(result.outcome).toBe('approved');
+    expect(result.outcome).toBe('deployed');
     expect(result.championGate).toEqual({
       hasChampion: false,
       passed: true,
@@ -51,7 +51,7 @@ describe('the champion gate', () => {
     const strong = await runInto(group, 1);
     const weakAccuracy = weak.winner?.metrics.accuracy ?? 1;
     expect(weakAccuracy).toBeLessThan(0.8);
-    expect(strong.outcome).toBe('approved');
+    expect(strong.outcome).toBe('deployed');
     expect(strong.championGate?.passed).toBe(true);
     // Same data, same seed, same split: the champion scores what it scored in its own run.
     expect(strong.championGate?.champion).toMatchObject({

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runFerryAsync, startFerry, watchOutput } from '../fixtures/ferry-cli';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
@@ -77,7 +78,12 @@ describe('ferry run and ferry status', () => {
     expect(result.stdout).toMatch(
       /^decision \S+ update approve by alice "good enough": accepted$/m,
     );
-    expect(result.stdout).toMatch(/^approved: penguins-cli version \d+ is Approved$/m);
+    expect(result.stdout).toMatch(/^deployed: penguins-cli version \d+ is Approved and serving$/m);
+    expect(result.stdout).toMatch(
+      /^deployed penguins-cli v\d+ to endpoint penguins-cli at http:\/\/127\.0\.0\.1:\d+$/m,
+    );
+    expect(result.stdout).toMatch(/^load test: \d+ requests at .*p99 [\d.]+ ms/m);
+    expect(result.stdout).toMatch(/^report: .*report\.md$/m);
     expect(result.stdout).toMatch(/^champion gate: passed: no approved version yet/m);
 
     const runId = /^run (\S+) started/m.exec(result.stdout)?.[1] ?? '';
@@ -89,10 +95,10 @@ describe('ferry run and ferry status', () => {
       startedBy: string;
       leaderboard: unknown[];
     };
-    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'approved', startedBy: 'carol' });
+    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'deployed', startedBy: 'carol' });
     expect(summary.leaderboard).toHaveLength(2);
 
-    const version = /^approved: penguins-cli version (\d+)/m.exec(result.stdout)?.[1] ?? '';
+    const version = /^deployed: penguins-cli version (\d+)/m.exec(result.stdout)?.[1] ?? '';
     const list = await ferry(['models', 'list', 'penguins-cli']);
     expect(list.stdout).toMatch(
       new RegExp(`^penguins-cli v${version}\\s+Approved\\s+linear\\s+.*run ${runId}$`, 'm'),
@@ -101,14 +107,36 @@ describe('ferry run and ferry status', () => {
     expect(show.stdout).toMatch(new RegExp(`run\\s+${runId} \\(candidate c0[12]\\)`));
     expect(show.stdout).toMatch(/PendingManualApproval\s+by carol: registered by run/);
     expect(show.stdout).toMatch(/Approved\s+by alice: good enough/);
+    expect(show.stdout).toMatch(/deployed on penguins-cli: created the endpoint/);
     const missing = await ferry(['models', 'show', 'penguins-cli', '99']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/model group 'penguins-cli' has no version 99/);
 
     const text = await ferry(['status', runId]);
-    expect(text.stdout).toMatch(/stage approved/);
+    expect(text.stdout).toMatch(/stage deployed/);
     expect(text.stdout).toMatch(/^decision \S+ update approve by alice "good enough": accepted$/m);
     expect(text.stdout).toMatch(/candidates: 2 succeeded, 0 running, 0 pending, 0 failed/);
+
+    const endpoints = await ferry(['endpoints', 'list']);
+    expect(endpoints.stdout).toMatch(
+      new RegExp(
+        `^penguins-cli  InService  penguins-cli v${version}  http://127\\.0\\.0\\.1:\\d+$`,
+        'm',
+      ),
+    );
+    expect(endpoints.stdout).toMatch(/^ {2}scaling {4}on: min 1, max 2/m);
+    const rows = path.join(harness.home, 'rows.csv');
+    writeFileSync(rows, 'Biscoe,50.0,15.2,218,5700,male\nDream,38.1,18.6,190,3700,female\n');
+    const invoked = await ferry(['invoke', 'penguins-cli', rows]);
+    expect(invoked.status).toBe(0);
+    const answer = JSON.parse(invoked.stdout) as { labels: string[]; probabilities: number[][] };
+    expect(answer.labels).toEqual(['Gentoo', 'Adelie']);
+    const unknown = await ferry(['invoke', 'nowhere', rows]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/endpoint nowhere does not exist/);
+    const deleted = await ferry(['endpoints', 'delete', 'penguins-cli']);
+    expect(deleted.stdout).toMatch(/deleted endpoint penguins-cli/);
+    expect((await ferry(['endpoints', 'list'])).stdout).toMatch(/^no endpoints/m);
   });
 
   test('a bad pipeline file never starts a run', async () => {

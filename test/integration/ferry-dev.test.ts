@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import { stopHost } from '../../src/backends/local/hosting/ensure-host';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -15,11 +16,13 @@ describe('ferry dev', () => {
     // Without TEMPORAL_ADDRESS, ferry dev starts its own server.
     const env = { FERRY_HOME: home, TEMPORAL_ADDRESS: '' };
     const dev = startFerry(['dev'], { env });
+    let hostUrl: string | undefined;
     const exited = exitOf(dev);
     const output = watchOutput(dev);
     try {
       const [, uiUrl] = await output.waitFor(/Temporal UI\s+(http:\/\/127\.0\.0\.1:\d+)/);
       await output.waitFor(/Press Ctrl-C to stop/);
+      [, hostUrl] = await output.waitFor(/Endpoint host\s+(http:\/\/127\.0\.0\.1:\d+)/);
 
       const page = await fetch(uiUrl ?? '');
       expect(page.status).toBe(200);
@@ -39,5 +42,8 @@ describe('ferry dev', () => {
     await output.waitFor(/Stopped\./);
     expect(processesMatching(path.join(home, 'temporal.db'))).toEqual([]);
     expect(existsSync(path.join(home, 'dev-server.json'))).toBe(false);
+    // The endpoint host is not stopped with it: endpoints outlive `ferry dev`.
+    expect((await fetch(`${hostUrl ?? ''}/health`)).status).toBe(200);
+    expect(await stopHost(home)).toBe(true);
   });
 });

@@ -45,7 +45,7 @@ function pipeline(overrides: Partial<PipelineFile>): PipelineFile {
     gates: { thresholds: ['accuracy >= 0.9'], champion: { enabled: false, margin: 0 } },
     modelGroup: 'penguins',
     approval: { approvers: ['alice'] },
-    loadTest: { phases: [{ durationSeconds: 1, ratePerSecond: 1 }], slo: { latencyP99Ms: 100 } },
+    loadTest: { phases: [{ durationSeconds: 1, ratePerSecond: 2 }], slo: { latencyP99Ms: 2000 } },
     ...overrides,
   };
 }
@@ -81,7 +81,7 @@ async function failureOf(file: PipelineFile): Promise<{ type?: string; message: 
 describe('a pipeline run up to selection (real server, real models)', () => {
   test('penguins: every candidate trains, the leaderboard is ranked, a winner is selected', async () => {
     const result = await runPipeline(pipeline({}));
-    expect(result.outcome).toBe('approved');
+    expect(result.outcome).toBe('deployed');
     expect(result.candidates.map((c) => c.state)).toEqual([
       'succeeded',
       'succeeded',
@@ -148,7 +148,7 @@ describe('a pipeline run up to selection (real server, real models)', () => {
         gates: { thresholds: ['roc_auc >= 0.80'], champion: { enabled: false, margin: 0 } },
       }),
     );
-    expect(result.outcome).toBe('approved');
+    expect(result.outcome).toBe('deployed');
     expect(result.winner?.metrics.roc_auc).toBeGreaterThan(0.8);
     expect(result.leaderboard).toHaveLength(3);
   });
@@ -198,7 +198,7 @@ describe('a pipeline run up to selection (real server, real models)', () => {
         gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
       }),
     );
-    expect(result.outcome).toBe('approved');
+    expect(result.outcome).toBe('deployed');
     const failed = result.candidates.find((c) => c.algorithm === 'random-forest');
     expect(failed?.state).toBe('failed');
     expect(failed?.error).toMatch(/training .*random-forest.* failed \(exit \d\): .*max_features/);

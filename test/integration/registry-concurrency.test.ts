@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { openRegistry } from '../../src/backends/open-registry';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
-import { summaryQuery } from '../../src/workflows/definitions';
+import { rejectUpdate, summaryQuery } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { approveWhenWaiting, waitForStage } from '../../src/temporal/run-control';
+import { waitForStage } from '../../src/temporal/run-control';
 import { penguinsOneModel } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
@@ -39,6 +39,11 @@ describe('runs registering into one group at once', () => {
     expect(stored.map((v) => v.lineage.runId).sort()).toEqual(
       handles.map((h) => h.workflowId).sort(),
     );
-    await Promise.all(handles.map((handle) => approveWhenWaiting(handle)));
+    // Rejected, not approved: ten deployments to one endpoint are not what this tests.
+    const reject = { approver: 'alice', message: 'versions only' };
+    await Promise.all(
+      handles.map((handle) => handle.executeUpdate(rejectUpdate, { args: [reject] })),
+    );
+    await Promise.all(handles.map((handle) => handle.result()));
   });
 });

@@ -1,13 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
-import { startDevServer, type DevServer } from '../../temporal/dev-server';
-import {
-  readLiveDevServerRecord,
-  removeDevServerRecord,
-  writeDevServerRecord,
-} from '../../temporal/dev-server-record';
+import { readLiveDevServerRecord } from '../../temporal/dev-server-record';
+import { ensureHost } from '../../backends/local/hosting/ensure-host';
+import { findOrStartServer, type LocalServer } from '../local-server';
 import { ferryHome } from '../../temporal/project-paths';
 import { installWorkerLogging } from '../../temporal/worker-logging';
 import { ferryTaskQueue } from '../../temporal/task-queues';
@@ -42,10 +38,15 @@ async function runDev(options: DevOptions): Promise<void> {
   installWorkerLogging();
   const connection = await NativeConnection.connect({ address: server.address });
   const worker = await createFerryWorker({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
+  // The host restores the endpoints it served before a restart.
+  const host = await ensureHost(home);
 
   console.log(`Temporal server  ${server.address}`);
   if (server.uiUrl) console.log(`Temporal UI      ${server.uiUrl}`);
   console.log(`Worker           polling task queue '${ferryTaskQueue()}'`);
+  console.log(
+    `Endpoint host    ${host.url} (endpoints keep serving after Ctrl-C; \`ferry endpoints list\`)`,
+  );
   console.log(`State            ${home}`);
   console.log('Press Ctrl-C to stop.');
 
@@ -64,43 +65,26 @@ async function runDev(options: DevOptions): Promise<void> {
     await WarmRunner.stopShared();
     await connection.close();
     await server.stop();
-    if (server.isOwned) removeDevServerRecord(home);
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
   console.log('Stopped.');
 }
 
-async function startOrReuseServer(
-  home: string,
-  options: DevOptions,
-): Promise<DevServer & { isOwned: boolean }> {
-  const external = process.env.TEMPORAL_ADDRESS;
-  if (external !== undefined && external !== '') {
-    console.log(`Using the Temporal server at TEMPORAL_ADDRESS (${external}); not starting one.`);
-    return { address: external, pid: 0, isOwned: false, stop: () => Promise.resolve() };
-  }
-  const running = readLiveDevServerRecord(home);
-  if (running) {
-    throw new UserError(
-      `ferry dev is already running for ${home} (pid ${running.ownerPid}, server ${running.address}); stop it with Ctrl-C, or set FERRY_HOME to use another folder`,
-    );
-  }
-  console.log('Starting the Temporal dev server...');
-  const server = await startDevServer({
-    dbFile: path.join(home, 'temporal.db'),
-    logFile: path.join(home, 'logs', 'temporal-server.log'),
+async function startOrReuseServer(home: string, options: DevOptions): Promise<LocalServer> {
+  const server = await findOrStartServer(home, {
     host: options.host,
     port: parsePort(options.port, '--port'),
     uiPort: parsePort(options.uiPort, '--ui-port'),
+    log: (line) => console.log(line),
   });
-  writeDevServerRecord(home, {
-    address: server.address,
-    uiUrl: server.uiUrl,
-    ownerPid: process.pid,
-    serverPid: server.pid,
-  });
-  return { ...server, isOwned: true };
+  if (!server) {
+    const running = readLiveDevServerRecord(home);
+    throw new UserError(
+      `ferry dev is already running for ${home} (pid ${running?.ownerPid ?? '?'}, server ${running?.address ?? '?'}); stop it with Ctrl-C, or set FERRY_HOME to use another folder`,
+    );
+  }
+  return server;
 }
 
 function parsePort(text: string | undefined, flag: string): number | undefined {

@@ -4,6 +4,7 @@ import { connectClient } from '../../temporal/client';
 import { summaryQuery } from '../../workflows/definitions';
 import { UserError } from '../exit-codes';
 import { formatChampionGate, formatLeaderboard, formatTrailEntry } from '../format-leaderboard';
+import { formatRelease } from '../format-release';
 
 export function registerStatus(program: Command): void {
   program
@@ -47,6 +48,7 @@ export function registerStatus(program: Command): void {
         if (version)
           console.log(`model: ${version.group} version ${version.version} (${version.status})`);
         for (const entry of summary.decisionTrail ?? []) console.log(formatTrailEntry(entry));
+        for (const line of formatRelease(summary)) console.log(line);
       } finally {
         await close();
       }

@@ -1,0 +1,22 @@
+import type { Hosting } from '../backends/hosting';
+import type {
+  AutoscalingSummary,
+  ConfigureAutoscalingInput,
+} from '../workflows/release-definitions';
+
+/**
+ * configureAutoscaling: turns on target tracking for the endpoint. Setting
+ * the same policy twice changes nothing, so a retry is harmless.
+ */
+export function createConfigureAutoscaling(hosting: Hosting) {
+  return async function configureAutoscaling(
+    input: ConfigureAutoscalingInput,
+  ): Promise<AutoscalingSummary> {
+    const endpoint = await hosting.setScalingPolicy(input.endpoint, input.policy);
+    return {
+      endpoint: input.endpoint,
+      policy: endpoint.policy,
+      replicas: endpoint.desiredReplicas,
+    };
+  };
+}

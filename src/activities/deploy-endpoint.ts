@@ -1,0 +1,126 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import {
+  EndpointBusy,
+  type DeployRequest,
+  type EndpointDescription,
+  type Hosting,
+} from '../backends/hosting';
+import type { Registry } from '../backends/registry';
+import {
+  deploymentIdOf,
+  type DeployEndpointInput,
+  type DeploymentSummary,
+} from '../workflows/release-definitions';
+import { startHeartbeats } from './heartbeat';
+
+const POLL_MS = 250;
+
+type Heartbeats = ReturnType<typeof startHeartbeats<Partial<EndpointDescription>>>;
+
+/**
+ * deploy: puts an approved version on its endpoint (created, or updated
+ * blue/green) and waits until it serves, heartbeating the endpoint's state.
+ * A version whose replicas cannot start is a non-retryable DeploymentFailed.
+ */
+export function createDeployEndpoint(hosting: Hosting, registry: Registry) {
+  return async function deployEndpoint(input: DeployEndpointInput): Promise<DeploymentSummary> {
+    const version = await registry.getVersion(input.model.group, input.model.version);
+    if (!version) {
+      throw ApplicationFailure.nonRetryable(
+        `model ${input.model.group} has no version ${input.model.version}; nothing to deploy`,
+        'DeploymentFailed',
+      );
+    }
+    const deploymentId = deploymentIdOf(input.runId);
+    const heartbeats = startHeartbeats<Partial<EndpointDescription>>({ status: 'Creating' });
+    try {
+      await deployWhenFree(
+        hosting,
+        {
+          endpoint: input.endpoint,
+          deploymentId,
+          model: {
+            group: version.group,
+            version: version.version,
+            algorithm: version.lineage.algorithm,
+            modelDir: version.lineage.artifactPath,
+          },
+          policy: input.policy,
+        },
+        heartbeats,
+      );
+      const live = await waitUntilServing(hosting, input.endpoint, deploymentId, heartbeats);
+      await registry.recordDeployment({
+        ...input.model,
+        endpoint: input.endpoint,
+        action: 'deployed',
+        deploymentId,
+        detail: live.previous
+          ? `replaced ${live.previous.model.group} v${live.previous.model.version} blue/green`
+          : 'created the endpoint',
+      });
+      return {
+        endpoint: input.endpoint,
+        url: live.url,
+        deploymentId,
+        model: { ...input.model, algorithm: version.lineage.algorithm },
+        previous: live.previous && {
+          group: live.previous.model.group,
+          version: live.previous.model.version,
+        },
+        replicas: live.replicas.filter((r) => r.deploymentId === deploymentId).length,
+        deployedAt: live.current?.since ?? new Date().toISOString(),
+      };
+    } finally {
+      heartbeats.stop();
+    }
+  };
+}
+
+/** Another run's rollout on the same endpoint ends within seconds: wait for it, heartbeating. */
+async function deployWhenFree(
+  hosting: Hosting,
+  request: DeployRequest,
+  heartbeats: Heartbeats,
+): Promise<void> {
+  for (;;) {
+    try {
+      await hosting.deploy(request);
+      return;
+    } catch (error) {
+      if (!(error instanceof EndpointBusy)) throw error;
+      heartbeats.onProgress({ status: 'Updating', lastFailure: undefined });
+      heartbeats.signal.throwIfAborted();
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
+
+async function waitUntilServing(
+  hosting: Hosting,
+  endpoint: string,
+  deploymentId: string,
+  heartbeats: Heartbeats,
+): Promise<EndpointDescription> {
+  for (;;) {
+    heartbeats.signal.throwIfAborted();
+    const description = await hosting.describe(endpoint);
+    if (!description) throw new Error(`endpoint ${endpoint} disappeared while deploying`);
+    heartbeats.onProgress({
+      status: description.status,
+      desiredReplicas: description.desiredReplicas,
+      replicas: description.replicas,
+    });
+    // A later deployment (another run's) may already have replaced this one:
+    // the outcome, not the current version, says whether it went live.
+    const outcome = description.recentDeployments.find((o) => o.deploymentId === deploymentId);
+    if (outcome?.state === 'live') return description;
+    if (outcome?.state === 'failed') {
+      throw ApplicationFailure.nonRetryable(
+        `endpoint ${endpoint}: the new version did not start: ${outcome.reason ?? 'unknown'}`,
+        'DeploymentFailed',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
+import { parse } from 'csv-parse/sync';
+import type { Hosting } from '../backends/hosting';
+import { createHttpInvoker, judgeSlo, runLoadTest, type LoadProgress } from '../loadtest';
+import type { LoadTestEndpointInput, LoadTestOutcome } from '../workflows/release-definitions';
+import { startHeartbeats } from './heartbeat';
+
+const CONTENT_TYPE = 'application/json';
+
+/**
+ * loadTest: one request first (the sample prediction the report and the
+ * demo show, and proof the endpoint answers), then open-loop load at the
+ * configured phases, judged against the SLO. Heartbeats carry the progress.
+ * Nothing is created, so a retry simply measures again.
+ */
+export function createLoadTestEndpoint(hosting: Hosting) {
+  return async function loadTestEndpoint(input: LoadTestEndpointInput): Promise<LoadTestOutcome> {
+    const endpoint = await hosting.describe(input.endpoint);
+    // Updating still serves (the old replicas answer until the new ones take over).
+    if (!endpoint?.current) {
+      throw ApplicationFailure.nonRetryable(
+        `endpoint ${input.endpoint} is ${endpoint?.status ?? 'missing'}; a load test needs it serving`,
+        'LoadTestError',
+      );
+    }
+    const body = JSON.stringify({ instances: await sampleRows(input.testChannel, input.target) });
+    const url = `${endpoint.url}/invocations`;
+    const invoker = createHttpInvoker({
+      url,
+      body,
+      contentType: CONTENT_TYPE,
+      accept: CONTENT_TYPE,
+      timeoutMs: input.loadTest.requestTimeoutMs,
+    });
+    const heartbeats = startHeartbeats<LoadProgress | { phase: string }>({ phase: 'sample' });
+    try {
+      const response = await samplePrediction(url, body, input.loadTest.requestTimeoutMs);
+      const result = await runLoadTest(input.loadTest, (signal) => invoker.send(signal), {
+        onProgress: (progress) => heartbeats.onProgress(progress),
+        signal: heartbeats.signal,
+      });
+      return {
+        result,
+        verdict: judgeSlo(result, input.loadTest.slo),
+        sample: { contentType: CONTENT_TYPE, request: body, response },
+      };
+    } finally {
+      heartbeats.stop();
+      invoker.close();
+    }
+  };
+}
+
+/** The first row of the test split without its target: what a caller of the endpoint would send. */
+async function sampleRows(testChannel: string, target: string): Promise<Record<string, string>[]> {
+  const text = await readFile(path.join(testChannel, 'test.csv'), 'utf8');
+  const rows = parse<Record<string, string>>(text, {
+    columns: true,
+    to: 1,
+    skip_empty_lines: true,
+  });
+  return rows.map(({ [target]: _target, ...features }) => features);
+}
+
+async function samplePrediction(url: string, body: string, timeoutMs: number): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': CONTENT_TYPE, accept: CONTENT_TYPE },
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    const message = `the endpoint answered a sample row with HTTP ${response.status}: ${text.slice(0, 300)}`;
+    // A 4xx is the request or the model at fault, which no retry fixes; a 5xx may pass.
+    if (response.status < 500) throw ApplicationFailure.nonRetryable(message, 'LoadTestError');
+    throw new Error(message);
+  }
+  return text;
+}

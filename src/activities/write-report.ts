@@ -1,0 +1,41 @@
+import path from 'node:path';
+import type { Hosting, ScalingActivity } from '../backends/hosting';
+import { buildRunReport, renderMarkdown } from '../report';
+import { writeFileAtomic } from '../shared/atomic-write';
+import type { PipelineResult } from '../workflows/definitions';
+import type { ReportFiles } from '../workflows/release-definitions';
+
+export interface WriteReportInput {
+  result: PipelineResult;
+  pipeline: string;
+  objective: string;
+  startedBy: string;
+}
+
+/** Where a run's report lives: `<home>/runs/<run id>/`. */
+export function reportDir(ferryHome: string, runId: string): string {
+  return path.join(ferryHome, 'runs', runId);
+}
+
+/**
+ * report: the run as JSON and Markdown, with the endpoint's scaling timeline
+ * since the deployment. Rewriting the same files makes a retry harmless.
+ */
+export function createWriteReport(ferryHome: string, hosting: Hosting) {
+  return async function writeReport(input: WriteReportInput): Promise<ReportFiles> {
+    const deployment = input.result.release?.deployment;
+    const scaling: ScalingActivity[] = deployment
+      ? await hosting.scalingActivities(deployment.endpoint, deployment.deployedAt)
+      : [];
+    const report = buildRunReport({ ...input, generatedAt: new Date().toISOString(), scaling });
+    const dir = reportDir(ferryHome, input.result.runId);
+    const files = {
+      dir,
+      json: path.join(dir, 'report.json'),
+      markdown: path.join(dir, 'report.md'),
+    };
+    await writeFileAtomic(files.json, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFileAtomic(files.markdown, renderMarkdown(report));
+    return files;
+  };
+}

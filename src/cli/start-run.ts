@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { formatProblem } from '../config/problem';
+import { validatePipelineFile } from '../config/validate-pipeline';
+import type { PipelineConfig } from '../config/pipeline-schema';
+import { FERRY_BACKEND, FERRY_MODEL_GROUP, FERRY_STAGE } from '../temporal/search-attributes';
+import { ferryTaskQueue } from '../temporal/task-queues';
+import type { trainingPipeline } from '../workflows/pipeline';
+import { EXIT_INVALID, UserError } from './exit-codes';
+
+export interface StartedRun {
+  handle: WorkflowHandle<typeof trainingPipeline>;
+  config: PipelineConfig;
+  runId: string;
+}
+
+/** Validates the file (a bad one starts nothing) and starts a run of it, as `ferry run` and the demo do. */
+export async function startPipelineRun(
+  client: Client,
+  file: string,
+  startedBy: string,
+): Promise<StartedRun> {
+  const validation = await validatePipelineFile(file);
+  if (!validation.ok) {
+    for (const problem of validation.problems) console.error(formatProblem(file, problem));
+    throw new UserError(`${file} is not valid; nothing was started`, EXIT_INVALID);
+  }
+  const config = withAbsoluteDatasetPath(validation.config, file);
+  const runId = `ferry-${config.name}-${randomBytes(4).toString('hex')}`;
+  const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+    taskQueue: ferryTaskQueue(),
+    workflowId: runId,
+    args: [{ config, startedBy }],
+    typedSearchAttributes: [
+      { key: FERRY_STAGE, value: 'queued' },
+      { key: FERRY_MODEL_GROUP, value: config.modelGroup },
+      { key: FERRY_BACKEND, value: config.backend },
+    ],
+  });
+  return { handle, config, runId };
+}
+
+/** The worker may run in another folder: hand it an absolute dataset path. */
+function withAbsoluteDatasetPath(config: PipelineConfig, file: string): PipelineConfig {
+  if (config.dataset.path.startsWith('s3://')) return config;
+  return {
+    ...config,
+    dataset: { ...config.dataset, path: path.resolve(path.dirname(file), config.dataset.path) },
+  };
+}

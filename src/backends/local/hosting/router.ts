@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
 
 /**
  * One endpoint's front door. Balances by least outstanding requests over
@@ -29,6 +30,8 @@ export interface RouterOptions {
 interface Backend {
   id: string;
   port: number;
+  /** Keep-alive connections to the replica (undici: less per-request work than node:http's client). */
+  pool: Pool;
   outstanding: number;
   /** Resolves when a removed backend has no request left in flight. */
   drained?: () => void;
@@ -36,13 +39,18 @@ interface Backend {
 
 /** SageMaker's payload limit for real-time endpoints. */
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
-const RETRYABLE_CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+/** A replica that died or refused: the request never ran to an answer there. */
+const RETRYABLE_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 export class Router {
   private readonly backends: Backend[] = [];
   private readonly waiters = new Set<() => void>();
-  // Idle sockets close before the replica's own 300 s idle limit would cut them mid-request.
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 60_000 });
   private readonly server: http.Server;
   private next = 0;
 
@@ -84,7 +92,12 @@ export class Router {
   }
 
   addReplica(id: string, port: number): void {
-    this.backends.push({ id, port, outstanding: 0 });
+    // Idle sockets close long before the replica's own 300 s idle limit would cut them mid-request.
+    const pool = new Pool(`http://127.0.0.1:${port}`, {
+      connections: 256,
+      keepAliveTimeout: 30_000,
+    });
+    this.backends.push({ id, port, pool, outstanding: 0 });
     for (const wake of this.waiters) wake();
   }
 
@@ -93,15 +106,18 @@ export class Router {
     const index = this.backends.findIndex((b) => b.id === id);
     if (index < 0) return Promise.resolve();
     const [backend] = this.backends.splice(index, 1) as [Backend];
-    if (backend.outstanding === 0) return Promise.resolve();
-    return new Promise((resolve) => (backend.drained = resolve));
+    const drained =
+      backend.outstanding === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => (backend.drained = resolve));
+    return drained.then(() => backend.pool.destroy());
   }
 
   async close(): Promise<void> {
     for (const wake of this.waiters) wake();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.agent.destroy();
+    await Promise.all(this.backends.map((backend) => backend.pool.destroy()));
   }
 
   private listen(port: number): Promise<void> {
@@ -194,63 +210,42 @@ export class Router {
     });
   }
 
-  private proxy(
+  private async proxy(
     backend: Backend,
     request: http.IncomingMessage,
     response: http.ServerResponse,
     body: Buffer,
   ): Promise<'done' | 'retry'> {
     backend.outstanding++;
-    const release = () => {
+    try {
+      const answer = await backend.pool.request({
+        path: '/invocations',
+        method: 'POST',
+        headers: {
+          'content-type': request.headers['content-type'] ?? 'application/json',
+          accept: request.headers['accept'] ?? 'application/json',
+        },
+        body,
+      });
+      const payload = Buffer.from(await answer.body.arrayBuffer());
+      response.writeHead(answer.statusCode, {
+        'content-type': String(answer.headers['content-type'] ?? 'application/json'),
+        'content-length': payload.length,
+        'x-amzn-invoked-production-variant': 'AllTraffic',
+      });
+      response.end(payload);
+      return 'done';
+    } catch (error) {
+      const cause = error as NodeJS.ErrnoException;
+      this.options.hooks.onReplicaError(backend.id, cause);
+      // Nothing reached the client yet, and inference has no side effects: try another replica.
+      if (!response.headersSent && RETRYABLE_ERRORS.has(cause.code ?? '')) return 'retry';
+      reply(response, 502, 'ModelError', cause.message);
+      return 'done';
+    } finally {
       backend.outstanding--;
       if (backend.outstanding === 0) backend.drained?.();
-    };
-    return new Promise((resolve) => {
-      const upstream = http.request(
-        {
-          host: '127.0.0.1',
-          port: backend.port,
-          method: 'POST',
-          path: '/invocations',
-          agent: this.agent,
-          headers: {
-            'content-type': request.headers['content-type'] ?? 'application/json',
-            accept: request.headers['accept'] ?? 'application/json',
-            'content-length': body.length,
-          },
-        },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, {
-            'content-type': answer.headers['content-type'] ?? 'application/json',
-            'x-amzn-invoked-production-variant': 'AllTraffic',
-          });
-          answer.pipe(response);
-          answer.on('end', () => {
-            release();
-            resolve('done');
-          });
-          answer.on('error', (error) => {
-            release();
-            this.options.hooks.onReplicaError(backend.id, error);
-            response.destroy(error);
-            resolve('done');
-          });
-        },
-      );
-      upstream.on('error', (error: NodeJS.ErrnoException) => {
-        release();
-        this.options.hooks.onReplicaError(backend.id, error);
-        // Nothing reached the client yet, and inference has no side effects: try another replica.
-        if (!response.headersSent && RETRYABLE_CONNECT_ERRORS.has(error.code ?? '')) {
-          resolve('retry');
-        } else {
-          if (!response.headersSent) reply(response, 502, 'ModelError', error.message);
-          else response.destroy(error);
-          resolve('done');
-        }
-      });
-      upstream.end(body);
-    });
+    }
   }
 }
 

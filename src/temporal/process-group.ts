@@ -12,6 +12,16 @@ export function isProcessGroupAlive(pgid: number): boolean {
   }
 }
 
+/** Whether one process (not a group) is still running. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function signalProcessGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);

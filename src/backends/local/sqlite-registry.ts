@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from './sqlite-file';
 import {
   RegistryError,
   type ApprovalStatus,
@@ -72,11 +72,7 @@ export class SqliteRegistry implements Registry {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.exec(SCHEMA);
+    this.db = openSqliteFile(file, SCHEMA);
     const columns = this.db.pragma('table_info(deployments)') as { name: string }[];
     if (!columns.some((column) => column.name === 'deployment_id')) {
       this.db.exec(DEPLOYMENT_ID_MIGRATION);

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite-file';
 import type { DeployedVersion, ScalingActivity, ScalingPolicy } from '../../hosting';
 
 /**
@@ -37,11 +36,7 @@ export class EndpointStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.exec(SCHEMA);
+    this.db = openSqliteFile(file, SCHEMA);
   }
 
   save(endpoint: StoredEndpoint): void {

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../../shared/atomic-write';
+import { isProcessAlive } from '../../../temporal/process-group';
 
 /**
  * Where a running `ferry host` listens and the token its control API wants.
@@ -40,14 +41,5 @@ export function removeHostRecord(home: string, pid: number): void {
     if (record.pid === pid) rmSync(hostRecordFile(home), { force: true });
   } catch {
     // No record, nothing to remove.
-  }
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

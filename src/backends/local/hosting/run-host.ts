@@ -4,13 +4,13 @@ import path from 'node:path';
 import { buildControlServer } from './control-server';
 import {
   hostRecordFile,
-  isProcessAlive,
   readLiveHostRecord,
   removeHostRecord,
   writeHostRecord,
   type HostRecord,
 } from './host-record';
 import { LocalHost } from './local-host';
+import { isProcessAlive } from '../../../temporal/process-group';
 
 export interface RunHostOptions {
   home: string;

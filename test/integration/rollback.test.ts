@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { openRegistry } from '../../src/backends/open-registry';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
-import { approveWhenWaiting } from '../../src/temporal/run-control';
-import type { PipelineResult } from '../../src/workflows/definitions';
+import { WorkflowFailedError } from '@temporalio/client';
+import { approveWhenWaiting, waitForStage } from '../../src/temporal/run-control';
+import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { penguinsOneModel } from '../fixtures/pipelines';
@@ -76,5 +77,35 @@ describe('a load test that breaks the SLO', () => {
     expect(await new LocalHostingClient(harness.home).describe(group)).toBeUndefined();
     const version = await openRegistry('local', harness.home).getVersion(group, 1);
     expect(version?.deployments.map((d) => d.action)).toEqual(['deployed', 'removed']);
+  }, 120_000);
+
+  test('a run cancelled during its load test takes its deployment down with it', async () => {
+    const group = `cancelled-${randomBytes(3).toString('hex')}`;
+    const config = pipelineSchema.parse(
+      penguinsOneModel(group, {
+        loadTest: {
+          phases: [{ durationSeconds: 60, ratePerSecond: 5 }],
+          slo: { latencyP99Ms: 3000 },
+        },
+      }),
+    );
+    const handle = await harness.client.workflow.start<typeof trainingPipeline>(
+      'trainingPipeline',
+      {
+        taskQueue: harness.taskQueue,
+        workflowId: `ferry-cancel-release-${randomBytes(4).toString('hex')}`,
+        args: [{ config, startedBy: 'carol' }],
+      },
+    );
+    await waitForStage(handle, ['awaiting-approval']);
+    await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
+    await waitForStage(handle, ['load-testing']);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect(await new LocalHostingClient(harness.home).describe(group)).toBeUndefined();
+    const version = await openRegistry('local', harness.home).getVersion(group, 1);
+    expect(version?.deployments.map((d) => d.action)).toEqual(['deployed', 'removed']);
+    expect(version?.deployments.at(-1)?.detail).toMatch(/the run was cancelled/);
   }, 120_000);
 });

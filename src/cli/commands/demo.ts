@@ -104,6 +104,13 @@ function printNextSteps(result: PipelineResult): void {
   if (sample) {
     console.log(`sample prediction:\n  request  ${sample.request}\n  response ${sample.response}`);
   }
+  if (result.championGate?.passed === false) {
+    console.log(
+      'The demo trains the same candidates on every run (candidates.seed), so this run ties with ' +
+        'the version an earlier demo approved, and the champion gate keeps that one serving ' +
+        '(`ferry endpoints list`). Change candidates.seed in the pipeline to see a new winner compete.',
+    );
+  }
   if (result.outcome !== 'deployed' || !endpoint) return;
   console.log(
     [

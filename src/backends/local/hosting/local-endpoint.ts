@@ -148,7 +148,8 @@ export class LocalEndpoint {
     this.refuseWhileBusy(id);
     this.state.policy = request.policy;
     const size = Math.max(1, this.state.policy.minReplicas, this.servingCount());
-    void this.rollOut(deployedVersion(request), size, false);
+    // After a first deployment that failed, the next one is still a first.
+    void this.rollOut(deployedVersion(request), size, this.status === 'Failed');
     return this.describe();
   }
 
@@ -226,6 +227,8 @@ export class LocalEndpoint {
     const failure = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     const superseded = this.pending?.deploymentId !== version.deploymentId || this.closed;
     if (failure || superseded) {
+      // Withdrawn by a rollback: the endpoint is back to what it served before.
+      if (!this.pending && !this.closed) this.status = isFirst ? 'Failed' : 'InService';
       await Promise.all(started.map((slot) => this.retire(slot)));
       if (failure && !superseded) {
         this.pending = undefined;

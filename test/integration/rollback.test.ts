@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { openRegistry } from '../../src/backends/open-registry';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
@@ -108,4 +110,38 @@ describe('a load test that breaks the SLO', () => {
     expect(version?.deployments.map((d) => d.action)).toEqual(['deployed', 'removed']);
     expect(version?.deployments.at(-1)?.detail).toMatch(/the run was cancelled/);
   }, 120_000);
+
+  test('a version whose replicas cannot start fails the run and leaves no endpoint behind', async () => {
+    const group = `broken-${randomBytes(3).toString('hex')}`;
+    const handle = await harness.client.workflow.start<typeof trainingPipeline>(
+      'trainingPipeline',
+      {
+        taskQueue: harness.taskQueue,
+        workflowId: `ferry-broken-${randomBytes(4).toString('hex')}`,
+        args: [{ config: pipelineSchema.parse(penguinsOneModel(group)), startedBy: 'carol' }],
+      },
+    );
+    await waitForStage(handle, ['awaiting-approval']);
+    // A real fault, no mock: the registered model's file disappears before it is deployed.
+    const version = await openRegistry('local', harness.home).getVersion(group, 1);
+    const modelFile = path.join(version?.lineage.artifactPath ?? '', 'model.joblib');
+    rmSync(modelFile);
+    await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
+
+    const failure = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(rootCause(failure as Error)).toMatch(
+      /endpoint broken-\w+: the new version did not start: .*model\.joblib/s,
+    );
+    expect(await new LocalHostingClient(harness.home).describe(group)).toBeUndefined();
+  }, 120_000);
 });
+
+function rootCause(error: Error): string {
+  let current = error;
+  while (current.cause instanceof Error) current = current.cause;
+  return current.message;
+}

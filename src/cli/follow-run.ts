@@ -11,6 +11,7 @@ import {
   formatTrailEntry,
 } from './format-leaderboard';
 import { RunProgress } from './run-progress';
+import { formatLoadProgress, readLoadTestProgress } from './load-test-progress';
 
 const POLL_MS = 1_000;
 
@@ -41,7 +42,9 @@ export async function followRun(
   while (!isDone) {
     try {
       const summary = await handle.query(summaryQuery);
-      progress.update(summary.stage, summary.candidates);
+      const loadTest =
+        summary.stage === 'load-testing' ? await readLoadTestProgress(handle) : undefined;
+      progress.update(summary.stage, summary.candidates, loadTest && formatLoadProgress(loadTest));
       if (summary.stage === 'awaiting-approval' && !hasPrompted) {
         hasPrompted = true;
         progress.finish();

@@ -18,8 +18,9 @@ export class RunProgress {
     this.isTty = Boolean(out.isTTY);
   }
 
-  update(stage: RunStage, candidates: CandidateStatus[]): void {
-    const line = this.describe(stage, candidates);
+  /** `detail` replaces the stage line when there is more to say (the load test's progress). */
+  update(stage: RunStage, candidates: CandidateStatus[], detail?: string): void {
+    const line = detail ?? this.describe(stage, candidates);
     if (line === this.lastLine) return;
     this.lastLine = line;
     if (this.isTty) this.out.write(`\r\x1b[2K${line}`);

@@ -1,0 +1,38 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { LoadProgress } from '../loadtest/load-types';
+
+/**
+ * The running load test's latest heartbeat, read from the run's pending
+ * activity: the workflow itself never sees heartbeats, the server keeps them.
+ */
+export async function readLoadTestProgress(
+  handle: WorkflowHandle,
+): Promise<LoadProgress | undefined> {
+  const { raw } = await handle.describe();
+  const loadTest = raw.pendingActivities?.find(
+    (activity) => activity.activityType?.name === 'loadTestEndpoint',
+  );
+  const payload = loadTest?.heartbeatDetails?.payloads?.[0];
+  if (!payload) return undefined;
+  const details: unknown = defaultPayloadConverter.fromPayload(payload);
+  return isLoadProgress(details) ? details : undefined;
+}
+
+function isLoadProgress(details: unknown): details is LoadProgress {
+  return (
+    typeof details === 'object' &&
+    details !== null &&
+    'elapsedMs' in details &&
+    'totalMs' in details &&
+    'sent' in details
+  );
+}
+
+export function formatLoadProgress(progress: LoadProgress): string {
+  const elapsed = Math.min(progress.elapsedMs, progress.totalMs) / 1000;
+  return (
+    `load test (${progress.phase}): ${elapsed.toFixed(0)}/${(progress.totalMs / 1000).toFixed(0)} s, ` +
+    `${progress.sent} sent, ${progress.errors} errors, p99 ${progress.p99Ms.toFixed(1)} ms`
+  );
+}

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Hosting, ScalingActivity } from '../backends/hosting';
 import { buildRunReport, renderMarkdown } from '../report';
+import { renderHtml } from '../report/html/render-html';
 import { writeFileAtomic } from '../shared/atomic-write';
 import type { PipelineResult } from '../workflows/definitions';
 import type { ReportFiles } from '../workflows/release-definitions';
@@ -18,7 +19,7 @@ export function reportDir(ferryHome: string, runId: string): string {
 }
 
 /**
- * report: the run as JSON and Markdown, with the endpoint's scaling timeline
+ * report: the run as JSON, Markdown and a self-contained HTML page, with the endpoint's scaling timeline
  * since the deployment. Rewriting the same files makes a retry harmless.
  */
 export function createWriteReport(ferryHome: string, hosting: Hosting) {
@@ -33,9 +34,11 @@ export function createWriteReport(ferryHome: string, hosting: Hosting) {
       dir,
       json: path.join(dir, 'report.json'),
       markdown: path.join(dir, 'report.md'),
+      html: path.join(dir, 'report.html'),
     };
     await writeFileAtomic(files.json, `${JSON.stringify(report, null, 2)}\n`);
     await writeFileAtomic(files.markdown, renderMarkdown(report));
+    await writeFileAtomic(files.html, await renderHtml(report));
     return files;
   };
 }

@@ -96,6 +96,8 @@ export interface SloBreach {
 
 export interface SloVerdict {
   passed: boolean;
+  /** The limits the result was judged against (the pipeline's loadTest.slo). */
+  slo: { latencyP99Ms: number; maxErrorRate: number };
   breaches: SloBreach[];
   /** e.g. "p99 latency 412.3 ms is over the SLO's 250 ms" or "passed: p99 41.2 ms <= 250 ms, errors 0.00% <= 1.00%". */
   summary: string;

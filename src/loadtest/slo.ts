@@ -48,7 +48,12 @@ export function judgeSlo(
       ? breaches.map((breach) => breach.message).join('; ')
       : `passed: p99 ${formatMs(p99Ms)} <= ${formatMs(slo.latencyP99Ms)}, ` +
         `errors ${formatPercent(result.errorRate)} <= ${formatPercent(slo.maxErrorRate)}`;
-  return { passed: breaches.length === 0, breaches, summary };
+  return {
+    passed: breaches.length === 0,
+    slo: { latencyP99Ms: slo.latencyP99Ms, maxErrorRate: slo.maxErrorRate },
+    breaches,
+    summary,
+  };
 }
 
 /**

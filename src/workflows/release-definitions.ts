@@ -104,6 +104,8 @@ export interface ReportFiles {
   dir: string;
   json: string;
   markdown: string;
+  /** Runs from before the HTML page was written have none. */
+  html?: string;
 }
 
 export interface ScalingTimeline {

@@ -88,4 +88,6 @@ test('an approved churn run serves InvokeEndpoint from the AWS SDK and reports a
   const markdown = readFileSync(result.report?.markdown ?? '', 'utf8');
   expect(markdown).toMatch(/## Load test/);
   expect(markdown).toContain(endpoint);
+  const page = readFileSync(result.report?.html ?? '', 'utf8');
+  expect(page.match(/<svg/g)?.length).toBeGreaterThanOrEqual(4);
 }, 240_000);

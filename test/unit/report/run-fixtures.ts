@@ -172,12 +172,14 @@ export function loadTestOutcome(options: {
 
 const PASSED: SloVerdict = {
   passed: true,
+  slo: { latencyP99Ms: 250, maxErrorRate: 0.01 },
   breaches: [],
   summary: 'passed: p99 41.2 ms <= 250 ms, errors 0.00% <= 1.00%',
 };
 
 const P99_BREACH: SloVerdict = {
   passed: false,
+  slo: { latencyP99Ms: 250, maxErrorRate: 0.01 },
   breaches: [
     {
       figure: 'latencyP99Ms',

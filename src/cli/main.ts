@@ -10,6 +10,8 @@ import { registerHost } from './commands/host';
 import { registerDemo } from './commands/demo';
 import { registerEndpoints } from './commands/endpoints';
 import { registerInvoke } from './commands/invoke';
+import { registerApi } from './commands/api';
+import { registerReport } from './commands/report';
 import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED, UserError } from './exit-codes';
 import { TemporalCliNotFound } from '../temporal/temporal-cli';
@@ -32,6 +34,8 @@ function buildProgram(): Command {
   registerDemo(program);
   registerEndpoints(program);
   registerInvoke(program);
+  registerApi(program);
+  registerReport(program);
   return program;
 }
 

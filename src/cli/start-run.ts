@@ -26,12 +26,28 @@ export async function startPipelineRun(
     for (const problem of validation.problems) console.error(formatProblem(file, problem));
     throw new UserError(`${file} is not valid; nothing was started`, EXIT_INVALID);
   }
-  const config = withAbsoluteDatasetPath(validation.config, file);
+  return startValidatedRun(client, validation.config, {
+    startedBy,
+    baseDir: path.dirname(path.resolve(file)),
+  });
+}
+
+/**
+ * Starts a run of a pipeline that has passed validation (`ferry run`, the
+ * demo and the HTTP API): the run id, task queue and search attributes every
+ * run gets. Relative dataset paths are resolved against `baseDir`.
+ */
+export async function startValidatedRun(
+  client: Client,
+  validConfig: PipelineConfig,
+  options: { startedBy: string; baseDir: string; taskQueue?: string },
+): Promise<StartedRun> {
+  const config = withAbsoluteDatasetPath(validConfig, options.baseDir);
   const runId = `ferry-${config.name}-${randomBytes(4).toString('hex')}`;
   const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-    taskQueue: ferryTaskQueue(),
+    taskQueue: options.taskQueue ?? ferryTaskQueue(),
     workflowId: runId,
-    args: [{ config, startedBy }],
+    args: [{ config, startedBy: options.startedBy }],
     typedSearchAttributes: [
       { key: FERRY_STAGE, value: 'queued' },
       { key: FERRY_MODEL_GROUP, value: config.modelGroup },
@@ -42,10 +58,10 @@ export async function startPipelineRun(
 }
 
 /** The worker may run in another folder: hand it an absolute dataset path. */
-function withAbsoluteDatasetPath(config: PipelineConfig, file: string): PipelineConfig {
+function withAbsoluteDatasetPath(config: PipelineConfig, baseDir: string): PipelineConfig {
   if (config.dataset.path.startsWith('s3://')) return config;
   return {
     ...config,
-    dataset: { ...config.dataset, path: path.resolve(path.dirname(file), config.dataset.path) },
+    dataset: { ...config.dataset, path: path.resolve(baseDir, config.dataset.path) },
   };
 }

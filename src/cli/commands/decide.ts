@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../temporal/client';
-import { approveUpdate, rejectUpdate } from '../../workflows/definitions';
+import { sendDecision } from '../../temporal/run-control';
 import { EXIT_REFUSED, UserError } from '../exit-codes';
 import { whoAmI } from '../who-am-i';
 import { pastTense } from '../../workflows/approval-rules';
@@ -24,21 +24,15 @@ export function registerDecide(program: Command): void {
         const { client, close } = await connectClient();
         try {
           const approver = whoAmI(options.as);
-          const update = action === 'approve' ? approveUpdate : rejectUpdate;
-          await client.workflow
-            .getHandle(runId)
-            .executeUpdate(update, { args: [{ approver, message: options.message }] })
-            .catch((error: unknown) => {
-              if (error instanceof WorkflowUpdateFailedError) {
-                throw new UserError(
-                  `refused: ${error.cause?.message ?? error.message}`,
-                  EXIT_REFUSED,
-                );
-              }
-              if (error instanceof WorkflowNotFoundError)
-                throw new UserError(`no run '${runId}'; 'ferry run' prints run ids`);
-              throw error;
-            });
+          const outcome = await sendDecision(client.workflow.getHandle(runId), action, {
+            approver,
+            message: options.message,
+          }).catch((error: unknown) => {
+            if (error instanceof WorkflowNotFoundError)
+              throw new UserError(`no run '${runId}'; 'ferry run' prints run ids`);
+            throw error;
+          });
+          if (!outcome.isAccepted) throw new UserError(`refused: ${outcome.reason}`, EXIT_REFUSED);
           console.log(`${runId}: ${pastTense(action)} by ${approver}`);
         } finally {
           await close();

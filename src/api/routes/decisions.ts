@@ -1,0 +1,60 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { sendDecision } from '../../temporal/run-control';
+import type { ApiContext } from '../api-context';
+import { actingPerson, securityFor } from '../auth';
+import { ApiError } from '../errors';
+import { findRun } from '../run-view';
+import { decisionBodySchema, decisionSchema, errorResponses, runIdParams } from '../schemas';
+
+/**
+ * Approve and reject: the same Temporal update as `ferry approve`, checked by
+ * the run's rules in the update's validator. The approver is the token's
+ * person; a refusal is 409 with the validator's words and changes nothing.
+ */
+export function decisionRoutes(context: ApiContext): FastifyPluginCallbackZod {
+  return (app, _options, done) => {
+    for (const action of ['approve', 'reject'] as const) {
+      app.post(
+        `/runs/:id/${action}`,
+        {
+          config: { access: 'write' },
+          schema: {
+            summary: `${action === 'approve' ? 'Approve' : 'Reject'} the model of a run that waits for a decision`,
+            description:
+              "The token's person decides. The run's rules apply: an approver on approval.approvers, not the person who started the run (unless allowed), a message for a rejection, one decision per run. A refused decision is 409 with the reason.",
+            tags: ['runs'],
+            params: runIdParams,
+            body: decisionBodySchema,
+            response: { 200: decisionSchema, ...errorResponses(400, 401, 404, 409) },
+            ...securityFor('write', context.readsNeedToken),
+          },
+        },
+        async (request) => {
+          const approver = actingPerson(request);
+          const { id } = request.params;
+          const { handle, description } = await findRun(context.client, context.taskQueue, id);
+          const ended = () =>
+            new ApiError(
+              409,
+              'DecisionRefused',
+              `run ${id} has ended (${description.status.name}); a decision is taken only while a run waits for one`,
+            );
+          if (description.status.name !== 'RUNNING') throw ended();
+          const outcome = await sendDecision(handle, action, {
+            approver,
+            message: request.body?.message,
+          }).catch((error: unknown) => {
+            // The run closed between the look-up and the update.
+            if (error instanceof WorkflowNotFoundError) throw ended();
+            throw error;
+          });
+          if (!outcome.isAccepted) throw new ApiError(409, 'DecisionRefused', outcome.reason);
+          request.log.info({ runId: id, action, approver }, 'decision accepted');
+          return { runId: id, ...outcome.decision };
+        },
+      );
+    }
+    done();
+  };
+}

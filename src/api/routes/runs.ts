@@ -1,0 +1,121 @@
+import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { ConfigProblem } from '../../config/problem';
+import { validatePipeline } from '../../config/validate-pipeline';
+import { startValidatedRun } from '../../cli/start-run';
+import type { ApiContext } from '../api-context';
+import { actingPerson, securityFor } from '../auth';
+import { ApiError, describeProblems } from '../errors';
+import { listRuns, viewRun } from '../run-view';
+import {
+  errorResponses,
+  listRunsQuery,
+  pipelineBodySchema,
+  runIdParams,
+  runListSchema,
+  runSchema,
+  startedRunSchema,
+} from '../schemas';
+
+/**
+ * POST /runs takes its body as it came: validatePipeline checks it as
+ * `ferry validate` checks a file (structure, cross-field rules, the dataset
+ * on disk, every problem at once), which the schema alone cannot. The schema
+ * still documents the body in the OpenAPI document.
+ */
+const bodyAsSent: FastifySchemaCompiler<unknown> = () => (data: unknown) => ({ value: data });
+
+/** Start a run, list runs, read one. */
+export function runRoutes(context: ApiContext): FastifyPluginCallbackZod {
+  const { client, taskQueue, readsNeedToken } = context;
+  return (app, _options, done) => {
+    app.post(
+      '/runs',
+      {
+        config: { access: 'write' },
+        validatorCompiler: bodyAsSent,
+        schema: {
+          summary: 'Start a run of a pipeline',
+          description:
+            "The body is a pipeline as a pipeline file would hold it, in JSON. It is validated like `ferry validate` (a bad one gets 400 with every problem, and starts nothing). The token's person is who started the run. Relative dataset paths are read from the API server's working folder.",
+          tags: ['runs'],
+          body: pipelineBodySchema,
+          response: { 201: startedRunSchema, ...errorResponses(400, 401, 413, 415) },
+          ...securityFor('write', readsNeedToken),
+        },
+      },
+      async (request, reply) => {
+        const startedBy = actingPerson(request);
+        // The raw body (see bodyAsSent), not yet a config whatever its static type says.
+        const raw: unknown = request.body;
+        const validation = await validatePipeline(raw, { baseDir: context.baseDir });
+        if (!validation.ok) {
+          const problems = validation.problems.map((p) => overApi(p, context.baseDir));
+          throw new ApiError(
+            400,
+            'InvalidPipeline',
+            `the pipeline is not valid, so nothing was started: ${describeProblems(problems).replace(/\n/g, ' | ')}`,
+            problems,
+          );
+        }
+        const { runId, config } = await startValidatedRun(client, validation.config, {
+          startedBy,
+          baseDir: context.baseDir,
+          taskQueue,
+        });
+        request.log.info({ runId, startedBy }, 'run started');
+        return reply
+          .code(201)
+          .header('location', `/runs/${runId}`)
+          .send({ runId, startedBy, modelGroup: config.modelGroup });
+      },
+    );
+
+    app.get(
+      '/runs',
+      {
+        config: { access: 'read' },
+        schema: {
+          summary: 'Recent runs, newest first',
+          description:
+            "From Temporal's visibility store: runs on this server's task queue with their status and FerryStage.",
+          tags: ['runs'],
+          querystring: listRunsQuery,
+          response: { 200: runListSchema, ...errorResponses(400, 401) },
+          ...securityFor('read', readsNeedToken),
+        },
+      },
+      async (request) => ({ runs: await listRuns(client, taskQueue, request.query) }),
+    );
+
+    app.get(
+      '/runs/:id',
+      {
+        config: { access: 'read' },
+        schema: {
+          summary: "A run's stage, candidates, leaderboard, decision trail and release",
+          description:
+            'What `ferry status --json` shows; poll it to watch a run. A closed run adds its outcome (or failure).',
+          tags: ['runs'],
+          params: runIdParams,
+          response: { 200: runSchema, ...errorResponses(400, 401, 404) },
+          ...securityFor('read', readsNeedToken),
+        },
+      },
+      async (request) => viewRun(client, taskQueue, request.params.id),
+    );
+    done();
+  };
+}
+
+/** A relative dataset path is read from the server's folder here, not from a pipeline file's. */
+function overApi(problem: ConfigProblem, baseDir: string): ConfigProblem {
+  if (problem.path !== 'dataset.path') return problem;
+  return {
+    ...problem,
+    fix: problem.fix.replace(
+      "a relative path is read from the pipeline file's folder",
+      `over the API a relative path is read from the server's folder (${baseDir}); an absolute path is safest`,
+    ),
+  };
+}

@@ -1,0 +1,340 @@
+import { z } from 'zod';
+import type {
+  DeployedVersion,
+  EndpointDescription,
+  ReplicaDescription,
+  ScalingActivity,
+  ScalingPolicy,
+} from '../backends/hosting';
+import type {
+  ApprovalStatus,
+  Deployment,
+  Lineage,
+  ModelVersion,
+  StatusChange,
+} from '../backends/registry';
+import { pipelineSchema } from '../config/pipeline-schema';
+import type { ChampionGateVerdict } from '../evaluation/champion-gate';
+import type { LeaderboardRow } from '../evaluation/select';
+import type {
+  CandidateStatus,
+  DecisionTrailEntry,
+  RegisteredModel,
+} from '../workflows/definitions';
+import type {
+  DeploymentSummary,
+  ReleaseSummary,
+  StepRecord,
+} from '../workflows/release-definitions';
+
+/**
+ * The API's request and response shapes. Fastify validates requests with
+ * them, and the OpenAPI document is generated from them (jsonSchemaTransform),
+ * so what the server checks and what it documents cannot drift apart.
+ *
+ * Responses that carry shapes owned elsewhere (a run's summary, a registry
+ * version, an endpoint) are loose objects: the fields a client needs are
+ * named and typed here, the rest passes through as the owning module made it.
+ */
+
+/** For each field of `T` it names, a schema whose output is that field's type. */
+type Shape<T> = { [K in keyof T]?: z.ZodType<T[K]> };
+
+/**
+ * A loose schema for `T`, a shape another module owns as a TypeScript
+ * interface: it documents the fields it names (which must be fields of `T`,
+ * with their types, or this file stops compiling) and passes the rest
+ * through. Handlers must return exactly `T`.
+ */
+function documents<T>(shape: Shape<T>, description?: string): z.ZodType<T> {
+  const schema = z.looseObject(shape as z.ZodRawShape);
+  return (description ? schema.describe(description) : schema) as unknown as z.ZodType<T>;
+}
+
+/** A string field whose TypeScript type is a union of names: documented, not re-listed here. */
+function named<T extends string>(description: string): z.ZodType<T> {
+  return z.string().describe(description) as unknown as z.ZodType<T>;
+}
+
+// --- shared -------------------------------------------------------------------
+
+export const problemSchema = z
+  .object({
+    path: z.string().describe("dotted path of the field, such as 'candidates.count'"),
+    message: z.string().describe('what is wrong with it'),
+    fix: z.string().describe('what to write instead'),
+  })
+  .meta({ id: 'Problem' });
+
+export const errorSchema = z
+  .object({
+    code: z
+      .string()
+      .describe(
+        'Unauthorized, ValidationError, InvalidPipeline, NotFound, DecisionRefused, BodyTooLarge, ...',
+      ),
+    message: z.string(),
+    problems: z
+      .array(problemSchema)
+      .optional()
+      .describe('every problem at once (ValidationError, InvalidPipeline)'),
+  })
+  .meta({ id: 'Error' });
+export type ApiErrorBody = z.infer<typeof errorSchema>;
+
+/** The error answers a route can give, for its `response` schema. */
+export function errorResponses<const C extends readonly number[]>(...codes: C) {
+  return Object.fromEntries(codes.map((code) => [code, errorSchema])) as Record<
+    C[number],
+    typeof errorSchema
+  >;
+}
+
+/** Ferry run ids are `ferry-<pipeline>-<hex>`; the pattern also keeps report paths inside the home. */
+export const runIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/, {
+      message: 'is not a run id; run ids look like ferry-churn-1a2b3c4d',
+    })
+    .describe('run id, as POST /runs returns it'),
+});
+
+// --- runs ---------------------------------------------------------------------
+
+/** The body of POST /runs, documented as the pipeline file's schema (checked by validatePipeline). */
+export const pipelineBodySchema = pipelineSchema;
+
+export const startedRunSchema = z.object({
+  runId: z.string(),
+  startedBy: z.string().describe("the token's person"),
+  modelGroup: z.string(),
+});
+
+export const runStatusSchema = z
+  .string()
+  .describe('Temporal status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT');
+
+export const listRunsQuery = z.object({
+  modelGroup: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,63}$/, { message: 'is not a model group name' })
+    .optional()
+    .describe('only runs of this model group'),
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe('at most this many runs'),
+});
+
+export const runListItemSchema = z.object({
+  runId: z.string(),
+  status: runStatusSchema,
+  stage: z.string().describe('FerryStage search attribute: training, awaiting-approval, ...'),
+  modelGroup: z.string().optional(),
+  backend: z.string().optional(),
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+});
+
+export const runListSchema = z.object({ runs: z.array(runListItemSchema) });
+
+export const decisionTrailEntrySchema = documents<DecisionTrailEntry>({
+  at: z.string(),
+  via: named<DecisionTrailEntry['via']>('update, signal or timeout'),
+  action: named<DecisionTrailEntry['action']>('approve, reject or expire'),
+  approver: z.string(),
+  message: z.string(),
+  accepted: z.boolean(),
+  reason: z.string().optional().describe('why a decision was refused'),
+});
+
+export const runSchema = z.looseObject({
+  runId: z.string(),
+  status: runStatusSchema,
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+  stage: z.string().describe('preparing, training, awaiting-approval, deployed, ...'),
+  modelGroup: z.string().optional(),
+  startedBy: z.string().optional(),
+  objective: z.string().optional(),
+  candidates: z
+    .array(
+      documents<CandidateStatus>({
+        id: z.string(),
+        algorithm: z.string(),
+        state: named<CandidateStatus['state']>('pending, running, succeeded or failed'),
+        error: z.string().optional(),
+      }),
+    )
+    .optional(),
+  leaderboard: z
+    .array(
+      documents<LeaderboardRow>({
+        rank: z.number(),
+        id: z.string().describe('candidate id'),
+        algorithm: z.string(),
+        objectiveValue: z.number().optional(),
+        passedGates: z.boolean(),
+      }),
+    )
+    .optional(),
+  modelVersion: documents<RegisteredModel>({
+    group: z.string(),
+    version: z.number(),
+    status: named<RegisteredModel['status']>('PendingManualApproval, Approved or Rejected'),
+  }).optional(),
+  decisionTrail: z.array(decisionTrailEntrySchema).optional(),
+  championGate: documents<ChampionGateVerdict>({
+    hasChampion: z.boolean(),
+    passed: z.boolean(),
+    reason: z.string(),
+  }).optional(),
+  release: documents<ReleaseSummary>(
+    {
+      deployment: documents<DeploymentSummary>({
+        endpoint: z.string(),
+        url: z.string(),
+        deployedAt: z.string(),
+      }).optional(),
+    },
+    'deployment, auto scaling, load test and any rollback',
+  ).optional(),
+  steps: z
+    .array(
+      documents<StepRecord>({
+        step: named<StepRecord['step']>(
+          'prepare, train, select, register, approve, deploy, loadTest or report',
+        ),
+        status: named<StepRecord['status']>('running, done, failed or skipped'),
+      }),
+    )
+    .optional(),
+  outcome: z.string().optional().describe('how a completed run ended: deployed, rejected, ...'),
+  reason: z.string().optional(),
+  failure: z.string().optional().describe('why a run failed'),
+  reportUrl: z.string().optional().describe("where the run's report is served, once written"),
+});
+
+export const decisionBodySchema = z
+  .strictObject({
+    message: z.string().max(10_000).optional().describe('why; a rejection needs one'),
+  })
+  // No body at all (fastify hands the validator null) is an approval without a message.
+  .nullable()
+  .describe("optional; the approver is the token's person, a body cannot name another");
+
+export const decisionSchema = z.object({
+  runId: z.string(),
+  action: z.enum(['approve', 'reject']),
+  approver: z.string(),
+});
+
+export const reportQuery = z.object({
+  format: z
+    .enum(['json', 'md'])
+    .optional()
+    .describe('json (default) or md; an Accept of text/markdown also gives md'),
+});
+
+export const reportSchema = z.looseObject({}).describe("the run's report.json");
+
+// --- models and endpoints -----------------------------------------------------
+
+const nameParam = z.string().regex(/^[A-Za-z0-9](-*[A-Za-z0-9]){0,62}$/, {
+  message: 'must be 1-63 letters, digits or single hyphens (a SageMaker name)',
+});
+
+export const groupParams = z.object({ group: nameParam });
+export const versionParams = z.object({
+  group: nameParam,
+  version: z.coerce.number().int().min(1).describe('version number, 1, 2, ...'),
+});
+
+export const modelVersionSchema = documents<ModelVersion>({
+  group: z.string(),
+  version: z.number(),
+  status: named<ApprovalStatus>('PendingManualApproval, Approved or Rejected'),
+  metrics: z.record(z.string(), z.number()),
+  lineage: documents<Lineage>({
+    runId: z.string(),
+    candidateId: z.string(),
+    algorithm: z.string(),
+    datasetFingerprint: z.string(),
+    artifactSha256: z.string(),
+  }),
+  createdAt: z.string(),
+  statusHistory: z.array(
+    documents<StatusChange>({
+      status: named<ApprovalStatus>('PendingManualApproval, Approved or Rejected'),
+      by: z.string(),
+      at: z.string(),
+      reason: z.string(),
+    }),
+  ),
+  deployments: z.array(
+    documents<Deployment>({
+      endpoint: z.string(),
+      action: named<Deployment['action']>('deployed, rolled-back, restored or removed'),
+      at: z.string(),
+    }),
+  ),
+});
+
+export const modelGroupSchema = z.object({
+  group: z.string(),
+  versions: z.array(modelVersionSchema),
+});
+
+export const endpointParams = z.object({ name: nameParam });
+
+const endpointFields: Shape<EndpointDescription> = {
+  name: z.string(),
+  status: named<EndpointDescription['status']>('Creating, Updating, InService or Failed'),
+  url: z.string().describe("the router's base URL"),
+  current: documents<DeployedVersion>({
+    deploymentId: z.string(),
+    model: documents<DeployedVersion['model']>({ group: z.string(), version: z.number() }),
+  }).optional(),
+  desiredReplicas: z.number(),
+  replicas: z.array(
+    documents<ReplicaDescription>({
+      id: z.string(),
+      state: named<ReplicaDescription['state']>('starting, ready or draining'),
+    }),
+  ),
+  policy: documents<ScalingPolicy>({ minReplicas: z.number(), maxReplicas: z.number() }),
+  autoscaling: z.boolean(),
+};
+
+export const endpointSchema = documents<EndpointDescription>(endpointFields);
+
+export const endpointWithActivitySchema = documents<
+  EndpointDescription & { scalingActivities: ScalingActivity[] }
+>({
+  ...endpointFields,
+  scalingActivities: z
+    .array(
+      documents<ScalingActivity>({
+        at: z.string(),
+        fromReplicas: z.number(),
+        toReplicas: z.number(),
+        cause: z.string(),
+      }),
+    )
+    .describe('the most recent changes of size, newest last'),
+});
+
+export const endpointListSchema = z.object({ endpoints: z.array(endpointSchema) });
+
+/** Loose: fastify replaces request.headers with the parsed value, and the others must stay. */
+export const invocationHeaders = z.looseObject({
+  accept: z
+    .string()
+    .optional()
+    .describe('application/json (default) or text/csv: how the predictions come back'),
+});
+
+// --- service ------------------------------------------------------------------
+
+export const healthSchema = z.object({
+  ok: z.boolean(),
+  taskQueue: z.string(),
+});

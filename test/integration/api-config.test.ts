@@ -1,0 +1,89 @@
+import { readApiConfig } from '../../src/api/api-config';
+import { ApiTokensInvalid, parseApiTokens, TokenBook } from '../../src/api/api-tokens';
+import { UserError } from '../../src/cli/exit-codes';
+
+// `ferry api`'s configuration, without a server: the HTTP behaviour is in api.test.ts.
+
+describe('FERRY_API_TOKENS', () => {
+  test('parses person:token pairs; a token may hold colons; spaces around entries are ignored', () => {
+    expect(parseApiTokens(' alice:s3cret , bob:t0k:en ')).toEqual([
+      { person: 'alice', token: 's3cret' },
+      { person: 'bob', token: 't0k:en' },
+    ]);
+  });
+
+  test('lists every malformed entry by position, naming the variable and no secret', () => {
+    let error: unknown;
+    try {
+      parseApiTokens('alice:hunter2,hunter3,:hunter4,carol:,dave:hunter2');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ApiTokensInvalid);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^FERRY_API_TOKENS is malformed: /);
+    expect(message).toContain("entry 2 has no ':'");
+    expect(message).toContain('entry 3 has no person name');
+    expect(message).toContain('entry 4 has an empty token');
+    expect(message).toContain('entry 5 reuses the token of an earlier entry');
+    expect(message).not.toMatch(/hunter/);
+  });
+
+  test('a token book finds the person of a token, and nobody for a wrong, partial or empty one', () => {
+    const book = new TokenBook(parseApiTokens('alice:s3cret,bob:t0ken'));
+    expect(book.personFor('s3cret')).toBe('alice');
+    expect(book.personFor('t0ken')).toBe('bob');
+    for (const wrong of ['s3cre', 's3cret ', 'S3CRET', '', 'alice:s3cret'])
+      expect(book.personFor(wrong)).toBeUndefined();
+    expect(book.people).toEqual(['alice', 'bob']);
+  });
+});
+
+describe('readApiConfig', () => {
+  test('defaults: loopback, any free port, reads need a token, 1 MiB bodies', () => {
+    expect(readApiConfig({ FERRY_API_TOKENS: 'alice:x' })).toEqual({
+      tokens: [{ person: 'alice', token: 'x' }],
+      readsNeedToken: true,
+      host: '127.0.0.1',
+      port: 0,
+      bodyLimitBytes: 1024 * 1024,
+    });
+  });
+
+  test('the environment, then command-line options over it; empty variables count as unset', () => {
+    const env = {
+      FERRY_API_TOKENS: 'alice:x',
+      FERRY_API_READS: 'open',
+      FERRY_API_HOST: '0.0.0.0',
+      FERRY_API_PORT: '8000',
+      FERRY_API_BODY_LIMIT_BYTES: '4096',
+    };
+    expect(readApiConfig(env)).toMatchObject({
+      readsNeedToken: false,
+      host: '0.0.0.0',
+      port: 8000,
+      bodyLimitBytes: 4096,
+    });
+    expect(readApiConfig(env, { host: '127.0.0.1', port: '9000' })).toMatchObject({
+      host: '127.0.0.1',
+      port: 9000,
+    });
+    expect(
+      readApiConfig({ FERRY_API_TOKENS: 'alice:x', FERRY_API_READS: '', FERRY_API_PORT: '' }),
+    ).toMatchObject({ readsNeedToken: true, port: 0 });
+  });
+
+  test.each([
+    [{}, /FERRY_API_TOKENS is not set/],
+    [{ FERRY_API_TOKENS: 'just-a-token' }, /FERRY_API_TOKENS is malformed/],
+    [{ FERRY_API_TOKENS: 'alice:x', FERRY_API_READS: 'maybe' }, /FERRY_API_READS is 'maybe'/],
+    [{ FERRY_API_TOKENS: 'alice:x', FERRY_API_PORT: '70000' }, /FERRY_API_PORT is '70000'/],
+    [
+      { FERRY_API_TOKENS: 'alice:x', FERRY_API_BODY_LIMIT_BYTES: '1M' },
+      /FERRY_API_BODY_LIMIT_BYTES/,
+    ],
+  ])('%j is refused with a message naming the variable', (env, message) => {
+    expect(() => readApiConfig(env)).toThrow(UserError);
+    expect(() => readApiConfig(env)).toThrow(message);
+  });
+});

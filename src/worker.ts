@@ -4,6 +4,10 @@ import { WarmRunner } from './backends/local/warm-runner';
 import { LocalHostingClient } from './backends/local/hosting/hosting-client';
 import { ferryHome } from './temporal/project-paths';
 import { installWorkerLogging } from './temporal/worker-logging';
+import {
+  describeTemporalConnection,
+  temporalConnectionFromEnv,
+} from './temporal/connection-options';
 import { DEFAULT_NAMESPACE, ferryTaskQueue } from './temporal/task-queues';
 
 export interface FerryWorkerOptions {
@@ -35,17 +39,24 @@ export async function createFerryWorker(options: FerryWorkerOptions): Promise<Wo
   });
 }
 
-/** `node -r tsx/cjs src/worker.ts`: a worker for the server at TEMPORAL_ADDRESS. */
+/**
+ * `node -r tsx/cjs src/worker.ts` (the container image's default command): a
+ * worker for the cluster in TEMPORAL_ADDRESS, with TLS or an API key as the
+ * environment says (src/temporal/connection-options.ts).
+ */
 async function main(): Promise<void> {
-  const address = process.env.TEMPORAL_ADDRESS;
   installWorkerLogging();
-  if (!address) {
+  const settings = temporalConnectionFromEnv();
+  if (!settings) {
     throw new Error(
       'TEMPORAL_ADDRESS is not set; point it at a Temporal server, or run `ferry dev` to start one with a worker',
     );
   }
-  const connection = await NativeConnection.connect({ address });
-  const worker = await createFerryWorker({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
+  const connection = await NativeConnection.connect(settings.connection);
+  const worker = await createFerryWorker({ connection, namespace: settings.namespace });
+  console.log(
+    `Ferry worker polling task queue '${ferryTaskQueue()}' on ${describeTemporalConnection(settings)}`,
+  );
   try {
     await worker.run();
   } finally {

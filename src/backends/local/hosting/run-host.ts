@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { buildControlServer } from './control-server';
 import {
@@ -28,7 +28,7 @@ export interface RunHostOptions {
 export async function runHost(options: RunHostOptions): Promise<HostRecord> {
   const log = options.log ?? ((line: string) => console.log(line));
   const bindHost = options.bindHost ?? process.env.FERRY_BIND_HOST ?? '127.0.0.1';
-  const releaseLock = takeHostLock(options.home);
+  const releaseLock = await takeHostLock(options.home);
   const host = await LocalHost.open(options.home, bindHost);
   const token = randomBytes(24).toString('hex');
   const app = buildControlServer(host, token);
@@ -62,9 +62,9 @@ export async function runHost(options: RunHostOptions): Promise<HostRecord> {
 
 /**
  * One host per home: two would fight over the same endpoints and ports. The
- * lock file holds the owner's pid; a lock whose owner died is taken over.
+ * lock file holds the owner's pid; a lock whose owner is gone is taken over.
  */
-function takeHostLock(home: string): () => void {
+async function takeHostLock(home: string): Promise<() => void> {
   mkdirSync(home, { recursive: true });
   const lockFile = path.join(home, 'host.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -76,7 +76,7 @@ function takeHostLock(home: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockFile, 'utf8'));
-      if (owner > 0 && isProcessAlive(owner)) {
+      if (await isHeldBy(home, lockFile, owner)) {
         const running = readLiveHostRecord(home);
         throw new Error(
           `a Ferry host already runs for ${home} (pid ${owner}${running ? `, ${running.url}` : ''}); ` +
@@ -88,4 +88,26 @@ function takeHostLock(home: string): () => void {
     }
   }
   throw new Error(`could not take ${lockFile}; remove it if no \`ferry host\` runs`);
+}
+
+/** Time a starting host has to answer on its control API before its lock counts as stale. */
+const STARTING_GRACE_MS = 15_000;
+
+/**
+ * A live pid is not enough: after a restart (a container's, say) the old
+ * host's pid may belong to another process. The owner holds the lock if it
+ * is starting, or if the host recorded under its pid answers with that pid.
+ */
+async function isHeldBy(home: string, lockFile: string, owner: number): Promise<boolean> {
+  if (!(owner > 0 && isProcessAlive(owner))) return false;
+  if (Date.now() - statSync(lockFile).mtimeMs < STARTING_GRACE_MS) return true;
+  const record = readLiveHostRecord(home);
+  if (record?.pid !== owner) return false;
+  try {
+    const response = await fetch(`${record.url}/health`, { signal: AbortSignal.timeout(2000) });
+    const health = (await response.json()) as { pid?: number };
+    return health.pid === owner;
+  } catch {
+    return false;
+  }
 }

@@ -1,10 +1,10 @@
+import type { Align, TextTable } from './text-table';
+
 /**
  * GitHub-flavoured Markdown tables. Cells hold free text (decision messages,
  * error strings, scaling causes), so every cell is escaped: a `|` would end
  * the cell early and a line break would end the table.
  */
-
-export type Align = 'left' | 'right';
 
 /** One table cell's text, safe inside `| ... |`. */
 export function escapeCell(text: string): string {
@@ -32,6 +32,13 @@ export function markdownTable(
     `| ${header.map((_, i) => escapeCell(cells[i] ?? '')).join(' | ')} |`;
   const divider = `|${header.map((_, i) => (align[i] === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
   return [line(header), divider, ...rows.map(line)].join('\n');
+}
+
+/** A shared table (text-table.ts) in Markdown: its lead, then the table, or its empty note. */
+export function markdownTableOf(table: TextTable): string {
+  if (table.rows.length === 0 && table.empty !== undefined) return emptyNote(table.empty);
+  const drawn = markdownTable(table.header, table.rows, table.align);
+  return table.lead === undefined ? drawn : `${table.lead}\n\n${drawn}`;
 }
 
 /** A one-line italic note for a section with nothing to show ("_Not deployed: ..._"). */

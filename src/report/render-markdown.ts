@@ -1,15 +1,30 @@
-import { formatDuration, formatMetric, formatTime } from './markdown-format';
-import { emptyNote, markdownTable } from './markdown-table';
+import { formatTime } from './markdown-format';
+import { emptyNote, markdownTableOf } from './markdown-table';
 import { endedPhrase, outcomeLabel } from './outcome-words';
 import { renderLoadTest } from './render-load-test';
 import { renderDeployment, renderRollback, renderScaling } from './render-release';
-import type { ReportGate, ReportMetrics, RunReport } from './run-report';
+import type { ReportGate, RunReport } from './run-report';
+import {
+  chosenModelFacts,
+  championFact,
+  decisionTrailTable,
+  failedCandidates,
+  failedGateNames,
+  leaderboardTable,
+  noModelChosenWhy,
+  stepsTable,
+  thresholdGatesLabel,
+  thresholdTable,
+} from './run-text';
+import type { Fact } from './text-table';
 
 /**
  * The report as a Markdown document: the outcome in one line at the top,
  * then one section per part of the run, in pipeline order. Every section is
  * always there; one the run never reached says why in a line, so a reader
  * can tell "not deployed" from "left out". Pure: the caller writes the file.
+ * The words and tables are shared with the HTML page (run-text.ts and its
+ * siblings); the renderers differ only in how they lay them out.
  */
 export function renderMarkdown(report: RunReport): string {
   const sections = [
@@ -51,119 +66,63 @@ function renderTitle(report: RunReport): string {
 }
 
 function renderSteps(report: RunReport): string {
-  return markdownTable(
-    ['step', 'status', 'started', 'duration', 'note'],
-    report.steps.map((step) => [
-      step.step,
-      step.status,
-      formatTime(step.startedAt),
-      formatDuration(step.durationMs),
-      step.note ?? '',
-    ]),
-    ['left', 'left', 'left', 'right', 'left'],
-  );
+  return markdownTableOf(stepsTable(report.steps, (step) => step.status));
 }
 
 function renderLeaderboard(report: RunReport): string {
-  const { leaderboard, candidates } = report;
-  const failed = candidates.failed.length
-    ? [
-        `${candidates.failed.length} of ${candidates.total} candidates failed and have no row:`,
-        candidates.failed
-          .map((c) => `- ${c.id} (${c.algorithm}): ${c.error ?? 'no error message'}`)
-          .join('\n'),
-      ].join('\n\n')
+  const failed = failedCandidates(report.candidates);
+  const failedList = failed
+    ? `${failed.lead}\n\n${failed.lines.map((line) => `- ${line}`).join('\n')}`
     : '';
-  if (leaderboard.length === 0) {
-    return [emptyNote('No candidate produced metrics'), failed].filter(Boolean).join('\n\n');
+  if (report.leaderboard.length === 0) {
+    return [emptyNote('No candidate produced metrics'), failedList].filter(Boolean).join('\n\n');
   }
-  const others = [...new Set(leaderboard.flatMap((row) => Object.keys(row.metrics)))]
-    .filter((name) => name !== report.objective)
-    .sort((a, b) => byObjectiveThenName(report.objective, a, b)) as (keyof ReportMetrics)[];
-  const winner = report.chosenModel?.candidateId;
-  const table = markdownTable(
-    ['rank', 'candidate', 'algorithm', `${report.objective} (objective)`, ...others, 'gates'],
-    leaderboard.map((row) => [
-      String(row.rank),
-      row.id === winner ? `${row.id} (chosen)` : row.id,
-      row.algorithm,
-      formatMetric(row.objectiveValue),
-      ...others.map((name) => formatMetric(row.metrics[name])),
-      gatesCell(row.gates, row.passedGates),
-    ]),
-    ['right', 'left', 'left', 'right', ...others.map(() => 'right' as const), 'left'],
+  const table = leaderboardTable(
+    report,
+    (id) => `${id} (chosen)`,
+    (row) => gatesCell(row.gates, row.passedGates),
   );
-  return [table, failed].filter(Boolean).join('\n\n');
-}
-
-/** The objective first, then the other metrics by name (code-unit order, the same on every locale). */
-function byObjectiveThenName(objective: string, a: string, b: string): number {
-  if (a === objective || b === objective) return a === objective ? (b === objective ? 0 : -1) : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [markdownTableOf(table), failedList].filter(Boolean).join('\n\n');
 }
 
 function gatesCell(gates: readonly ReportGate[], passed: boolean): string {
   if (gates.length === 0) return '-';
-  if (passed) return 'pass';
-  const failures = gates.filter((gate) => !gate.passed).map((gate) => gate.gate.trim());
-  return `fail: ${failures.join(', ')}`;
+  return passed ? 'pass' : `fail: ${failedGateNames(gates)}`;
 }
 
 function renderChosenModel(report: RunReport): string {
   const chosen = report.chosenModel;
-  const parts: string[] = [];
-  if (chosen) {
-    const hyperparameters = Object.entries(chosen.hyperparameters)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, value]) => `${name}=${value}`)
-      .join(', ');
-    const metrics = Object.entries(chosen.metrics)
-      .sort(([a], [b]) => byObjectiveThenName(report.objective, a, b))
-      .map(([name, value]) => `${name} ${formatMetric(value)}`)
-      .join(', ');
-    parts.push(
-      [
-        `- Candidate: ${chosen.candidateId} (${chosen.algorithm}), rank ${chosen.rank}`,
-        `- ${report.objective} (objective): ${formatMetric(chosen.objectiveValue)}`,
-        `- Hyperparameters: ${hyperparameters || 'none'}`,
-        `- Metrics: ${metrics || 'none'}`,
-      ].join('\n'),
-    );
-  } else {
-    parts.push(emptyNote(`No model chosen: ${report.reason ?? endedPhrase(report.outcome)}`));
-  }
+  const parts = [
+    chosen ? bullets(chosenModelFacts(report, chosen)) : emptyNote(noModelChosenWhy(report)),
+  ];
   const gates = report.gates;
   if (!gates) return parts.join('\n\n');
 
-  const whose = chosen ? '' : ` of the best candidate, ${gates.candidateId}`;
+  const label = thresholdGatesLabel(gates, chosen === null);
   parts.push(
     gates.thresholds.length === 0
-      ? `Threshold gates${whose}: none configured.`
+      ? `${label}: none configured.`
       : [
-          `Threshold gates${whose}: **${gates.passedThresholds ? 'passed' : 'failed'}**`,
-          markdownTable(
-            ['gate', 'observed', 'result'],
-            gates.thresholds.map((gate) => [
-              gate.gate.trim(),
-              formatMetric(gate.observed),
-              gate.passed ? 'pass' : 'fail',
-            ]),
-            ['left', 'right', 'left'],
-          ),
+          `${label}: **${gates.passedThresholds ? 'passed' : 'failed'}**`,
+          markdownTableOf(thresholdTable(gates, (passed) => (passed ? 'pass' : 'fail'))),
         ].join('\n\n'),
   );
   const champion = gates.champion;
   if (!champion) {
     parts.push('Champion gate: not checked in this run.');
   } else {
-    const against = champion.champion
-      ? `- Champion: version ${champion.champion.version} (${champion.champion.algorithm}), ${report.objective} ${formatMetric(champion.champion.metrics[report.objective as keyof ReportMetrics])} on this run's test split\n`
-      : '';
+    const against = championFact(report, champion);
     parts.push(
-      `Champion gate: **${champion.passed ? 'passed' : 'failed'}**\n\n${against}- ${champion.reason}`,
+      `Champion gate: **${champion.passed ? 'passed' : 'failed'}**\n\n` +
+        `${against ? `${bullets([against])}\n` : ''}- ${champion.reason}`,
     );
   }
   return parts.join('\n\n');
+}
+
+/** Facts as a bullet list, "- Label: text" a line. */
+function bullets(facts: readonly Fact[]): string {
+  return facts.map(([label, text]) => `- ${label}: ${text}`).join('\n');
 }
 
 function renderRegistry(report: RunReport): string {
@@ -179,16 +138,9 @@ function renderRegistry(report: RunReport): string {
 function renderDecisionTrail(report: RunReport): string {
   const trail = report.decisionTrail;
   if (trail === null) return emptyNote(`No decision: ${endedPhrase(report.outcome)}`);
-  if (trail.length === 0) return emptyNote('No decision reached the run');
-  return markdownTable(
-    ['at', 'via', 'action', 'by', 'message', 'result'],
-    trail.map((entry) => [
-      formatTime(entry.at),
-      entry.via,
-      entry.action,
-      entry.approver,
-      entry.message,
+  return markdownTableOf(
+    decisionTrailTable(trail, (entry) =>
       entry.accepted ? 'accepted' : `refused: ${entry.reason ?? 'no reason given'}`,
-    ]),
+    ),
   );
 }

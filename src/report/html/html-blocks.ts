@@ -1,3 +1,4 @@
+import type { Align, TextTable } from '../text-table';
 import { markup, joinHtml, type Html } from './html-text';
 
 /**
@@ -7,7 +8,6 @@ import { markup, joinHtml, type Html } from './html-text';
  */
 
 export type Cell = string | Html;
-export type Align = 'left' | 'right';
 
 /** A table with a header row; `align` right-aligns number columns. */
 export function htmlTable(
@@ -35,6 +35,13 @@ export function htmlTable(
       </tbody>
     </table>
   </div>`;
+}
+
+/** A shared table (text-table.ts) on the page: its lead, then the table, or its empty note. */
+export function htmlTableOf(table: TextTable<Cell>): Html {
+  if (table.rows.length === 0 && table.empty !== undefined) return emptyNote(table.empty);
+  const drawn = htmlTable(table.header, table.rows, table.align);
+  return table.lead === undefined ? drawn : markup`${paragraph(table.lead)}${drawn}`;
 }
 
 /** Label and value pairs, as the Markdown's bullet lists of facts. */

@@ -1,18 +1,31 @@
-import { formatCount, formatTime } from '../markdown-format';
-import { notDeployedWhy } from '../render-release';
+import { formatTime } from '../markdown-format';
+import {
+  deployedModelText,
+  noRollbackWhy,
+  notDeployedWhy,
+  policyTable,
+  previousVersionText,
+  rollbackAction,
+  scaleToZeroNote,
+  scalingTable,
+} from '../release-text';
 import type { RunReport } from '../run-report';
 import {
   code,
   emptyNote,
   factList,
-  htmlTable,
+  htmlTableOf,
   paragraph,
   section,
   subheading,
 } from './html-blocks';
 import { markup, type Html } from './html-text';
 
-/** The Deployment, Scaling and Rollback sections: what the release did to the endpoint. */
+/**
+ * The Deployment, Scaling and Rollback sections: what the release did to the
+ * endpoint. The words and tables come from release-text.ts, shared with the
+ * Markdown report; this file lays them out as HTML.
+ */
 
 export function deploymentSection(report: RunReport): Html {
   const deployment = report.deployment;
@@ -21,15 +34,11 @@ export function deploymentSection(report: RunReport): Html {
       emptyNote(`Not deployed: ${notDeployedWhy(report)}`),
     ]);
   }
-  const { model, previous } = deployment;
   const facts = factList([
     // The URL is text, not a link: it points at a local endpoint that may be gone.
     ['Endpoint', markup`${deployment.endpoint} at ${code(deployment.url)}`],
-    ['Model', `${model.group} v${model.version} (${model.algorithm})`],
-    [
-      'Previous version',
-      previous ? `${previous.group} v${previous.version}` : 'none (first deployment)',
-    ],
+    ['Model', deployedModelText(deployment)],
+    ['Previous version', previousVersionText(deployment)],
     ['Replicas', String(deployment.replicas)],
     ['Deployed at', formatTime(deployment.deployedAt)],
     ['Deployment id', code(deployment.deploymentId)],
@@ -44,28 +53,8 @@ export function deploymentSection(report: RunReport): Html {
 function policy(report: RunReport): Html {
   const autoscaling = report.autoscaling;
   if (!autoscaling) return emptyNote('Auto scaling was not configured');
-  const { policy } = autoscaling;
-  const table = htmlTable(
-    ['setting', 'value'],
-    [
-      ['replicas (min to max)', `${policy.minReplicas} to ${policy.maxReplicas}`],
-      [
-        'target invocations per replica',
-        `${formatCount(policy.targetInvocationsPerReplica)} per ${policy.metricWindowSeconds} s`,
-      ],
-      ['scale-out cooldown', `${policy.scaleOutCooldownSeconds} s`],
-      ['scale-in cooldown', `${policy.scaleInCooldownSeconds} s`],
-      ['cold start timeout', `${policy.coldStartTimeoutSeconds} s`],
-      ['replicas once configured', String(autoscaling.replicas)],
-    ],
-  );
-  const scaleToZero =
-    policy.minReplicas === 0
-      ? paragraph(
-          'With 0 replicas allowed, the endpoint scales to zero when idle; the first request then waits for a cold start.',
-        )
-      : null;
-  return markup`${table}${scaleToZero}`;
+  const scaleToZero = scaleToZeroNote(autoscaling);
+  return markup`${htmlTableOf(policyTable(autoscaling))}${scaleToZero ? paragraph(scaleToZero) : null}`;
 }
 
 export function scalingSection(report: RunReport, chart: Html | null): Html {
@@ -79,14 +68,7 @@ export function scalingSection(report: RunReport, chart: Html | null): Html {
   const table =
     report.scaling.length === 0
       ? emptyNote('No scaling activity: the endpoint kept its size')
-      : htmlTable(
-          ['at', 'replicas', 'cause'],
-          report.scaling.map((activity) => [
-            formatTime(activity.at),
-            `${activity.fromReplicas} → ${activity.toReplicas}`,
-            activity.cause,
-          ]),
-        );
+      : htmlTableOf(scalingTable(report.scaling));
   return section('scaling', 'Scaling', [chart, table]);
 }
 
@@ -96,25 +78,9 @@ export function rollbackSection(report: RunReport): Html {
 
 function rollbackBody(report: RunReport): Html {
   const rollback = report.rollback;
-  if (!rollback) {
-    if (!report.deployment) {
-      return emptyNote(`No rollback: nothing was deployed, as ${notDeployedWhy(report)}`);
-    }
-    return emptyNote(
-      report.loadTest?.verdict.passed
-        ? 'No rollback: the load test passed'
-        : 'No rollback was recorded',
-    );
-  }
-  const { restored } = rollback;
-  const action =
-    rollback.action === 'restored'
-      ? `Endpoint ${rollback.endpoint} was restored to ${restored ? `${restored.group} v${restored.version} (${restored.algorithm})` : 'its previous version'}.`
-      : rollback.action === 'removed'
-        ? `Endpoint ${rollback.endpoint} was removed: this was its first deployment, so there was nothing to go back to.`
-        : `Nothing to undo on endpoint ${rollback.endpoint}: the deployment was no longer its current version.`;
+  if (!rollback) return emptyNote(noRollbackWhy(report));
   return factList([
-    ['Action', action],
+    ['Action', rollbackAction(rollback)],
     ['Reason', rollback.reason],
     ...(report.registered
       ? [

@@ -134,7 +134,9 @@ describe('open-loop latency', () => {
     const result = await runOpenLoop({
       schedule: buildArrivalSchedule({
         arrival: 'constant',
-        phases: [{ durationSeconds: 1.5, ratePerSecond: 200 }],
+        // Long enough that the stall touches about a sixth of the requests:
+        // far above p99, far below p50, even on a busy machine.
+        phases: [{ durationSeconds: 3, ratePerSecond: 100 }],
         seed: 1,
       }),
       send: invokerFor(server.url).send,
@@ -144,7 +146,7 @@ describe('open-loop latency', () => {
     expect(result.ok).toBe(300);
     expectCountsAddUp(result);
     expect(result.latencyMs.p99).toBeGreaterThanOrEqual(300);
-    expect(result.latencyMs.p50).toBeLessThan(50);
+    expect(result.latencyMs.p50).toBeLessThan(100);
     expect(result.sendLagMsP99).toBeGreaterThanOrEqual(300);
     // What a client timing from its actual send would have reported.
     expect(result.serviceTimeMs.p99).toBeLessThan(result.latencyMs.p99 / 2);

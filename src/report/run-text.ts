@@ -1,0 +1,178 @@
+import { formatDuration, formatMetric, formatTime } from './markdown-format';
+import { endedPhrase } from './outcome-words';
+import type {
+  CandidateCounts,
+  ChosenModel,
+  ReportChampionGate,
+  ReportDecision,
+  ReportGate,
+  ReportGates,
+  ReportLeaderboardRow,
+  ReportMetrics,
+  ReportStep,
+  RunReport,
+} from './run-report';
+import type { Fact, TextTable } from './text-table';
+
+/**
+ * The words and tables of the report's sections up to the decision (steps,
+ * leaderboard, chosen model and gates, decision trail), as plain text. Both
+ * renderers draw them, so Markdown and HTML order the metrics, name the
+ * failed gates and describe the winner the same way. A cell that one format
+ * draws differently (a pass/fail badge in HTML, a word in Markdown) comes
+ * from a callback the renderer passes in.
+ */
+
+/** A pass/fail marker in the renderer's own form. */
+export type Verdict<C> = (passed: boolean) => string | C;
+
+export function stepsTable<C>(
+  steps: readonly ReportStep[],
+  status: (step: ReportStep) => string | C,
+): TextTable<string | C> {
+  return {
+    header: ['step', 'status', 'started', 'duration', 'note'],
+    rows: steps.map((step) => [
+      step.step,
+      status(step),
+      formatTime(step.startedAt),
+      formatDuration(step.durationMs),
+      step.note ?? '',
+    ]),
+    align: ['left', 'left', 'left', 'right', 'left'],
+  };
+}
+
+/** The sentence before the list of candidates that failed, and one line for each; null when none did. */
+export function failedCandidates(
+  candidates: CandidateCounts,
+): { lead: string; lines: string[] } | null {
+  if (candidates.failed.length === 0) return null;
+  return {
+    lead: `${candidates.failed.length} of ${candidates.total} candidates failed and have no row:`,
+    lines: candidates.failed.map(
+      (c) => `${c.id} (${c.algorithm}): ${c.error ?? 'no error message'}`,
+    ),
+  };
+}
+
+/**
+ * The leaderboard: the objective's column first, then every other metric any
+ * row has, by name. `chosen` marks the winner's id; `gates` draws a row's
+ * gates (see failedGateNames).
+ */
+export function leaderboardTable<C>(
+  report: RunReport,
+  chosen: (id: string) => string | C,
+  gates: (row: ReportLeaderboardRow) => string | C,
+): TextTable<string | C> {
+  const others = [...new Set(report.leaderboard.flatMap((row) => Object.keys(row.metrics)))]
+    .filter((name) => name !== report.objective)
+    .sort((a, b) => byObjectiveThenName(report.objective, a, b)) as (keyof ReportMetrics)[];
+  const winner = report.chosenModel?.candidateId;
+  return {
+    header: [
+      'rank',
+      'candidate',
+      'algorithm',
+      `${report.objective} (objective)`,
+      ...others,
+      'gates',
+    ],
+    rows: report.leaderboard.map((row) => [
+      String(row.rank),
+      row.id === winner ? chosen(row.id) : row.id,
+      row.algorithm,
+      formatMetric(row.objectiveValue),
+      ...others.map((name) => formatMetric(row.metrics[name])),
+      gates(row),
+    ]),
+    align: ['right', 'left', 'left', 'right', ...others.map(() => 'right' as const), 'left'],
+  };
+}
+
+/** The gates a row failed, by name, comma-separated: what its gates cell says beside "fail". */
+export function failedGateNames(gates: readonly ReportGate[]): string {
+  return gates
+    .filter((gate) => !gate.passed)
+    .map((gate) => gate.gate.trim())
+    .join(', ');
+}
+
+/** Why no model was chosen: the run's reason, or how it ended. */
+export function noModelChosenWhy(report: RunReport): string {
+  return `No model chosen: ${report.reason ?? endedPhrase(report.outcome)}`;
+}
+
+/** The winner: candidate, objective, hyperparameters (by name) and metrics (objective first). */
+export function chosenModelFacts(report: RunReport, chosen: ChosenModel): Fact[] {
+  const hyperparameters = Object.entries(chosen.hyperparameters)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+  const metrics = Object.entries(chosen.metrics)
+    .sort(([a], [b]) => byObjectiveThenName(report.objective, a, b))
+    .map(([name, value]) => `${name} ${formatMetric(value)}`)
+    .join(', ');
+  return [
+    ['Candidate', `${chosen.candidateId} (${chosen.algorithm}), rank ${chosen.rank}`],
+    [`${report.objective} (objective)`, formatMetric(chosen.objectiveValue)],
+    ['Hyperparameters', hyperparameters || 'none'],
+    ['Metrics', metrics || 'none'],
+  ];
+}
+
+/** "Threshold gates", naming the candidate when no model was chosen and these are the best one's. */
+export function thresholdGatesLabel(gates: ReportGates, isBestCandidate: boolean): string {
+  return isBestCandidate
+    ? `Threshold gates of the best candidate, ${gates.candidateId}`
+    : 'Threshold gates';
+}
+
+export function thresholdTable<C>(gates: ReportGates, verdict: Verdict<C>): TextTable<string | C> {
+  return {
+    header: ['gate', 'observed', 'result'],
+    rows: gates.thresholds.map((gate) => [
+      gate.gate.trim(),
+      formatMetric(gate.observed),
+      verdict(gate.passed),
+    ]),
+    align: ['left', 'right', 'left'],
+  };
+}
+
+/** The champion the winner was held against, on this run's test split; null when there was none. */
+export function championFact(report: RunReport, gate: ReportChampionGate): Fact | null {
+  const champion = gate.champion;
+  if (!champion) return null;
+  const value = formatMetric(champion.metrics[report.objective as keyof ReportMetrics]);
+  return [
+    'Champion',
+    `version ${champion.version} (${champion.algorithm}), ${report.objective} ${value} on this run's test split`,
+  ];
+}
+
+/** Every approve or reject that reached the run; `result` draws whether it was accepted. */
+export function decisionTrailTable<C>(
+  trail: readonly ReportDecision[],
+  result: (entry: ReportDecision) => string | C,
+): TextTable<string | C> {
+  return {
+    header: ['at', 'via', 'action', 'by', 'message', 'result'],
+    rows: trail.map((entry) => [
+      formatTime(entry.at),
+      entry.via,
+      entry.action,
+      entry.approver,
+      entry.message,
+      result(entry),
+    ]),
+    empty: 'No decision reached the run',
+  };
+}
+
+/** The objective first, then the other metrics by name (code-unit order, the same on every locale). */
+function byObjectiveThenName(objective: string, a: string, b: string): number {
+  if (a === objective || b === objective) return a === objective ? (b === objective ? 0 : -1) : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

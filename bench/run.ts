@@ -1,9 +1,11 @@
 import { autoscale } from './autoscale';
 import { fanout } from './fanout';
+import { pipeline } from './pipeline';
 import { serving } from './serving';
 
 /** `npm run bench -- <name> [args]`: one benchmark, JSON on stdout (progress on stderr). */
 const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = {
+  pipeline,
   fanout,
   serving,
   autoscale,

@@ -1,6 +1,7 @@
 import { autoscale } from './autoscale';
 import { fanout } from './fanout';
 import { pipeline } from './pipeline';
+import { recovery } from './recovery';
 import { serving } from './serving';
 
 /** `npm run bench -- <name> [args]`: one benchmark, JSON on stdout (progress on stderr). */
@@ -9,6 +10,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = {
   fanout,
   serving,
   autoscale,
+  recovery,
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { startDevServer } from '../src/temporal/dev-server';
+import { startLocalWorker } from '../src/temporal/local-worker';
 
 /** TEMPORAL_ADDRESS when set, else a throwaway dev server for this benchmark. */
 export async function benchServer(): Promise<{ address: string; stop(): Promise<void> }> {
@@ -26,5 +30,40 @@ export function machine(): { cpus: number; memoryGiB: number; node: string } {
     cpus: os.availableParallelism(),
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
+  };
+}
+
+export interface BenchWorker {
+  address: string;
+  client: Client;
+  taskQueue: string;
+  home: string;
+  /** Stops the worker, the endpoint host it started and the server. */
+  stop(): Promise<void>;
+}
+
+/** A server (see benchServer), a fresh Ferry home, and a worker on its own task queue. */
+export async function benchWorker(
+  name: string,
+  taskQueue = `ferry-bench-${randomBytes(4).toString('hex')}`,
+): Promise<BenchWorker> {
+  const server = await benchServer();
+  const home = mkdtempSync(path.join(os.tmpdir(), `ferry-bench-${name}-`));
+  const worker = await startLocalWorker({
+    address: server.address,
+    taskQueue,
+    home,
+    isHostTiedToWorker: true,
+  });
+  return {
+    address: server.address,
+    client: worker.client,
+    taskQueue,
+    home,
+    async stop() {
+      await worker.stop();
+      await stopHost(home);
+      await server.stop();
+    },
   };
 }

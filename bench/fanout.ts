@@ -8,13 +8,10 @@ import { algorithmDir, COMMON_DIR, PYTHON, pythonEnv } from '../src/backends/loc
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { generateCandidates } from '../src/workflows/candidate-generator';
 import type { trainingPipeline } from '../src/workflows/pipeline';
-import { startLocalWorker } from '../src/temporal/local-worker';
 import { waitForStage } from '../src/temporal/run-control';
 import { rejectUpdate } from '../src/workflows/definitions';
-import { stopHost } from '../src/backends/local/hosting/ensure-host';
-import { benchServer, progress } from './bench-server';
-
-const PROJECT_ROOT = path.resolve(__dirname, '..');
+import { benchWorker, progress } from './bench-server';
+import { churnDataset } from '../test/fixtures/pipelines';
 
 /**
  * fanout (DESIGN.md §7): a run of N candidates on wa_churn, end to end through
@@ -24,16 +21,8 @@ const PROJECT_ROOT = path.resolve(__dirname, '..');
 export async function fanout(args: string[]): Promise<unknown> {
   const sizes = args.length > 0 ? args.map(Number) : [8, 32];
   installWorkerLogging();
-  const server = await benchServer();
-  const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-fanout-'));
-  const taskQueue = `ferry-bench-${randomBytes(4).toString('hex')}`;
-  const worker = await startLocalWorker({
-    address: server.address,
-    taskQueue,
-    home,
-    isHostTiedToWorker: true,
-  });
-  const { client } = worker;
+  const worker = await benchWorker('fanout');
+  const { client, taskQueue, home } = worker;
   const results = [];
   try {
     for (const count of sizes) {
@@ -67,8 +56,6 @@ export async function fanout(args: string[]): Promise<unknown> {
     }
   } finally {
     await worker.stop();
-    await stopHost(home);
-    await server.stop();
   }
   return {
     benchmark: 'fanout',
@@ -83,12 +70,7 @@ export async function fanout(args: string[]): Promise<unknown> {
 function benchConfig(count: number): PipelineConfig {
   return pipelineSchema.parse({
     name: 'bench',
-    dataset: {
-      path: path.join(PROJECT_ROOT, 'examples', 'data', 'wa_churn.csv'),
-      target: 'churn',
-      task: 'binary',
-      positiveClass: 'Yes',
-    },
+    dataset: churnDataset(),
     candidates: {
       count,
       maxParallel: Number(process.env.BENCH_MAX_PARALLEL ?? 2),

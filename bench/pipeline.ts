@@ -1,16 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common';
-import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { validatePipelineFile } from '../src/config/validate-pipeline';
-import { startLocalWorker } from '../src/temporal/local-worker';
 import { approveWhenWaiting, waitForStage } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import type { trainingPipeline } from '../src/workflows/pipeline';
-import { benchServer, machine, progress } from './bench-server';
+import { benchWorker, machine, progress } from './bench-server';
+import { withAbsoluteDatasetPath } from '../src/cli/start-run';
 
 const DEMO_PIPELINE = path.resolve(__dirname, '..', 'examples', 'churn.yaml');
 
@@ -27,23 +24,12 @@ export async function pipeline(): Promise<unknown> {
   if (!validation.ok) throw new Error(`${DEMO_PIPELINE} is not valid`);
   const name = `bench-${randomBytes(3).toString('hex')}`;
   const config = {
-    ...validation.config,
-    dataset: {
-      ...validation.config.dataset,
-      path: path.resolve(path.dirname(DEMO_PIPELINE), validation.config.dataset.path),
-    },
+    ...withAbsoluteDatasetPath(validation.config, path.dirname(DEMO_PIPELINE)),
     modelGroup: name,
     endpoint: { ...validation.config.endpoint, name },
   };
-  const server = await benchServer();
-  const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-pipeline-'));
-  const taskQueue = `ferry-bench-${randomBytes(4).toString('hex')}`;
-  const worker = await startLocalWorker({
-    address: server.address,
-    taskQueue,
-    home,
-    isHostTiedToWorker: true,
-  });
+  const worker = await benchWorker('pipeline');
+  const { taskQueue } = worker;
   try {
     progress(`running ${path.basename(DEMO_PIPELINE)} end to end...`);
     const started = Date.now();
@@ -87,8 +73,6 @@ export async function pipeline(): Promise<unknown> {
     };
   } finally {
     await worker.stop();
-    await stopHost(home);
-    await server.stop();
   }
 }
 

@@ -11,6 +11,7 @@ import { pipelineSchema } from '../src/config/pipeline-schema';
 import { approveWhenWaiting } from '../src/temporal/run-control';
 import type { trainingPipeline } from '../src/workflows/pipeline';
 import { benchServer, machine, progress } from './bench-server';
+import { churnDataset } from '../test/fixtures/pipelines';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 
@@ -100,12 +101,7 @@ function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
 function benchConfig(group: string) {
   return pipelineSchema.parse({
     name: 'recovery',
-    dataset: {
-      path: path.join(PROJECT_ROOT, 'examples', 'data', 'wa_churn.csv'),
-      target: 'churn',
-      task: 'binary',
-      positiveClass: 'Yes',
-    },
+    dataset: churnDataset(),
     candidates: {
       count: 4,
       maxParallel: 2,

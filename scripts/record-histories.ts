@@ -8,17 +8,14 @@
  * It starts its own dev server and worker unless TEMPORAL_ADDRESS is set.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipelineSchema } from '../src/config/pipeline-schema';
 import { findTemporalCli } from '../src/temporal/temporal-cli';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import type { trainingPipeline } from '../src/workflows/pipeline';
 import { approveSignal, approveUpdate, summaryQuery } from '../src/workflows/definitions';
-import { startLocalWorker } from '../src/temporal/local-worker';
-import { stopHost } from '../src/backends/local/hosting/ensure-host';
-import { benchServer } from '../bench/bench-server';
+import { benchWorker } from '../bench/bench-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'test', 'replay', 'histories');
@@ -26,16 +23,9 @@ const OUT = path.join(ROOT, 'test', 'replay', 'histories');
 async function main(label: string): Promise<void> {
   installWorkerLogging();
   const keepAlive = setInterval(() => undefined, 60_000);
-  const server = await benchServer();
   const taskQueue = `ferry-record-${label}`;
-  const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-record-'));
-  const worker = await startLocalWorker({
-    address: server.address,
-    taskQueue,
-    home,
-    isHostTiedToWorker: true,
-  });
-  const { client } = worker;
+  const worker = await benchWorker('record', taskQueue);
+  const { client, address } = worker;
   try {
     const config = pipelineSchema.parse({
       name: 'replay',
@@ -84,7 +74,7 @@ async function main(label: string): Promise<void> {
     for (const id of [workflowId, `${workflowId}-c01`, `${workflowId}-c02`]) {
       const shown = spawnSync(
         findTemporalCli(),
-        ['workflow', 'show', '--workflow-id', id, '--address', server.address, '--output', 'json'],
+        ['workflow', 'show', '--workflow-id', id, '--address', address, '--output', 'json'],
         { encoding: 'utf8' },
       );
       if (shown.status !== 0)
@@ -94,8 +84,6 @@ async function main(label: string): Promise<void> {
     }
   } finally {
     await worker.stop();
-    await stopHost(home);
-    await server.stop();
     clearInterval(keepAlive);
   }
 }

@@ -58,7 +58,7 @@ export async function startValidatedRun(
 }
 
 /** The worker may run in another folder: hand it an absolute dataset path. */
-function withAbsoluteDatasetPath(config: PipelineConfig, baseDir: string): PipelineConfig {
+export function withAbsoluteDatasetPath(config: PipelineConfig, baseDir: string): PipelineConfig {
   if (config.dataset.path.startsWith('s3://')) return config;
   return {
     ...config,

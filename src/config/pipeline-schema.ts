@@ -209,6 +209,13 @@ export const sagemakerSchema = z
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }),
     prefix: z.string().default('ferry'),
     trainingInstanceType: z.string().default('ml.m5.large'),
+    images: z
+      .strictObject({
+        xgboost: z.string().min(1).optional(),
+        sklearn: z.string().min(1).optional(),
+      })
+      .default({})
+      .describe("container images; default: SageMaker's XGBoost and scikit-learn framework images"),
   })
   .describe('settings for backend: sagemaker');
 

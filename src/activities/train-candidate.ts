@@ -38,6 +38,7 @@ export function createTrainCandidate(artifactsRoot: string, trainer: Trainer) {
       const outcome = await trainer.train(
         {
           jobName: `${input.runId}-${candidate.id}`,
+          runId: input.runId,
           algorithm: candidate.algorithm,
           task: input.task,
           target: input.target,

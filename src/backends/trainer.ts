@@ -8,6 +8,8 @@ import type { Task } from '../evaluation/metric-names';
 export interface TrainingJob {
   /** Unique per run and candidate (`ferry-<run>-c07`), so a retry finds its own job. */
   jobName: string;
+  /** The run the job belongs to: the SageMaker backend keeps its data under the run's prefix. */
+  runId: string;
   algorithm: string;
   task: Task;
   target: string;

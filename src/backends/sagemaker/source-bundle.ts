@@ -32,7 +32,7 @@ export async function buildSourceBundle(algorithm: string): Promise<Buffer> {
       { cwd: staging, gzip: true, portable: true, mtime: new Date(0), noDirRecurse: true },
       [...SCRIPT_FILES, SHARED_MODULE].sort(),
     );
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    for await (const chunk of stream) chunks.push(chunk);
     return Buffer.concat(chunks);
   } finally {
     await rm(staging, { recursive: true, force: true });

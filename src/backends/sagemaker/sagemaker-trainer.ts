@@ -1,0 +1,213 @@
+import { access, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  CreateTrainingJobCommand,
+  DescribeTrainingJobCommand,
+  StopTrainingJobCommand,
+  type DescribeTrainingJobCommandOutput,
+} from '@aws-sdk/client-sagemaker';
+import { ApplicationFailure } from '@temporalio/common';
+import { LocalTrainer } from '../local/local-trainer';
+import {
+  JobInputError,
+  type JobControls,
+  type PredictionJob,
+  type Predictions,
+  type Trainer,
+  type TrainingJob,
+  type TrainingOutcome,
+} from '../trainer';
+import type { AwsClients } from './aws-clients';
+import { awsCall, isNotFound, translateAwsError } from './aws-errors';
+import { downloadModel, uploadFolder } from './s3-artifacts';
+import { runKey } from './s3-paths';
+import type { SageMakerSettings } from './sagemaker-settings';
+import { ensureSourceBundle } from './source-bundle';
+import { trainingJobRequest } from './training-job-request';
+import { sagemakerName } from './resource-names';
+
+const FIRST_POLL_MS = 1_000;
+const MAX_POLL_MS = 15_000;
+/** A job name is used once per account forever; a failed job's retry gets the next suffix, up to this many. */
+const MAX_JOB_ATTEMPTS = 20;
+
+/**
+ * Training as SageMaker training jobs (DESIGN.md §3): the splits and the
+ * algorithm's source bundle go to S3 under the run's prefix, the framework
+ * container runs the same `train.py`, and the model comes back as the job's
+ * `model.tar.gz`. Evaluation downloads that model and runs the same
+ * inference functions in the worker (the local trainer's batch prediction),
+ * so every metric comes from the one TypeScript implementation.
+ */
+export class SageMakerTrainer implements Trainer {
+  private readonly local = new LocalTrainer();
+  private readonly region: string;
+
+  constructor(
+    private readonly clients: Pick<AwsClients, 'sagemaker' | 's3'>,
+    private readonly settings: SageMakerSettings,
+    region: string,
+  ) {
+    this.region = region;
+  }
+
+  async train(job: TrainingJob, controls: JobControls): Promise<TrainingOutcome> {
+    const existing = await this.latestJob(job.jobName);
+    let name: string;
+    if (existing && !isFinishedBadly(existing)) {
+      // An earlier attempt's job (the worker restarted): follow it, do not start another.
+      name = existing.TrainingJobName ?? job.jobName;
+    } else {
+      name = this.jobName(job.jobName, existing ? existing.attempt + 1 : 1);
+      controls.onProgress({ stage: 'uploading', fraction: 0 });
+      await this.create(name, job);
+    }
+    const done = await this.waitForJob(name, job, controls);
+    const artifact = done.ModelArtifacts?.S3ModelArtifacts;
+    if (!artifact) throw new Error(`training job ${name} completed without a model artifact`);
+    return { modelDir: artifact, validationMetrics: finalMetrics(done) };
+  }
+
+  /** Predictions of a model in S3: downloaded once into the job's folder, then the local inference path. */
+  async predict(job: PredictionJob, controls: JobControls): Promise<Predictions> {
+    if (!job.modelDir.startsWith('s3://')) return this.local.predict(job, controls);
+    const modelDir = path.join(job.workDir, 'model-from-s3');
+    const marker = path.join(modelDir, '.ferry-source');
+    const isCached = await access(marker).then(
+      () => true,
+      () => false,
+    );
+    if (!isCached) {
+      controls.onProgress({ stage: 'downloading', fraction: 0 });
+      await downloadModel(this.clients.s3, job.modelDir, modelDir);
+      await writeFile(marker, job.modelDir);
+    }
+    return this.local.predict({ ...job, modelDir }, controls);
+  }
+
+  private async create(name: string, job: TrainingJob): Promise<void> {
+    const { bucket, prefix } = this.settings;
+    const runPrefix = (...parts: string[]) => runKey(prefix, job.runId, ...parts);
+    const [train, validation, sourceBundle] = await Promise.all([
+      uploadFolder(this.clients.s3, job.channels.train, bucket, runPrefix('channels', 'train')),
+      uploadFolder(
+        this.clients.s3,
+        job.channels.validation,
+        bucket,
+        runPrefix('channels', 'validation'),
+      ),
+      ensureSourceBundle(this.clients.s3, { bucket, prefix }, job.algorithm),
+    ]);
+    const request = trainingJobRequest(name, job, this.settings, this.region, {
+      sourceBundle,
+      channels: { train, validation },
+      outputPath: `s3://${bucket}/${runPrefix('training')}`,
+    });
+    await awsCall('CreateTrainingJob', name, () =>
+      this.clients.sagemaker.send(new CreateTrainingJobCommand(request)),
+    );
+  }
+
+  private async waitForJob(
+    name: string,
+    job: TrainingJob,
+    controls: JobControls,
+  ): Promise<DescribeTrainingJobCommandOutput> {
+    let pollMs = FIRST_POLL_MS;
+    for (;;) {
+      if (controls.signal.aborted) {
+        await this.stop(name);
+        controls.signal.throwIfAborted();
+      }
+      const described = await this.describe(name);
+      if (!described) throw new Error(`training job ${name} disappeared`);
+      const status = described.TrainingJobStatus;
+      controls.onProgress({
+        stage: `sagemaker:${described.SecondaryStatus ?? status ?? 'Unknown'}`,
+        fraction: status === 'Completed' ? 1 : 0.5,
+      });
+      if (status === 'Completed') return described;
+      if (status === 'Failed' || status === 'Stopped') {
+        const reason = described.FailureReason ?? status;
+        const message = `training job ${name} (${job.algorithm}) ${status.toLowerCase()}: ${reason}`;
+        // train.py exits 2 on bad input; the container reports "ExitCode 2" in the reason.
+        throw /exit ?code[: ]+2\b/i.test(reason) ? new JobInputError(message) : new Error(message);
+      }
+      await sleep(pollMs, controls.signal);
+      pollMs = Math.min(MAX_POLL_MS, Math.round(pollMs * 1.5));
+    }
+  }
+
+  private async stop(name: string): Promise<void> {
+    try {
+      await awsCall('StopTrainingJob', name, () =>
+        this.clients.sagemaker.send(new StopTrainingJobCommand({ TrainingJobName: name })),
+      );
+    } catch (error) {
+      // The run is being cancelled either way; say what could not be stopped.
+      const why = error instanceof Error ? error.message : String(error);
+      throw ApplicationFailure.nonRetryable(
+        `cancelled, but training job ${name} could not be stopped: ${why}; stop it in the SageMaker console`,
+        'TrainingStopFailed',
+      );
+    }
+  }
+
+  private async describe(name: string): Promise<DescribeTrainingJobCommandOutput | undefined> {
+    try {
+      return await this.clients.sagemaker.send(
+        new DescribeTrainingJobCommand({ TrainingJobName: name }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw translateAwsError(error, 'DescribeTrainingJob', name);
+    }
+  }
+
+  /** The newest job of this candidate (base name, then -2, -3, ...), with its attempt number. */
+  private async latestJob(
+    base: string,
+  ): Promise<(DescribeTrainingJobCommandOutput & { attempt: number }) | undefined> {
+    let latest: (DescribeTrainingJobCommandOutput & { attempt: number }) | undefined;
+    for (let attempt = 1; attempt <= MAX_JOB_ATTEMPTS; attempt++) {
+      const described = await this.describe(this.jobName(base, attempt));
+      if (!described) return latest;
+      latest = { ...described, attempt };
+    }
+    throw ApplicationFailure.nonRetryable(
+      `training ${base} has failed ${MAX_JOB_ATTEMPTS} times; read the jobs' logs in CloudWatch`,
+      'TrainingInputError',
+    );
+  }
+
+  private jobName(base: string, attempt: number): string {
+    return attempt === 1 ? sagemakerName(base) : sagemakerName(base, String(attempt));
+  }
+}
+
+function isFinishedBadly(job: DescribeTrainingJobCommandOutput): boolean {
+  return job.TrainingJobStatus === 'Failed' || job.TrainingJobStatus === 'Stopped';
+}
+
+/** `validation:roc_auc` → `roc_auc`, from what the metric definitions matched in the job's log. */
+function finalMetrics(job: DescribeTrainingJobCommandOutput): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const metric of job.FinalMetricDataList ?? []) {
+    const name = metric.MetricName ?? '';
+    if (name.startsWith('validation:') && metric.Value !== undefined)
+      metrics[name.slice('validation:'.length)] = metric.Value;
+  }
+  return metrics;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

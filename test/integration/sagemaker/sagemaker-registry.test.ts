@@ -1,0 +1,347 @@
+import { randomUUID } from 'node:crypto';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeModelPackageCommand, ListModelPackagesCommand } from '@aws-sdk/client-sagemaker';
+import { RegistryError, type Lineage, type ModelVersion } from '../../../src/backends/registry';
+import { createAwsClients } from '../../../src/backends/sagemaker/aws-clients';
+import {
+  decodeVersionRecord,
+  encodeVersionRecord,
+  METADATA_MAX_ENTRIES,
+  METADATA_VALUE_MAX_CHARS,
+  type VersionRecord,
+} from '../../../src/backends/sagemaker/registry-metadata';
+import { SageMakerRegistry } from '../../../src/backends/sagemaker/sagemaker-registry';
+import type { SageMakerSettings } from '../../../src/backends/sagemaker/sagemaker-settings';
+
+const settings: SageMakerSettings = {
+  region: 'us-east-1',
+  roleArn: 'arn:aws:iam::123456789012:role/FerryRegistry',
+  bucket: `ferry-registry-${process.pid}`,
+  prefix: 'ferry',
+  trainingInstanceType: 'ml.m5.large',
+  images: {},
+  endpointInstanceType: 'ml.m5.large',
+};
+
+/** SageMaker's character set for CustomerMetadataProperties keys and values. */
+const METADATA_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+
+function uniqueGroup(): string {
+  return `reg-${randomUUID().slice(0, 8)}`;
+}
+
+function lineage(runId: string, candidateId = 'c01'): Lineage {
+  return {
+    runId,
+    candidateId,
+    algorithm: 'xgboost',
+    hyperparameters: { eta: 0.1, max_depth: 4 },
+    datasetFingerprint: 'sha256:abc',
+    configHash: 'def',
+    artifactPath: `s3://${settings.bucket}/ferry/runs/${runId}/${candidateId}/model.tar.gz`,
+    artifactSha256: '0'.repeat(64),
+  };
+}
+
+describe('SageMakerRegistry against moto', () => {
+  const clients = createAwsClients('us-east-1');
+  const registry = new SageMakerRegistry(clients, settings);
+
+  beforeAll(async () => {
+    await clients.s3.send(new CreateBucketCommand({ Bucket: settings.bucket }));
+  });
+
+  afterAll(() => {
+    clients.sagemaker.destroy();
+    clients.s3.destroy();
+  });
+
+  async function register(
+    group: string,
+    runId: string,
+    candidateId = 'c01',
+  ): Promise<ModelVersion> {
+    return registry.registerVersion({
+      group,
+      metrics: { roc_auc: 0.81, log_loss: 0.42 },
+      lineage: lineage(runId, candidateId),
+      tags: { team: 'growth' },
+      registeredBy: 'alice',
+    });
+  }
+
+  async function countPackages(group: string): Promise<number> {
+    const listed = await clients.sagemaker.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: group, MaxResults: 100 }),
+    );
+    return listed.ModelPackageSummaryList?.length ?? 0;
+  }
+
+  test('registers version 1 pending approval, with metrics, lineage and tags read back', async () => {
+    const group = uniqueGroup();
+    const first = await register(group, 'run-a');
+    expect(first).toMatchObject({
+      group,
+      version: 1,
+      status: 'PendingManualApproval',
+      metrics: { roc_auc: 0.81, log_loss: 0.42 },
+      lineage: lineage('run-a'),
+      tags: { team: 'growth' },
+      deployments: [],
+    });
+    expect(first.statusHistory).toEqual([
+      {
+        status: 'PendingManualApproval',
+        by: 'alice',
+        at: expect.any(String) as string,
+        reason: 'registered by run run-a',
+      },
+    ]);
+    expect(Number.isNaN(Date.parse(first.createdAt))).toBe(false);
+    expect(await registry.getVersion(group, 1)).toEqual(first);
+  });
+
+  test('makes a deployable package whose model-quality statistics are the metrics in S3', async () => {
+    const group = uniqueGroup();
+    await register(group, 'run-d', 'c07');
+    const listed = await clients.sagemaker.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: group }),
+    );
+    const described = await clients.sagemaker.send(
+      new DescribeModelPackageCommand({
+        ModelPackageName: listed.ModelPackageSummaryList?.[0]?.ModelPackageArn,
+      }),
+    );
+    expect(described.InferenceSpecification?.Containers?.[0]).toMatchObject({
+      Image: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1',
+      ModelDataUrl: lineage('run-d', 'c07').artifactPath,
+    });
+    expect(described.InferenceSpecification?.SupportedContentTypes).toEqual([
+      'text/csv',
+      'application/json',
+    ]);
+    const statistics = described.ModelMetrics?.ModelQuality?.Statistics;
+    expect(statistics?.S3Uri).toBe(
+      `s3://${settings.bucket}/ferry/runs/run-d/registry/c07-metrics.json`,
+    );
+    const object = await clients.s3.send(
+      new GetObjectCommand({
+        Bucket: settings.bucket,
+        Key: 'ferry/runs/run-d/registry/c07-metrics.json',
+      }),
+    );
+    const body = JSON.parse(await object.Body!.transformToString()) as { metrics: unknown };
+    expect(body.metrics).toEqual({ roc_auc: 0.81, log_loss: 0.42 });
+  });
+
+  test('numbers further versions 2 and 3, and lists them across pages', async () => {
+    const group = uniqueGroup();
+    const versions = [];
+    for (const run of ['run-a', 'run-b', 'run-c'])
+      versions.push((await register(group, run)).version);
+    expect(versions).toEqual([1, 2, 3]);
+    // A page of 2 makes the listing follow NextToken.
+    const firstPage = await clients.sagemaker.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: group, MaxResults: 2 }),
+    );
+    expect(firstPage.NextToken).toBeDefined();
+    const paged = new SageMakerRegistry(clients, settings, { pageSize: 2 });
+    const listed = await paged.listVersions(group);
+    expect(listed.map((v) => [v.version, v.lineage.runId])).toEqual([
+      [1, 'run-a'],
+      [2, 'run-b'],
+      [3, 'run-c'],
+    ]);
+  });
+
+  test('gives the same version back when a run registers the same candidate again, leaving one package', async () => {
+    const group = uniqueGroup();
+    const first = await register(group, 'run-a');
+    const again = await register(group, 'run-a');
+    const otherCandidate = await register(group, 'run-a', 'c02');
+    expect(again.version).toBe(first.version);
+    expect(again.statusHistory).toHaveLength(1);
+    expect(otherCandidate.version).toBe(2);
+    expect(await countPackages(group)).toBe(2);
+  });
+
+  test('records approvals and rejections, which SageMaker reads back, and finds the latest approved', async () => {
+    const group = uniqueGroup();
+    for (const run of ['run-a', 'run-b', 'run-c']) await register(group, run);
+    expect(await registry.latestApproved(group)).toBeUndefined();
+    await registry.setStatus({ group, version: 1, status: 'Approved', by: 'bob', reason: 'first' });
+    const approved = await registry.setStatus({
+      group,
+      version: 2,
+      status: 'Approved',
+      by: 'bob',
+      reason: 'better on roc_auc',
+    });
+    const rejected = await registry.setStatus({
+      group,
+      version: 3,
+      status: 'Rejected',
+      by: 'carol',
+      reason: 'fails fairness review',
+    });
+    expect(approved.status).toBe('Approved');
+    expect(rejected.status).toBe('Rejected');
+    expect(rejected.statusHistory.map((c) => [c.status, c.by, c.reason])).toEqual([
+      ['PendingManualApproval', 'alice', 'registered by run run-c'],
+      ['Rejected', 'carol', 'fails fairness review'],
+    ]);
+    expect((await registry.latestApproved(group))?.version).toBe(2);
+
+    const listed = await clients.sagemaker.send(
+      new ListModelPackagesCommand({ ModelPackageGroupName: group }),
+    );
+    const second = listed.ModelPackageSummaryList?.find((s) => s.ModelPackageVersion === 2);
+    const described = await clients.sagemaker.send(
+      new DescribeModelPackageCommand({ ModelPackageName: second?.ModelPackageArn }),
+    );
+    expect(described.ModelApprovalStatus).toBe('Approved');
+    expect(described.ApprovalDescription).toBe('better on roc_auc');
+  });
+
+  test('records each deployment move once, however often it is retried, and keeps the status', async () => {
+    const group = uniqueGroup();
+    await register(group, 'run-d');
+    await registry.setStatus({ group, version: 1, status: 'Approved', by: 'bob', reason: 'ok' });
+    const move = {
+      group,
+      version: 1,
+      endpoint: group,
+      action: 'deployed' as const,
+      deploymentId: 'run-d-deploy',
+      detail: 'created the endpoint',
+    };
+    await registry.recordDeployment(move);
+    await registry.recordDeployment(move);
+    const rolledBack = await registry.recordDeployment({ ...move, action: 'rolled-back' });
+    expect(rolledBack.deployments.map((d) => [d.action, d.deploymentId, d.endpoint])).toEqual([
+      ['deployed', 'run-d-deploy', group],
+      ['rolled-back', 'run-d-deploy', group],
+    ]);
+    // moto clears what UpdateModelPackage is not sent; the status must survive.
+    expect(rolledBack.status).toBe('Approved');
+    expect(rolledBack.statusHistory).toHaveLength(2);
+    await expect(registry.recordDeployment({ ...move, version: 9 })).rejects.toThrow(
+      `model ${group} has no version 9`,
+    );
+  });
+
+  test('reads nothing, without failing, from a group that does not exist', async () => {
+    const group = uniqueGroup();
+    expect(await registry.getVersion(group, 1)).toBeUndefined();
+    expect(await registry.listVersions(group)).toEqual([]);
+    expect(await registry.latestApproved(group)).toBeUndefined();
+  });
+
+  test('refuses a status change for a version the group does not have', async () => {
+    const group = uniqueGroup();
+    await register(group, 'run-a');
+    const error = await registry
+      .setStatus({ group, version: 9, status: 'Approved', by: 'x', reason: 'y' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as Error).message).toBe(`model ${group} has no version 9`);
+  });
+
+  test('refuses, and changes nothing, when a history would outgrow the metadata limits', async () => {
+    const group = uniqueGroup();
+    await register(group, 'run-h');
+    const detail = 'x'.repeat(1000);
+    let recorded = 0;
+    let error: unknown;
+    for (; recorded < 20; recorded++) {
+      error = await registry
+        .recordDeployment({
+          group,
+          version: 1,
+          endpoint: group,
+          action: 'deployed',
+          deploymentId: `deploy-${recorded}`,
+          detail,
+        })
+        .then(() => undefined)
+        .catch((e: unknown) => e);
+      if (error) break;
+    }
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `model group ${group} version 1: .* needs \\d+ customer metadata entries, and SageMaker allows 50 per model package; nothing was changed`,
+      ),
+    );
+    expect(recorded).toBeGreaterThan(2);
+    const after = await registry.getVersion(group, 1);
+    expect(after?.deployments).toHaveLength(recorded);
+  });
+
+  test('reads without settings, and asks for the sagemaker section to register', async () => {
+    const group = uniqueGroup();
+    await register(group, 'run-a');
+    const readOnly = new SageMakerRegistry(clients);
+    expect((await readOnly.getVersion(group, 1))?.lineage.runId).toBe('run-a');
+    await expect(
+      readOnly.registerVersion({
+        group,
+        metrics: {},
+        lineage: lineage('run-b'),
+        registeredBy: 'alice',
+      }),
+    ).rejects.toThrow(/needs the pipeline's sagemaker section/);
+  });
+});
+
+describe('the registry record in customer metadata', () => {
+  const record: VersionRecord = {
+    lineage: lineage('run-ü', 'c01'),
+    metrics: { rmse: 20_000.5, r2: -0.25 },
+    tags: { 'owner/team': 'café {growth}, "quoted"' },
+    registeredBy: 'alice',
+    statusHistory: [
+      { status: 'Approved', by: 'bob', at: '2025-01-01T00:00:00Z', reason: 'x'.repeat(600) },
+    ],
+    deployments: [
+      {
+        endpoint: 'e',
+        action: 'deployed',
+        at: '2025-01-02T00:00:00Z',
+        detail: 'd',
+        deploymentId: 'id',
+      },
+    ],
+  };
+
+  test('round-trips within SageMaker limits on entries, lengths and characters', () => {
+    const entries = encodeVersionRecord(record, 'test');
+    expect(Object.keys(entries).length).toBeGreaterThan(2);
+    expect(Object.keys(entries).length).toBeLessThanOrEqual(METADATA_MAX_ENTRIES);
+    for (const [key, value] of Object.entries(entries)) {
+      expect(key.length).toBeLessThanOrEqual(128);
+      expect(value.length).toBeLessThanOrEqual(METADATA_VALUE_MAX_CHARS);
+      expect(key).toMatch(METADATA_CHARACTERS);
+      expect(value).toMatch(METADATA_CHARACTERS);
+    }
+    expect(decodeVersionRecord(entries, 'test')).toEqual(record);
+  });
+
+  test('reads a package without Ferry metadata as not Ferry’s, and a damaged one as an error', () => {
+    expect(decodeVersionRecord(undefined, 'test')).toBeUndefined();
+    expect(decodeVersionRecord({ owner: 'someone' }, 'test')).toBeUndefined();
+    const entries = encodeVersionRecord(record, 'test');
+    delete entries['ferry:1'];
+    expect(() => decodeVersionRecord(entries, 'model g version 1')).toThrow(
+      /model g version 1: its Ferry metadata lacks entry ferry:1/,
+    );
+  });
+
+  test('refuses a record too large for 50 entries', () => {
+    const huge = {
+      ...record,
+      statusHistory: [{ ...record.statusHistory[0]!, reason: 'x'.repeat(20_000) }],
+    };
+    expect(() => encodeVersionRecord(huge, 'model g version 1')).toThrow(RegistryError);
+  });
+});

@@ -1,0 +1,60 @@
+import { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { waitUntil } from './fault-kit';
+
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+
+export interface RunningActivity {
+  attempt: number;
+}
+
+/**
+ * Waits until an activity of `activityType` is truly under way in a worker:
+ * started, and (when `needsHeartbeat`) heartbeating, which only code running
+ * inside the activity does. Killing the worker then lands mid-activity, not
+ * between steps. `minAttempt` skips an attempt already seen (a killed one
+ * stays "started" on the server until its heartbeat times out).
+ */
+export function waitForRunningActivity(
+  handle: WorkflowHandle,
+  activityType: string,
+  options: { needsHeartbeat?: boolean; minAttempt?: number; timeoutMs?: number } = {},
+): Promise<RunningActivity> {
+  return waitUntil(
+    `${handle.workflowId}: ${activityType} running`,
+    async () => {
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      const running = pending.find(
+        (activity) =>
+          activity.activityType?.name === activityType &&
+          activity.state === STARTED &&
+          (activity.attempt ?? 1) >= (options.minAttempt ?? 1) &&
+          (!options.needsHeartbeat || activity.lastHeartbeatTime),
+      );
+      return running ? { attempt: running.attempt ?? 1 } : undefined;
+    },
+    options.timeoutMs ?? 180_000,
+    200,
+  );
+}
+
+/** The attempt on which each completed activity of a run finished, by type (from its history). */
+export async function completedAttempts(handle: WorkflowHandle): Promise<Record<string, number[]>> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const typeOf = new Map<string, string>();
+  const attemptOf = new Map<string, number>();
+  const result: Record<string, number[]> = {};
+  for (const event of events) {
+    const id = String(event.eventId);
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) typeOf.set(id, scheduled.activityType?.name ?? '?');
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) attemptOf.set(String(started.scheduledEventId), started.attempt ?? 1);
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed) {
+      const key = String(completed.scheduledEventId);
+      (result[typeOf.get(key) ?? '?'] ??= []).push(attemptOf.get(key) ?? 0);
+    }
+  }
+  return result;
+}

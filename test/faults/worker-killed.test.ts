@@ -1,0 +1,119 @@
+import { Client, Connection } from '@temporalio/client';
+import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
+import { pipelineSchema } from '../../src/config/pipeline-schema';
+import { waitForStage } from '../../src/temporal/run-control';
+import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
+import type { trainingPipeline } from '../../src/workflows/pipeline';
+import { churnDataset, validPipeline } from '../fixtures/pipelines';
+import { testServerAddress } from '../fixtures/temporal';
+import {
+  cleanUpHome,
+  makeHome,
+  processesOf,
+  resourceCounts,
+  shortId,
+  startWorkerProcess,
+  trainingCounts,
+  type WorkerProcess,
+} from './fault-kit';
+import { completedAttempts, waitForRunningActivity } from './run-probe';
+
+/**
+ * One run, one worker process killed (SIGKILL) three times: while its only
+ * candidate trains, while the approved version deploys, and while the load
+ * test runs; each time a new worker takes over. Killed activities come back
+ * only after their heartbeat timeout (20-30 s), so one run carries all three
+ * kills instead of three runs paying for training again.
+ */
+describe('a worker killed mid-step and restarted', () => {
+  test('training, deployment and load test each resume: the run deploys, with one training, one version, one endpoint, one deployment', async () => {
+    const home = makeHome('worker');
+    const group = `killed-${shortId()}`;
+    const env = {
+      TEMPORAL_ADDRESS: testServerAddress(),
+      FERRY_HOME: home,
+      FERRY_TASK_QUEUE: `ferry-fault-${shortId()}`,
+    };
+    const connection = await Connection.connect({ address: testServerAddress() });
+    const client = new Client({ connection });
+    const config = pipelineSchema.parse({
+      ...validPipeline(),
+      dataset: churnDataset(),
+      // Long enough (seconds, on 2 cores) to be caught training.
+      candidates: {
+        count: 1,
+        maxParallel: 1,
+        algorithms: [
+          { name: 'random-forest', hyperparameters: { n_estimators: 400, max_depth: 12 } },
+        ],
+      },
+      gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
+      modelGroup: group,
+      approval: { approvers: ['alice'], timeout: '1h' },
+      // Two replicas make the deployment last long enough to be caught in it.
+      endpoint: { minReplicas: 2, maxReplicas: 2 },
+      loadTest: {
+        phases: [{ durationSeconds: 6, ratePerSecond: 5 }],
+        slo: { latencyP99Ms: 5000, maxErrorRate: 0.05 },
+      },
+    });
+    const runId = `ferry-fault-worker-${shortId()}`;
+    let worker: WorkerProcess = startWorkerProcess(env);
+    const replaceWorker = async () => {
+      await worker.crash();
+      worker = startWorkerProcess(env);
+    };
+    try {
+      const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+        taskQueue: env.FERRY_TASK_QUEUE,
+        workflowId: runId,
+        args: [{ config, startedBy: 'carol' }],
+      });
+
+      // 1. Mid-training: the candidate's activity runs in its child workflow.
+      const candidate = client.workflow.getHandle(`${runId}-c01`);
+      await waitForRunningActivity(candidate, 'trainCandidate', { needsHeartbeat: true });
+      expect(trainingCounts(home, runId).c01).toEqual({ attempts: 1, completions: 0 });
+      await replaceWorker();
+
+      expect(await waitForStage(handle, ['awaiting-approval'], 240_000)).toBe('awaiting-approval');
+      await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
+
+      // 2. Mid-deployment: the host is creating the endpoint when the worker dies.
+      await waitForRunningActivity(handle, 'deployEndpoint');
+      await replaceWorker();
+
+      // 3. Mid-load-test: requests are flowing (the activity has heartbeated its progress).
+      await waitForRunningActivity(handle, 'loadTestEndpoint', { needsHeartbeat: true });
+      await replaceWorker();
+
+      const result = (await handle.result()) as PipelineResult;
+      expect(result.outcome).toBe('deployed');
+      expect(result.release?.loadTest?.verdict.passed).toBe(true);
+
+      // Each killed step finished on a later attempt than the one killed.
+      const attempts = await completedAttempts(handle);
+      expect(attempts.deployEndpoint).toEqual([expect.any(Number)]);
+      expect(attempts.deployEndpoint?.[0]).toBeGreaterThanOrEqual(2);
+      expect(attempts.loadTestEndpoint?.[0]).toBeGreaterThanOrEqual(2);
+      const trained = await completedAttempts(candidate);
+      expect(trained.trainCandidate?.[0]).toBeGreaterThanOrEqual(2);
+
+      // No duplicates: the training ran again but completed once; one of everything else.
+      expect(trainingCounts(home, runId)).toEqual({ c01: { attempts: 2, completions: 1 } });
+      expect(await resourceCounts(home, group)).toEqual({
+        versions: 1,
+        endpoints: 1,
+        deployments: 1,
+      });
+      const endpoint = await new LocalHostingClient(home).describe(group);
+      expect(endpoint).toMatchObject({ status: 'InService', desiredReplicas: 2 });
+      expect(endpoint?.replicas.filter((r) => r.state === 'ready')).toHaveLength(2);
+    } finally {
+      await worker.stop();
+      await connection.close();
+      expect(await cleanUpHome(home)).toEqual([]);
+      expect(processesOf(home)).toEqual([]);
+    }
+  }, 420_000);
+});

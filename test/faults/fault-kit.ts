@@ -85,7 +85,7 @@ export async function waitUntil<T>(
     }
     if (Date.now() > deadline)
       throw new Error(
-        `${what}: not within ${timeoutMs / 1000} s${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+        `${what}: not within ${timeoutMs / 1000} s${lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})` : ''}`,
       );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -151,19 +151,14 @@ export function processesOf(home: string): number[] {
 /** Stops the home's endpoint host, waits for every process of the home to end, and removes the folder. */
 export async function cleanUpHome(home: string): Promise<number[]> {
   await stopHost(home);
-  let left: number[] = [];
-  try {
-    left = await waitUntil(
-      'the home’s processes end',
-      () => {
-        const pids = processesOf(home);
-        return pids.length === 0 ? [] : false;
-      },
-      20_000,
-    );
-  } catch {
-    left = processesOf(home);
-  }
+  const left = await waitUntil(
+    "the home's processes end",
+    () => processesOf(home).length === 0,
+    20_000,
+  ).then(
+    () => [],
+    () => processesOf(home),
+  );
   rmSync(home, { recursive: true, force: true });
   return left;
 }

@@ -87,7 +87,7 @@ describe('a worker killed mid-step and restarted', () => {
       await waitForRunningActivity(handle, 'loadTestEndpoint', { needsHeartbeat: true });
       await replaceWorker();
 
-      const result = (await handle.result()) as PipelineResult;
+      const result: PipelineResult = await handle.result();
       expect(result.outcome).toBe('deployed');
       expect(result.release?.loadTest?.verdict.passed).toBe(true);
 

@@ -230,6 +230,41 @@ describe('SageMakerRegistry against moto', () => {
     );
   });
 
+  test('registers into a group another run created between its look and its create', async () => {
+    const racing = createAwsClients('us-east-1');
+    // A fault moto cannot produce: it replaces a group on a second create
+    // where SageMaker refuses. The group is really created, then the answer
+    // is the refusal SageMaker gives the loser of the race.
+    racing.sagemaker.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'CreateModelPackageGroupCommand') return next(args);
+        await next(args);
+        throw Object.assign(
+          new Error('Model Package Group already exists: arn:aws:sagemaker:...'),
+          {
+            name: 'ValidationException',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+          },
+        );
+      },
+      { step: 'initialize' },
+    );
+    try {
+      const group = uniqueGroup();
+      const created = await new SageMakerRegistry(racing, settings).registerVersion({
+        group,
+        metrics: {},
+        lineage: lineage('run-r'),
+        registeredBy: 'alice',
+      });
+      expect(created.version).toBe(1);
+    } finally {
+      racing.sagemaker.destroy();
+      racing.s3.destroy();
+    }
+  });
+
   test('reads nothing, without failing, from a group that does not exist', async () => {
     const group = uniqueGroup();
     expect(await registry.getVersion(group, 1)).toBeUndefined();

@@ -58,6 +58,12 @@ const TERMINATION_WAIT_SECONDS = 120;
 export class SageMakerHosting implements Hosting {
   /** The report's "scaling activities unavailable" warning, said once per worker. */
   private readonly scalingWarning = { isWarned: false };
+  /**
+   * Endpoint configs read so far. A config, its tags (written only when it
+   * is made) and its model never change, and the deploy activity describes
+   * the endpoint every 250 ms: without this each poll costs six more calls.
+   */
+  private readonly configs = new Map<string, ConfigVersion>();
 
   constructor(
     private readonly clients: AwsClients,
@@ -69,9 +75,9 @@ export class SageMakerHosting implements Hosting {
     let endpoint = await findEndpoint(this.clients.sagemaker, request.endpoint);
     if (endpoint) {
       const tags = await listTags(this.clients.sagemaker, endpoint.EndpointArn ?? '');
-      const asked = tags.get(TAG.latestConfig) ?? endpoint.EndpointConfigName;
-      // The same deployment again (a retried activity): nothing new.
-      if (asked === configName || endpoint.EndpointConfigName === configName) {
+      // The same deployment again (a retried activity): nothing new, whether
+      // it is serving, still rolling out, or failed.
+      if (isAskedFor(endpoint, tags, configName)) {
         return this.describeOrFail(request.endpoint);
       }
       if (MOVING.has(endpoint.EndpointStatus ?? '')) {
@@ -114,14 +120,14 @@ export class SageMakerHosting implements Hosting {
     const tags = await listTags(sagemaker, endpoint.EndpointArn ?? '');
     const names = configsToRead(endpoint, tags);
     const versions: EndpointVersions = {
-      served: await readConfigVersion(sagemaker, names.served),
-      latest: await readConfigVersion(sagemaker, names.latest),
+      served: await this.readConfig(names.served),
+      latest: await this.readConfig(names.latest),
     };
     if (endpoint.EndpointStatus === 'Updating' && !versions.latest) {
-      versions.servedBefore = await readConfigVersion(sagemaker, versions.served?.previousConfig);
+      versions.servedBefore = await this.readConfig(versions.served?.previousConfig);
     }
     const { current } = currentAndPending(endpoint, versions);
-    versions.previous = await readConfigVersion(sagemaker, current?.previousConfig);
+    versions.previous = await this.readConfig(current?.previousConfig);
     return toEndpointDescription({
       endpoint,
       tags,
@@ -175,15 +181,15 @@ export class SageMakerHosting implements Hosting {
     const rollbackName = sagemakerName(deploymentId, 'rollback');
     const endpoint = await findEndpoint(sagemaker, name);
     if (!endpoint) {
-      // Removed by an earlier attempt if the deployment was a first one.
+      // Removed by an earlier attempt if the deployment was a first one (read
+      // past the cache: delete() may have removed the config since).
       const own = await readConfigVersion(sagemaker, sagemakerName(deploymentId));
       const isFirst = own !== undefined && own.previousConfig === undefined;
       return { action: isFirst ? 'removed' : 'nothing-to-do', endpoint: name };
     }
     const tags = await listTags(sagemaker, endpoint.EndpointArn ?? '');
-    const asked = tags.get(TAG.latestConfig) ?? endpoint.EndpointConfigName;
-    if (asked === rollbackName) {
-      const restored = await readConfigVersion(sagemaker, rollbackName);
+    if (isAskedFor(endpoint, tags, rollbackName)) {
+      const restored = await this.readConfig(rollbackName);
       return { action: 'restored', endpoint: name, restored: restored?.version.model };
     }
     if (MOVING.has(endpoint.EndpointStatus ?? '')) {
@@ -191,11 +197,11 @@ export class SageMakerHosting implements Hosting {
         `endpoint ${name} is ${endpoint.EndpointStatus}; the rollback of ${deploymentId} waits for it`,
       );
     }
-    const current = await readConfigVersion(sagemaker, endpoint.EndpointConfigName);
+    const current = await this.readConfig(endpoint.EndpointConfigName);
     if (current?.version.deploymentId !== deploymentId) {
       return { action: 'nothing-to-do', endpoint: name };
     }
-    const previous = await readConfigVersion(sagemaker, current.previousConfig);
+    const previous = await this.readConfig(current.previousConfig);
     if (!previous) {
       await this.deleteEndpointOnly(name);
       return { action: 'removed', endpoint: name };
@@ -223,6 +229,7 @@ export class SageMakerHosting implements Hosting {
     // Configs and models are metadata only (no instances), so leftovers cost
     // nothing; this is tidiness, and a config still in use is skipped.
     for (const config of chain) {
+      this.configs.delete(config.configName);
       await this.deleteQuietly(() =>
         sagemaker.send(new DeleteEndpointConfigCommand({ EndpointConfigName: config.configName })),
       );
@@ -282,8 +289,9 @@ export class SageMakerHosting implements Hosting {
   /**
    * Blue/green: SageMaker starts the new fleet, shifts all traffic at once
    * when it is healthy, and keeps the old fleet for a while before ending
-   * it. The tag goes first, so a describe during (or after a failure of)
-   * the update knows which deployment was asked for.
+   * it. The tag comes after the update is accepted, so it never names a
+   * deployment that SageMaker refused: a describe reads it to tell which
+   * deployment a failed update was, and a retry to know it was asked for.
    */
   private async moveEndpoint(
     name: string,
@@ -291,10 +299,6 @@ export class SageMakerHosting implements Hosting {
     configName: string,
     policy: ScalingPolicy | undefined,
   ): Promise<void> {
-    await this.tagEndpoint(endpoint, {
-      [TAG.latestConfig]: configName,
-      [TAG.policy]: policy && policyTagValue(policy),
-    });
     await awsCall('UpdateEndpoint', `endpoint ${name}`, () =>
       this.clients.sagemaker.send(
         new UpdateEndpointCommand({
@@ -303,7 +307,6 @@ export class SageMakerHosting implements Hosting {
           // Keep the instance count auto scaling has set rather than resetting
           // it to the config's initial count.
           RetainAllVariantProperties: true,
-          ExcludeRetainedVariantProperties: [],
           DeploymentConfig: {
             BlueGreenUpdatePolicy: {
               TrafficRoutingConfiguration: {
@@ -320,6 +323,10 @@ export class SageMakerHosting implements Hosting {
         }),
       ),
     );
+    await this.tagEndpoint(endpoint, {
+      [TAG.latestConfig]: configName,
+      [TAG.policy]: policy && policyTagValue(policy),
+    });
   }
 
   private async tagEndpoint(
@@ -352,12 +359,20 @@ export class SageMakerHosting implements Hosting {
     while (queue.length > 0 && seen.size < 20) {
       const name = queue.shift() ?? '';
       if (seen.has(name)) continue;
-      const config = await readConfigVersion(this.clients.sagemaker, name);
+      const config = await this.readConfig(name);
       if (!config) continue;
       seen.set(name, config);
       if (config.previousConfig) queue.push(config.previousConfig);
     }
     return [...seen.values()];
+  }
+
+  private async readConfig(name: string | undefined): Promise<ConfigVersion | undefined> {
+    const cached = name === undefined ? undefined : this.configs.get(name);
+    if (cached) return cached;
+    const config = await readConfigVersion(this.clients.sagemaker, name);
+    if (config) this.configs.set(config.configName, config);
+    return config;
   }
 
   private async deleteQuietly(call: () => Promise<unknown>): Promise<void> {
@@ -385,4 +400,21 @@ export class SageMakerHosting implements Hosting {
     }
     return description;
   }
+}
+
+/**
+ * Whether SageMaker has already accepted a move of the endpoint to this
+ * config: it serves it, is rolling it out, or the tag written after an
+ * accepted update names it (the update may have failed since).
+ */
+function isAskedFor(
+  endpoint: DescribeEndpointOutput,
+  tags: Map<string, string>,
+  configName: string,
+): boolean {
+  return (
+    endpoint.EndpointConfigName === configName ||
+    endpoint.PendingDeploymentSummary?.EndpointConfigName === configName ||
+    tags.get(TAG.latestConfig) === configName
+  );
 }

@@ -26,7 +26,7 @@ import { SageMakerHosting } from '../../../src/backends/sagemaker/sagemaker-host
 import type { SageMakerSettings } from '../../../src/backends/sagemaker/sagemaker-settings';
 import {
   emulateUpdateEndpoint,
-  reportEndpointStatus,
+  overrideDescribeEndpoint,
   throttleFirst,
 } from '../../../test/fixtures/sagemaker-middleware';
 
@@ -315,7 +315,7 @@ describe('SageMaker hosting, on moto', () => {
   it('refuses a deployment while the endpoint is busy with another one, so the activity waits', async () => {
     const endpoint = newEndpoint();
     await hosting.deploy(request(endpoint, 'r1'));
-    const updating = reportEndpointStatus(clients.sagemaker, 'Updating');
+    const updating = overrideDescribeEndpoint(clients.sagemaker, { EndpointStatus: 'Updating' });
     try {
       await expect(hosting.deploy(request(endpoint, 'r2', 2))).rejects.toBeInstanceOf(EndpointBusy);
       // The same deployment again is not "another one".
@@ -335,6 +335,40 @@ describe('SageMaker hosting, on moto', () => {
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect((error as ApplicationFailure).type).toBe('SageMakerOperationUnsupported');
     expect((error as ApplicationFailure).message).toContain('UpdateEndpoint');
+    // Nothing records the refused deployment as asked for: a retry asks again.
+    const after = await hosting.describe(endpoint);
+    expect(after?.current?.deploymentId).toBe(request(endpoint, 'r1').deploymentId);
+    expect(after?.recentDeployments.map((o) => o.deploymentId)).toEqual([
+      request(endpoint, 'r1').deploymentId,
+    ]);
+    await expect(hosting.deploy(request(endpoint, 'r2', 2))).rejects.toMatchObject({
+      type: 'SageMakerOperationUnsupported',
+    });
+  });
+
+  it("reports a first deployment whose endpoint failed as failed, with SageMaker's reason", async () => {
+    const endpoint = newEndpoint();
+    const deploy = request(endpoint, 'r1');
+    await hosting.deploy(deploy);
+    const failed = overrideDescribeEndpoint(clients.sagemaker, {
+      EndpointStatus: 'Failed',
+      FailureReason: 'The primary container did not pass the ping health check',
+    });
+    try {
+      const description = await hosting.describe(endpoint);
+      expect(description?.status).toBe('Failed');
+      expect(description?.current).toBeUndefined();
+      expect(description?.recentDeployments).toEqual([
+        expect.objectContaining({
+          deploymentId: deploy.deploymentId,
+          state: 'failed',
+          reason: 'The primary container did not pass the ping health check',
+        }),
+      ]);
+      expect(description?.lastFailure?.deploymentId).toBe(deploy.deploymentId);
+    } finally {
+      failed.remove();
+    }
   });
 
   describe('with UpdateEndpoint emulated', () => {

@@ -21,6 +21,7 @@ import {
   type ScalingPolicy,
 } from '../../../src/backends/hosting';
 import { createAwsClients } from '../../../src/backends/sagemaker/aws-clients';
+import { toScalingActivities } from '../../../src/backends/sagemaker/scaling-activities';
 import { sagemakerName } from '../../../src/backends/sagemaker/resource-names';
 import { SageMakerHosting } from '../../../src/backends/sagemaker/sagemaker-hosting';
 import type { SageMakerSettings } from '../../../src/backends/sagemaker/sagemaker-settings';
@@ -430,5 +431,56 @@ describe('SageMaker hosting, on moto', () => {
         update.remove();
       }
     });
+  });
+});
+
+// DescribeScalingActivities as AWS answers it (moto does not implement it):
+// the text names the new size; the old one comes from the activity before.
+describe('scaling activities from Application Auto Scaling', () => {
+  const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 12, minute));
+  const raw = [
+    {
+      StartTime: at(9),
+      EndTime: at(10),
+      StatusCode: 'Successful' as const,
+      Description: 'Setting desired instance count to 1.',
+      Cause: 'monitor alarm TargetTracking-AlarmLow in state ALARM triggered policy ferry',
+    },
+    {
+      StartTime: at(5),
+      StatusCode: 'Failed' as const,
+      Description: 'Setting desired instance count to 9.',
+      Cause: 'over the account limit',
+    },
+    {
+      StartTime: at(1),
+      EndTime: at(2),
+      StatusCode: 'Successful' as const,
+      Description: 'Setting desired instance count to 3.',
+      Cause: 'monitor alarm TargetTracking-AlarmHigh in state ALARM triggered policy ferry',
+    },
+  ].map((a) => ({
+    ActivityId: randomUUID(),
+    ServiceNamespace: 'sagemaker' as const,
+    ResourceId: 'endpoint/churn/variant/AllTraffic',
+    ScalableDimension: 'sagemaker:variant:DesiredInstanceCount' as const,
+    ...a,
+  }));
+
+  it('orders successful size changes oldest first, each from the size before it', () => {
+    expect(
+      toScalingActivities('churn', raw).map((a) => [a.at, a.fromReplicas, a.toReplicas]),
+    ).toEqual([
+      [at(2).toISOString(), 3, 3],
+      [at(10).toISOString(), 3, 1],
+    ]);
+  });
+
+  it('keeps only the changes since the given time, still knowing the size before them', () => {
+    const since = toScalingActivities('churn', raw, at(3).getTime());
+    expect(since).toEqual([
+      expect.objectContaining({ fromReplicas: 3, toReplicas: 1, endpoint: 'churn' }),
+    ]);
+    expect(since[0]?.cause).toContain('AlarmLow');
   });
 });

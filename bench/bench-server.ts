@@ -25,11 +25,19 @@ export function progress(message: string): void {
 }
 
 /** What every benchmark reports about where it ran, since absolute figures depend on it. */
-export function machine(): { cpus: number; memoryGiB: number; node: string } {
+export function machine(): {
+  cpus: number;
+  memoryGiB: number;
+  node: string;
+  loadAverage1m: number;
+} {
   return {
     cpus: os.availableParallelism(),
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
+    // Taken when the benchmark ends: a load well above `cpus` means others'
+    // work shared the machine, and the absolute figures are slower for it.
+    loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };
 }
 

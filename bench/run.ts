@@ -1,17 +1,29 @@
 import { autoscale } from './autoscale';
 import { fanout } from './fanout';
+import { loadgen } from './loadgen';
 import { pipeline } from './pipeline';
 import { recovery } from './recovery';
+import { scale } from './scale';
 import { serving } from './serving';
 
-/** `npm run bench -- <name> [args]`: one benchmark, JSON on stdout (progress on stderr). */
+/**
+ * `npm run bench` runs every benchmark in turn, in DESIGN.md §7's order (then
+ * `scale`, the scaled-input one); `npm run bench -- <name> [args]` runs one,
+ * with its arguments. Each prints one JSON object on stdout (progress goes
+ * to stderr), so `npm run bench > results.json` keeps only the figures.
+ */
 const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = {
   pipeline,
   fanout,
   serving,
+  loadgen,
   autoscale,
   recovery,
+  scale,
 };
+
+/** DESIGN.md §7: each benchmark stays under 5 minutes; one that does not is a failure to look at. */
+const LIMIT_MS = 5 * 60_000;
 
 async function main(): Promise<void> {
   const [name = '', ...args] = process.argv.slice(2);
@@ -25,12 +37,31 @@ async function main(): Promise<void> {
       throw new Error(
         `no benchmark '${benchmark}'; choose one of ${Object.keys(BENCHMARKS).join(', ')}`,
       );
-    console.log(JSON.stringify(await run(args), null, 2));
+    console.log(JSON.stringify(await withinLimit(benchmark, run(args)), null, 2));
   }
   clearInterval(keepAlive);
 }
 
+function withinLimit<T>(benchmark: string, running: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `benchmark '${benchmark}' ran past ${LIMIT_MS / 60_000} minutes; ` +
+              'run it alone on a quieter machine, or with smaller arguments',
+          ),
+        ),
+      LIMIT_MS,
+    );
+  });
+  return Promise.race([running, overrun]).finally(() => clearTimeout(timer));
+}
+
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
+  // Exiting also ends what an overrun benchmark left running: its child
+  // processes are tied to this one (exitWithParent, isHostTiedToWorker).
   process.exit(1);
 });

@@ -1,0 +1,204 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { evaluateModel } from '../src/activities/evaluate-candidate';
+import { createPrepareData } from '../src/activities/prepare-data';
+import { LocalTrainer } from '../src/backends/local/local-trainer';
+import { WarmRunner } from '../src/backends/local/warm-runner';
+import { SHARED_DATA_DIR } from '../test/fixtures/pipelines';
+import { machine, progress } from './bench-server';
+import { writeResampledDataset } from './scale-dataset';
+
+const SOURCE = path.join(SHARED_DATA_DIR, 'wa_churn.csv');
+const DEFAULT_FACTORS = [1, 10, 100];
+/** 100x is ~700,000 rows (~100 MB): larger factors would not fit the 5-minute limit here. */
+const MAX_FACTOR = 100;
+const SEED = 7;
+const SPLIT = { train: 0.7, validation: 0.15, test: 0.15, seed: 1 };
+/** One fast candidate of each kind: boosted trees, and a one-hot logistic regression. */
+const CANDIDATES: {
+  id: string;
+  algorithm: string;
+  hyperparameters: Record<string, number>;
+  seed: number;
+}[] = [
+  {
+    id: 'xgboost',
+    algorithm: 'xgboost',
+    hyperparameters: { num_round: 50, max_depth: 4, eta: 0.2 },
+    seed: 1,
+  },
+  { id: 'linear', algorithm: 'linear', hyperparameters: { C: 1 }, seed: 2 },
+];
+
+/**
+ * scale: how data preparation, training and evaluation grow with rows, on
+ * wa_churn resampled to 1x, 10x and 100x (made here, in a temporary folder).
+ * Each step runs the code its activity runs, in Temporal's activity test
+ * environment where it needs an activity Context: prepareData itself, the
+ * local trainer that trainCandidate calls, and evaluateModel, which
+ * evaluateCandidate calls. So the figures are what a run's activities take,
+ * without the orchestration that the pipeline and fanout benchmarks measure. Growth = time ratio against 1x,
+ * next to the row ratio: equal means linear, lower means fixed costs dominate.
+ */
+export async function scale(args: string[]): Promise<unknown> {
+  const factors = args.length > 0 ? args.map(Number) : DEFAULT_FACTORS;
+  const bad = factors.find((f) => !Number.isInteger(f) || f < 1 || f > MAX_FACTOR);
+  if (bad !== undefined)
+    throw new Error(`scale: factor '${bad}' is not a whole number from 1 to ${MAX_FACTOR}`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-bench-scale-'));
+  const sizes = [];
+  try {
+    for (const factor of factors) sizes.push(await measureSize(dir, factor));
+  } finally {
+    await WarmRunner.stopShared();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return {
+    benchmark: 'scale',
+    machine: machine(),
+    inputs: {
+      dataset: 'wa_churn, rows resampled with replacement (seeded), 1x = the file itself',
+      factors,
+      split: SPLIT,
+      candidates: CANDIDATES.map(({ algorithm, hyperparameters }) => ({
+        algorithm,
+        hyperparameters,
+      })),
+      threads: os.availableParallelism(),
+      warmPython: process.env.FERRY_WARM_PYTHON !== '0',
+    },
+    figures: {
+      sizes,
+      growth: growthAgainstFirst(sizes),
+    },
+  };
+}
+
+type SizeFigures = Awaited<ReturnType<typeof measureSize>>;
+
+/** Each size's times over the first size's, next to the row ratio: equal means linear growth. */
+function growthAgainstFirst(sizes: SizeFigures[]) {
+  const base = sizes[0];
+  if (!base) return [];
+  return sizes.map((size) => ({
+    factor: size.factor,
+    rowRatio: round(size.rows / base.rows),
+    prepareData: round(size.prepareDataSeconds / base.prepareDataSeconds),
+    ...Object.fromEntries(
+      CANDIDATES.map(({ id }) => {
+        const [now, then] = [size.candidates[id], base.candidates[id]];
+        if (!now || !then) return [id, null];
+        return [
+          id,
+          {
+            train: round(now.trainSeconds / then.trainSeconds),
+            evaluate: round(now.evaluateSeconds / then.evaluateSeconds),
+          },
+        ];
+      }),
+    ),
+  }));
+}
+
+interface CandidateFigures {
+  trainSeconds: number;
+  trainRowsPerSecond: number;
+  evaluateSeconds: number;
+  evaluateRowsPerSecond: number;
+  rocAuc: number | undefined;
+}
+
+async function measureSize(dir: string, factor: number) {
+  const sizeDir = path.join(dir, `${factor}x`);
+  const file = path.join(dir, `wa_churn-${factor}x.csv`);
+  progress(`${factor}x: writing the dataset...`);
+  if (factor === 1) await copyFile(SOURCE, file);
+  else await writeResampledDataset(SOURCE, factor, SEED, file);
+  const runId = `scale-${factor}x`;
+  const prepareData = createPrepareData(sizeDir);
+  const trainer = new LocalTrainer();
+
+  progress(`${factor}x: prepareData...`);
+  const [prepared, prepareDataSeconds] = await timed(() =>
+    runActivity(prepareData, {
+      runId,
+      dataset: { path: file, target: 'churn', task: 'binary', positiveClass: 'Yes' },
+      split: SPLIT,
+    }),
+  );
+  const candidates: Record<string, CandidateFigures> = {};
+  for (const candidate of CANDIDATES) {
+    progress(`${factor}x: ${candidate.algorithm}: train, evaluate...`);
+    const workDir = path.join(sizeDir, candidate.id);
+    const controls = { signal: new AbortController().signal, onProgress: () => undefined };
+    // Built apart from the call: the trainer's job type is gaining fields
+    // (runId) in work not yet committed, and a variable is accepted by both.
+    const job = {
+      runId,
+      jobName: `${runId}-${candidate.id}`,
+      algorithm: candidate.algorithm,
+      task: 'binary' as const,
+      target: 'churn',
+      positiveClass: 'Yes',
+      hyperparameters: candidate.hyperparameters,
+      seed: candidate.seed,
+      channels: prepared.channels,
+      workDir,
+      threads: os.availableParallelism(),
+    };
+    const [trained, trainSeconds] = await timed(() => trainer.train(job, controls));
+    const [evaluation, evaluateSeconds] = await timed(() =>
+      runActivity(evaluateModel.bind(null, trainer), {
+        jobName: `${runId}-${candidate.id}-eval`,
+        algorithm: candidate.algorithm,
+        modelDir: trained.modelDir,
+        workDir,
+        testChannel: prepared.channels.test,
+        target: 'churn',
+        task: 'binary',
+        modelName: candidate.id,
+      }),
+    );
+    candidates[candidate.id] = {
+      trainSeconds: round(trainSeconds),
+      trainRowsPerSecond: Math.round(prepared.rows.train / trainSeconds),
+      evaluateSeconds: round(evaluateSeconds),
+      evaluateRowsPerSecond: Math.round(evaluation.rows / evaluateSeconds),
+      rocAuc: evaluation.metrics.roc_auc,
+    };
+  }
+  // The larger files are ~100 MB each: gone as soon as they are measured.
+  await rm(sizeDir, { recursive: true, force: true });
+  await rm(file, { force: true });
+  const rows = prepared.rows.train + prepared.rows.validation + prepared.rows.test;
+  return {
+    factor,
+    rows,
+    splitRows: prepared.rows,
+    prepareDataSeconds: round(prepareDataSeconds),
+    prepareDataRowsPerSecond: Math.round(rows / prepareDataSeconds),
+    candidates,
+  };
+}
+
+/** In Temporal's activity test environment: a real activity Context, no server; a long timeout for 100x. */
+function runActivity<I, O>(activity: (input: I) => Promise<O>, input: I): Promise<O> {
+  const environment = new MockActivityEnvironment(
+    { startToCloseTimeoutMs: 10 * 60_000 },
+    { logger: new DefaultLogger('WARN') },
+  );
+  return environment.run(activity, input);
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, (performance.now() - started) / 1000];
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,5 +1,5 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { createActivities, type ActivityDeps } from './activities';
 import { WarmRunner } from './backends/local/warm-runner';
 import { LocalHostingClient } from './backends/local/hosting/hosting-client';
 import { ferryHome } from './temporal/project-paths';
@@ -18,6 +18,8 @@ export interface FerryWorkerOptions {
   home?: string;
   /** A host this worker starts ends with it (tests); by default endpoints outlive the worker. */
   isHostTiedToWorker?: boolean;
+  /** The SageMaker backend's AWS clients (tests attach their emulator's stand-ins); default: from the environment. */
+  awsClients?: ActivityDeps['awsClients'];
 }
 
 /** A worker that runs Ferry's workflows and activities on one task queue. */
@@ -31,6 +33,7 @@ export async function createFerryWorker(options: FerryWorkerOptions): Promise<Wo
     activities: createActivities({
       ferryHome: home,
       hosting: new LocalHostingClient(home, { exitWithParent: options.isHostTiedToWorker }),
+      awsClients: options.awsClients,
     }),
     // A cancellation reaches an activity only with a heartbeat's answer; by
     // default heartbeats are throttled to 80% of the heartbeat timeout (16 s

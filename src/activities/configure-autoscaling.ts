@@ -1,4 +1,4 @@
-import type { Hosting } from '../backends/hosting';
+import type { BackendResolver } from './backends';
 import type {
   AutoscalingSummary,
   ConfigureAutoscalingInput,
@@ -8,10 +8,11 @@ import type {
  * configureAutoscaling: turns on target tracking for the endpoint. Setting
  * the same policy twice changes nothing, so a retry is harmless.
  */
-export function createConfigureAutoscaling(hosting: Hosting) {
+export function createConfigureAutoscaling(backends: BackendResolver) {
   return async function configureAutoscaling(
     input: ConfigureAutoscalingInput,
   ): Promise<AutoscalingSummary> {
+    const { hosting } = backends.of(input.backend);
     const endpoint = await hosting.setScalingPolicy(input.endpoint, input.policy);
     return {
       endpoint: input.endpoint,

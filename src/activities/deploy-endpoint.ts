@@ -5,7 +5,7 @@ import {
   type EndpointDescription,
   type Hosting,
 } from '../backends/hosting';
-import type { Registry } from '../backends/registry';
+import type { BackendResolver } from './backends';
 import {
   deploymentIdOf,
   type DeployEndpointInput,
@@ -22,8 +22,9 @@ type Heartbeats = ReturnType<typeof startHeartbeats<Partial<EndpointDescription>
  * blue/green) and waits until it serves, heartbeating the endpoint's state.
  * A version whose replicas cannot start is a non-retryable DeploymentFailed.
  */
-export function createDeployEndpoint(hosting: Hosting, registry: Registry) {
+export function createDeployEndpoint(backends: BackendResolver) {
   return async function deployEndpoint(input: DeployEndpointInput): Promise<DeploymentSummary> {
+    const { hosting, registry } = backends.of(input.backend);
     const version = await registry.getVersion(input.model.group, input.model.version);
     if (!version) {
       throw ApplicationFailure.nonRetryable(

@@ -6,6 +6,7 @@ import { computeMetrics } from '../evaluation/metrics';
 import type { MetricName, Task } from '../evaluation/metric-names';
 import type { CandidateEvaluation, EvaluateCandidateInput } from '../workflows/definitions';
 import { candidateDir } from './artifact-paths';
+import type { BackendResolver } from './backends';
 import { startHeartbeats } from './heartbeat';
 
 /**
@@ -13,11 +14,11 @@ import { startHeartbeats } from './heartbeat';
  * held-out test split, and the metrics are computed here, in TypeScript, the
  * one implementation both backends share.
  */
-export function createEvaluateCandidate(artifactsRoot: string, trainer: Trainer) {
+export function createEvaluateCandidate(artifactsRoot: string, backends: BackendResolver) {
   return async function evaluateCandidate(
     input: EvaluateCandidateInput,
   ): Promise<CandidateEvaluation> {
-    return evaluateModel(trainer, {
+    return evaluateModel(backends.of(input.backend).trainer, {
       jobName: `${input.runId}-${input.candidate.id}-eval`,
       algorithm: input.candidate.algorithm,
       modelDir: input.modelDir,

@@ -1,23 +1,19 @@
-import type { Registry } from '../backends/registry';
-import type { Trainer } from '../backends/trainer';
 import type { ChampionEvaluation, EvaluateChampionInput } from '../workflows/definitions';
 import { runDir } from './artifact-paths';
 import { evaluateModel } from './evaluate-candidate';
 import path from 'node:path';
+import type { BackendResolver } from './backends';
 
 /**
  * evaluateChampion: the group's latest Approved version, re-evaluated on this
  * run's test split, so the champion gate compares like with like (its
  * registered metrics came from another split, maybe other data).
  */
-export function createEvaluateChampion(
-  artifactsRoot: string,
-  trainer: Trainer,
-  registry: Registry,
-) {
+export function createEvaluateChampion(artifactsRoot: string, backends: BackendResolver) {
   return async function evaluateChampion(
     input: EvaluateChampionInput,
   ): Promise<ChampionEvaluation> {
+    const { trainer, registry } = backends.of(input.backend);
     const champion = await registry.latestApproved(input.group);
     if (!champion) return { found: false };
     const evaluation = await evaluateModel(trainer, {

@@ -1,15 +1,21 @@
 import path from 'node:path';
 import { LocalTrainer } from '../backends/local/local-trainer';
+import type { BackendParts } from '../backends/backend-parts';
 import type { Trainer } from '../backends/trainer';
 import type { Registry } from '../backends/registry';
 import { openRegistry } from '../backends/open-registry';
+import type { Hosting } from '../backends/hosting';
+import { LocalHostingClient } from '../backends/local/hosting/hosting-client';
+import { createLocalInvoker } from '../backends/local/local-invoker';
+import { folderSha256 } from '../backends/local/folder-digest';
+import { createSageMakerBackend } from '../backends/sagemaker/sagemaker-backend';
+import type { AwsClients } from '../backends/sagemaker/aws-clients';
+import { Backends } from './backends';
 import { createRegisterModel, createSetModelStatus } from './register-model';
 import { createEvaluateCandidate } from './evaluate-candidate';
 import { createPrepareData } from './prepare-data';
 import { createEvaluateChampion } from './evaluate-champion';
 import { createTrainCandidate } from './train-candidate';
-import type { Hosting } from '../backends/hosting';
-import { LocalHostingClient } from '../backends/local/hosting/hosting-client';
 import { createDeployEndpoint } from './deploy-endpoint';
 import { createConfigureAutoscaling } from './configure-autoscaling';
 import { createLoadTestEndpoint } from './load-test-endpoint';
@@ -22,26 +28,35 @@ export interface ActivityDeps {
   trainer?: Trainer;
   registry?: Registry;
   hosting?: Hosting;
+  /** The AWS clients of the SageMaker backend (tests attach their emulator's stand-ins); default: from the environment. */
+  awsClients?: (region: string | undefined) => AwsClients;
 }
 
 /** The activities a worker registers, built from their dependencies (no module mocking needed in tests). */
 export function createActivities(deps: ActivityDeps) {
   const artifactsRoot = path.join(deps.ferryHome, 'artifacts');
-  const trainer = deps.trainer ?? new LocalTrainer();
-  const registry = deps.registry ?? openRegistry('local', deps.ferryHome);
-  const hosting = deps.hosting ?? new LocalHostingClient(deps.ferryHome);
+  const local: BackendParts = {
+    trainer: deps.trainer ?? new LocalTrainer(),
+    registry: deps.registry ?? openRegistry('local', deps.ferryHome),
+    hosting: deps.hosting ?? new LocalHostingClient(deps.ferryHome),
+    openInvoker: createLocalInvoker,
+    artifactDigest: folderSha256,
+  };
+  const backends = new Backends(local, (settings) =>
+    createSageMakerBackend(settings, deps.awsClients?.(settings.region)),
+  );
   return {
-    prepareData: createPrepareData(artifactsRoot),
-    trainCandidate: createTrainCandidate(artifactsRoot, trainer),
-    evaluateCandidate: createEvaluateCandidate(artifactsRoot, trainer),
-    registerModel: createRegisterModel(registry),
-    setModelStatus: createSetModelStatus(registry),
-    evaluateChampion: createEvaluateChampion(artifactsRoot, trainer, registry),
-    deployEndpoint: createDeployEndpoint(hosting, registry),
-    configureAutoscaling: createConfigureAutoscaling(hosting),
-    loadTestEndpoint: createLoadTestEndpoint(hosting),
-    rollbackEndpoint: createRollbackEndpoint(hosting, registry),
-    writeReport: createWriteReport(deps.ferryHome, hosting),
+    prepareData: createPrepareData(artifactsRoot, backends),
+    trainCandidate: createTrainCandidate(artifactsRoot, backends),
+    evaluateCandidate: createEvaluateCandidate(artifactsRoot, backends),
+    registerModel: createRegisterModel(backends),
+    setModelStatus: createSetModelStatus(backends),
+    evaluateChampion: createEvaluateChampion(artifactsRoot, backends),
+    deployEndpoint: createDeployEndpoint(backends),
+    configureAutoscaling: createConfigureAutoscaling(backends),
+    loadTestEndpoint: createLoadTestEndpoint(backends),
+    rollbackEndpoint: createRollbackEndpoint(backends),
+    writeReport: createWriteReport(deps.ferryHome, backends),
   };
 }
 

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { parse } from 'csv-parse/sync';
-import type { Hosting } from '../backends/hosting';
-import { createHttpInvoker, judgeSlo, runLoadTest, type LoadProgress } from '../loadtest';
+import { InvocationRefused, type EndpointInvoker } from '../backends/endpoint-invoker';
+import { judgeSlo, runLoadTest, type LoadProgress } from '../loadtest';
+import type { BackendResolver } from './backends';
 import type { LoadTestEndpointInput, LoadTestOutcome } from '../workflows/release-definitions';
 import { startHeartbeats } from './heartbeat';
 
@@ -15,8 +16,9 @@ const CONTENT_TYPE = 'application/json';
  * configured phases, judged against the SLO. Heartbeats carry the progress.
  * Nothing is created, so a retry simply measures again.
  */
-export function createLoadTestEndpoint(hosting: Hosting) {
+export function createLoadTestEndpoint(backends: BackendResolver) {
   return async function loadTestEndpoint(input: LoadTestEndpointInput): Promise<LoadTestOutcome> {
+    const { hosting, openInvoker } = backends.of(input.backend);
     const endpoint = await hosting.describe(input.endpoint);
     // Updating still serves (the old replicas answer until the new ones take over).
     if (!endpoint?.current) {
@@ -26,9 +28,9 @@ export function createLoadTestEndpoint(hosting: Hosting) {
       );
     }
     const body = JSON.stringify({ instances: await sampleRows(input.testChannel, input.target) });
-    const url = `${endpoint.url}/invocations`;
-    const invoker = createHttpInvoker({
-      url,
+    const invoker = openInvoker({
+      endpoint: input.endpoint,
+      url: endpoint.url,
       body,
       contentType: CONTENT_TYPE,
       accept: CONTENT_TYPE,
@@ -36,7 +38,7 @@ export function createLoadTestEndpoint(hosting: Hosting) {
     });
     const heartbeats = startHeartbeats<LoadProgress | { phase: string }>({ phase: 'sample' });
     try {
-      const response = await samplePrediction(url, body, input.loadTest.requestTimeoutMs);
+      const response = await samplePrediction(invoker);
       const result = await runLoadTest(input.loadTest, (signal) => invoker.send(signal), {
         onProgress: (progress) => heartbeats.onProgress(progress),
         signal: heartbeats.signal,
@@ -64,19 +66,16 @@ async function sampleRows(testChannel: string, target: string): Promise<Record<s
   return rows.map(({ [target]: _target, ...features }) => features);
 }
 
-async function samplePrediction(url: string, body: string, timeoutMs: number): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': CONTENT_TYPE, accept: CONTENT_TYPE },
-    body,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
-  if (!response.ok) {
-    const message = `the endpoint answered a sample row with HTTP ${response.status}: ${text.slice(0, 300)}`;
-    // A 4xx is the request or the model at fault, which no retry fixes; a 5xx may pass.
-    if (response.status < 500) throw ApplicationFailure.nonRetryable(message, 'LoadTestError');
-    throw new Error(message);
+/** One request first: the sample the report shows. A refused request (4xx) is the model or request at fault, which no retry fixes. */
+async function samplePrediction(invoker: EndpointInvoker): Promise<string> {
+  try {
+    return await invoker.invokeOnce();
+  } catch (error) {
+    if (error instanceof InvocationRefused)
+      throw ApplicationFailure.nonRetryable(
+        `the sample row was refused: ${error.message}`,
+        'LoadTestError',
+      );
+    throw error;
   }
-  return text;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PrepareDataInput, PreparedData } from '../workflows/definitions';
 import { profileDataset } from '../dataset/profile-dataset';
 import { readDataset, type DatasetRow } from '../dataset/read-dataset';
@@ -7,16 +7,17 @@ import { splitRows } from '../dataset/split-dataset';
 import { inspectTarget } from '../dataset/target';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { dataDir } from './artifact-paths';
+import type { BackendResolver } from './backends';
 
 /**
  * prepareData: reads the dataset, checks it suits the task, splits it
  * (stratified for classification) and writes the three parts as SageMaker
  * channels. Deterministic from the seed, so a retry writes the same files.
  */
-export function createPrepareData(artifactsRoot: string) {
+export function createPrepareData(artifactsRoot: string, backends?: BackendResolver) {
   return async function prepareData(input: PrepareDataInput): Promise<PreparedData> {
     const { dataset: source, split } = input;
-    const dataset = await readDataset(source.path);
+    const dataset = await readDataset(await localCopy(source.path, input, artifactsRoot, backends));
     const target = inspectTarget(dataset, source.target, source.task, source.positiveClass);
     const labelled = dataset.rows.filter((row) => (row.fields[target.column] ?? '').trim() !== '');
     const isClassification = source.task !== 'regression';
@@ -73,4 +74,28 @@ export function createPrepareData(artifactsRoot: string) {
 
 function toCsv(headerText: string, rows: DatasetRow[]): string {
   return `${[headerText, ...rows.map((row) => row.text)].join('\n')}\n`;
+}
+
+/** A dataset in S3 is read from a copy under the run's folder; a local path as it is. */
+async function localCopy(
+  location: string,
+  input: PrepareDataInput,
+  artifactsRoot: string,
+  backends: BackendResolver | undefined,
+): Promise<string> {
+  if (!location.startsWith('s3://')) return location;
+  const fetchDataset = backends?.of(input.backend).fetchDataset;
+  if (!fetchDataset) {
+    throw ApplicationFailure.nonRetryable(
+      `dataset.path ${location} is in S3, which the local backend cannot read; use a local CSV file, or set backend: sagemaker`,
+      'DatasetError',
+    );
+  }
+  const file = path.join(
+    dataDir(artifactsRoot, input.runId),
+    'source',
+    path.posix.basename(location),
+  );
+  await fetchDataset(location, file);
+  return file;
 }

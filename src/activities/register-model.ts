@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { Registry } from '../backends/registry';
+import type { BackendResolver } from './backends';
 import type {
   RegisterModelInput,
   RegisteredModel,
@@ -14,8 +12,9 @@ import type {
  * hash, run, candidate, artifact and its sha256). Idempotent through the
  * registry: a retry gets the same version back.
  */
-export function createRegisterModel(registry: Registry) {
+export function createRegisterModel(backends: BackendResolver) {
   return async function registerModel(input: RegisterModelInput): Promise<RegisteredModel> {
+    const { registry, artifactDigest } = backends.of(input.backend);
     const version = await registry.registerVersion({
       group: input.group,
       metrics: numericMetrics(input.metrics),
@@ -27,7 +26,7 @@ export function createRegisterModel(registry: Registry) {
         datasetFingerprint: input.datasetFingerprint,
         configHash: sha256(JSON.stringify(input.config)),
         artifactPath: input.modelDir,
-        artifactSha256: await hashFolder(input.modelDir),
+        artifactSha256: await artifactDigest(input.modelDir),
       },
       tags: {
         pipeline: input.config.name,
@@ -44,23 +43,6 @@ function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** sha256 over the folder's files, by name, so any change to the model changes it. */
-async function hashFolder(folder: string): Promise<string> {
-  const hash = createHash('sha256');
-  const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((entry) =>
-    entry.isFile(),
-  );
-  const names = files
-    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
-    .sort();
-  for (const name of names)
-    hash
-      .update(name)
-      .update('\0')
-      .update(await readFile(path.join(folder, name)));
-  return hash.digest('hex');
-}
-
 /** JSON has no NaN: a metric that is not a number is left out rather than stored as null. */
 function numericMetrics(metrics: Partial<Record<string, number>>): Record<string, number> {
   return Object.fromEntries(
@@ -73,8 +55,9 @@ function numericMetrics(metrics: Partial<Record<string, number>>): Record<string
  * after a success finds the status already set by the same person for the
  * same reason and adds nothing.
  */
-export function createSetModelStatus(registry: Registry) {
+export function createSetModelStatus(backends: BackendResolver) {
   return async function setModelStatus(input: SetModelStatusInput): Promise<RegisteredModel> {
+    const { registry } = backends.of(input.backend);
     const current = await registry.getVersion(input.group, input.version);
     const last = current?.statusHistory[current.statusHistory.length - 1];
     const isAlreadySet =

@@ -1,5 +1,4 @@
-import type { Hosting } from '../backends/hosting';
-import type { Registry } from '../backends/registry';
+import type { BackendResolver } from './backends';
 import type { RollbackEndpointInput, RollbackSummary } from '../workflows/release-definitions';
 
 /**
@@ -8,8 +7,9 @@ import type { RollbackEndpointInput, RollbackSummary } from '../workflows/releas
  * moves in the deployment history. Idempotent: the host does nothing for a
  * deployment that is no longer current, and the history records a move once.
  */
-export function createRollbackEndpoint(hosting: Hosting, registry: Registry) {
+export function createRollbackEndpoint(backends: BackendResolver) {
   return async function rollbackEndpoint(input: RollbackEndpointInput): Promise<RollbackSummary> {
+    const { hosting, registry } = backends.of(input.backend);
     const result = await hosting.rollback(input.endpoint, input.deploymentId);
     if (result.action === 'nothing-to-do') return { ...result, reason: input.reason };
     await registry.recordDeployment({

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
-import { JobInputError, type Trainer } from '../backends/trainer';
+import { JobInputError } from '../backends/trainer';
+import type { BackendResolver } from './backends';
 import type { TrainCandidateInput, TrainedModel } from '../workflows/definitions';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { candidateDir } from './artifact-paths';
@@ -15,7 +16,7 @@ import { startHeartbeats } from './heartbeat';
  * instead of training again. Every attempt is written to `attempts.log` and
  * every completion to `completions.log`, so "trained exactly once" is checkable.
  */
-export function createTrainCandidate(artifactsRoot: string, trainer: Trainer) {
+export function createTrainCandidate(artifactsRoot: string, backends: BackendResolver) {
   return async function trainCandidate(input: TrainCandidateInput): Promise<TrainedModel> {
     const { candidate } = input;
     const workDir = candidateDir(artifactsRoot, input.runId, candidate.id);
@@ -32,6 +33,7 @@ export function createTrainCandidate(artifactsRoot: string, trainer: Trainer) {
     const attempt = Context.current().info.attempt;
     await appendFile(path.join(workDir, 'attempts.log'), `attempt ${attempt} pid ${process.pid}\n`);
 
+    const { trainer } = backends.of(input.backend);
     const heartbeats = startHeartbeats();
     const startedAt = Date.now();
     try {

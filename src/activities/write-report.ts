@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { Hosting, ScalingActivity } from '../backends/hosting';
+import type { BackendTarget } from '../backends/backend-target';
+import type { ScalingActivity } from '../backends/hosting';
+import type { BackendResolver } from './backends';
 import { buildRunReport, renderMarkdown } from '../report';
 import { renderHtml } from '../report/html/render-html';
 import { writeFileAtomic } from '../shared/atomic-write';
@@ -11,6 +13,7 @@ export interface WriteReportInput {
   pipeline: string;
   objective: string;
   startedBy: string;
+  backend?: BackendTarget;
 }
 
 /** Where a run's report lives: `<home>/runs/<run id>/`. */
@@ -22,11 +25,13 @@ export function reportDir(ferryHome: string, runId: string): string {
  * report: the run as JSON, Markdown and a self-contained HTML page, with the endpoint's scaling timeline
  * since the deployment. Rewriting the same files makes a retry harmless.
  */
-export function createWriteReport(ferryHome: string, hosting: Hosting) {
+export function createWriteReport(ferryHome: string, backends: BackendResolver) {
   return async function writeReport(input: WriteReportInput): Promise<ReportFiles> {
     const deployment = input.result.release?.deployment;
     const scaling: ScalingActivity[] = deployment
-      ? await hosting.scalingActivities(deployment.endpoint, deployment.deployedAt)
+      ? await backends
+          .of(input.backend)
+          .hosting.scalingActivities(deployment.endpoint, deployment.deployedAt)
       : [];
     const report = buildRunReport({ ...input, generatedAt: new Date().toISOString(), scaling });
     const dir = reportDir(ferryHome, input.result.runId);

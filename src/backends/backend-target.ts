@@ -1,4 +1,3 @@
-import type { PipelineConfig } from '../config/pipeline-schema';
 import type { SageMakerSettings } from './sagemaker/sagemaker-settings';
 
 /**
@@ -7,14 +6,3 @@ import type { SageMakerSettings } from './sagemaker/sagemaker-settings';
  * SageMaker backend existed.
  */
 export type BackendTarget = { kind: 'sagemaker'; sagemaker: SageMakerSettings };
-
-/** The target for a pipeline's activities: undefined for the local backend. */
-export function backendTargetOf(
-  config: Pick<PipelineConfig, 'backend' | 'sagemaker' | 'endpoint'>,
-): BackendTarget | undefined {
-  if (config.backend !== 'sagemaker' || !config.sagemaker) return undefined;
-  return {
-    kind: 'sagemaker',
-    sagemaker: { ...config.sagemaker, endpointInstanceType: config.endpoint.instanceType },
-  };
-}

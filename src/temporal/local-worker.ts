@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { WarmRunner } from '../backends/local/warm-runner';
-import { createFerryWorker } from '../worker';
+import { createFerryWorker, type FerryWorkerOptions } from '../worker';
 
 export interface LocalWorker {
   client: Client;
@@ -20,6 +20,7 @@ export async function startLocalWorker(options: {
   home: string;
   /** The endpoint host started for this worker stops with this process (tests, benchmarks). */
   isHostTiedToWorker?: boolean;
+  awsClients?: FerryWorkerOptions['awsClients'];
 }): Promise<LocalWorker> {
   const native = await NativeConnection.connect({ address: options.address });
   const worker = await createFerryWorker({
@@ -27,6 +28,7 @@ export async function startLocalWorker(options: {
     taskQueue: options.taskQueue,
     home: options.home,
     isHostTiedToWorker: options.isHostTiedToWorker,
+    awsClients: options.awsClients,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: options.address });

@@ -34,6 +34,7 @@ export async function candidateWorkflow(input: CandidateWorkflowInput): Promise<
     positiveClass: config.dataset.positiveClass,
     channels: data.channels,
     concurrentTrainings: config.candidates.maxParallel,
+    backend: input.backend,
   });
   const evaluation = await evaluateCandidate({
     runId: input.runId,
@@ -43,6 +44,7 @@ export async function candidateWorkflow(input: CandidateWorkflowInput): Promise<
     classes: data.classes,
     modelDir: trained.modelDir,
     testChannel: data.channels.test,
+    backend: input.backend,
   });
   return {
     candidateId: candidate.id,

@@ -1,3 +1,4 @@
+import type { BackendTarget } from '../backends/backend-target';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DecisionAction } from './approval-rules';
 import type { PipelineConfig } from '../config/pipeline-schema';
@@ -98,6 +99,8 @@ export interface EvaluateChampionInput {
   task: Task;
   target: string;
   testChannel: string;
+  /** Which backend does the work; absent for the local backend. */
+  backend?: BackendTarget;
 }
 
 export type ChampionEvaluation =
@@ -137,6 +140,8 @@ export interface SetModelStatusInput {
   status: 'Approved' | 'Rejected';
   by: string;
   reason: string;
+  /** Which backend does the work; absent for the local backend. */
+  backend?: BackendTarget;
 }
 
 // --- activities ---------------------------------------------------------------
@@ -145,6 +150,8 @@ export interface PrepareDataInput {
   runId: string;
   dataset: { path: string; target: string; task: Task; positiveClass?: string };
   split: { train: number; validation: number; test: number; seed: number; stratify?: boolean };
+  /** Which backend does the work; absent for the local backend. */
+  backend?: BackendTarget;
 }
 
 export interface PreparedData {
@@ -165,6 +172,8 @@ export interface TrainCandidateInput {
   channels: PreparedData['channels'];
   /** How many trainings run at once, so each takes its share of the cores. */
   concurrentTrainings: number;
+  /** Which backend does the work; absent for the local backend. */
+  backend?: BackendTarget;
 }
 
 export interface TrainedModel {
@@ -181,6 +190,8 @@ export interface EvaluateCandidateInput {
   classes?: string[];
   modelDir: string;
   testChannel: string;
+  /** Which backend does the work; absent for the local backend. */
+  backend?: BackendTarget;
 }
 
 export interface CandidateEvaluation {
@@ -193,6 +204,8 @@ export interface CandidateWorkflowInput {
   candidate: Candidate;
   config: Pick<PipelineConfig, 'dataset' | 'candidates'>;
   data: Pick<PreparedData, 'channels' | 'classes'>;
+  /** Which backend does the work; absent for the local backend. */
+  backend?: BackendTarget;
 }
 
 export interface CandidateOutcome {
@@ -212,6 +225,8 @@ export interface RegisterModelInput {
   modelDir: string;
   config: PipelineConfig;
   startedBy: string;
+  /** Which backend does the work; absent for the local backend. */
+  backend?: BackendTarget;
 }
 
 export interface RegisteredModel {

@@ -21,6 +21,7 @@ import { DecisionDesk } from './decision-desk';
 import { pastTense } from './approval-rules';
 import { parseDurationMs } from '../config/duration';
 import { releaseModel } from './release';
+import { backendTargetOf } from './backend-target-of';
 import { StepLog } from './step-log';
 import type { PipelineStep, ReleaseSummary } from './release-definitions';
 import {
@@ -90,6 +91,7 @@ export async function trainingPipeline(input: PipelineInput): Promise<PipelineRe
     pipeline: input.config.name,
     objective: input.config.objective,
     startedBy: input.startedBy,
+    backend: backendTargetOf(input.config),
   });
   run.setStage(outcomeStage);
   return { ...result, steps, report };
@@ -102,9 +104,11 @@ async function runSteps(
 ): Promise<PipelineResult> {
   const { config } = input;
   const runId = workflowInfo().workflowId;
+  // Undefined for the local backend, so local runs' activity inputs are as they always were.
+  const backend = backendTargetOf(config);
 
   run.setStage('preparing');
-  const data = await prepareData({ runId, dataset: config.dataset, split: config.split });
+  const data = await prepareData({ runId, dataset: config.dataset, split: config.split, backend });
 
   run.setStage('training');
   const candidates = run.track(generateCandidates(config.candidates));
@@ -118,6 +122,7 @@ async function runSteps(
             candidate,
             config: { dataset: config.dataset, candidates: config.candidates },
             data,
+            backend,
           },
         ],
       }),
@@ -157,6 +162,7 @@ async function runSteps(
       task: config.dataset.task,
       target: config.dataset.target,
       testChannel: data.channels.test,
+      backend,
     });
     run.championGate = checkChampionGate(
       config.objective,
@@ -186,6 +192,7 @@ async function runSteps(
     modelDir: outcomes[winnerIndex]?.modelDir ?? '',
     config,
     startedBy: input.startedBy,
+    backend,
   });
   run.setStage('registered');
   run.modelVersion = modelVersion;
@@ -204,6 +211,7 @@ async function runSteps(
     status,
     by: decision?.approver ?? 'ferry',
     reason: decision ? decision.message || pastTense(decision.action) : 'approval expired',
+    backend,
   });
   const outcome =
     decision === undefined ? 'expired' : decision.action === 'approve' ? 'approved' : 'rejected';
@@ -235,6 +243,7 @@ async function runSteps(
       status: 'Rejected',
       by: 'ferry',
       reason: released.reason,
+      backend,
     });
   }
   run.setStage(released.outcome);

@@ -1,3 +1,4 @@
+import type { BackendTarget } from '../backends/backend-target';
 import type { RollbackResult, ScalingActivity, ScalingPolicy } from '../backends/hosting';
 import type { PipelineConfig } from '../config/pipeline-schema';
 import type { LoadTestResult, SloVerdict } from '../loadtest/load-types';
@@ -43,6 +44,7 @@ export interface DeployEndpointInput {
   endpoint: string;
   model: VersionRef;
   policy: ScalingPolicy;
+  backend?: BackendTarget;
 }
 
 export interface DeploymentSummary {
@@ -59,6 +61,7 @@ export interface DeploymentSummary {
 export interface ConfigureAutoscalingInput {
   endpoint: string;
   policy: ScalingPolicy;
+  backend?: BackendTarget;
 }
 
 export interface AutoscalingSummary {
@@ -74,6 +77,7 @@ export interface LoadTestEndpointInput {
   /** The test split: the load test sends its rows, without the target column. */
   testChannel: string;
   target: string;
+  backend?: BackendTarget;
 }
 
 export interface LoadTestOutcome {
@@ -89,6 +93,7 @@ export interface RollbackEndpointInput {
   deploymentId: string;
   model: VersionRef;
   reason: string;
+  backend?: BackendTarget;
 }
 
 export type RollbackSummary = RollbackResult & { reason: string };

@@ -6,6 +6,7 @@ import {
 } from '@temporalio/workflow';
 import type { FerryActivities } from '../activities';
 import type { ScalingPolicy } from '../backends/hosting';
+import { backendTargetOf } from './backend-target-of';
 import type { PipelineConfig } from '../config/pipeline-schema';
 import type { RunStage } from './definitions';
 import {
@@ -55,6 +56,7 @@ export async function releaseModel(input: ReleaseInput): Promise<Release> {
   const { config, runId } = input;
   const endpoint = config.endpoint.name ?? config.modelGroup;
   const policy = scalingPolicyOf(config.endpoint);
+  const backend = backendTargetOf(config);
   const release: ReleaseSummary = {};
   const rollback = (reason: string): Promise<RollbackSummary> =>
     rollbackEndpoint({
@@ -63,12 +65,19 @@ export async function releaseModel(input: ReleaseInput): Promise<Release> {
       deploymentId: deploymentIdOf(runId),
       model: input.model,
       reason,
+      backend,
     });
   try {
     input.setStage('deploying');
-    release.deployment = await deployEndpoint({ runId, endpoint, model: input.model, policy });
+    release.deployment = await deployEndpoint({
+      runId,
+      endpoint,
+      model: input.model,
+      policy,
+      backend,
+    });
     input.setStage('scaling');
-    release.autoscaling = await configureAutoscaling({ endpoint, policy });
+    release.autoscaling = await configureAutoscaling({ endpoint, policy, backend });
     input.setStage('load-testing');
     release.loadTest = await loadTestActivity(config.loadTest)({
       runId,
@@ -76,6 +85,7 @@ export async function releaseModel(input: ReleaseInput): Promise<Release> {
       loadTest: config.loadTest,
       testChannel: input.testChannel,
       target: config.dataset.target,
+      backend,
     });
   } catch (error) {
     const why = isCancellation(error) ? 'the run was cancelled' : 'a release step failed';

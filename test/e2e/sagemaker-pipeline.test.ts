@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import {
+  DescribeModelPackageCommand,
+  ListEndpointsCommand,
+  ListModelPackagesCommand,
+  ListTrainingJobsCommand,
+} from '@aws-sdk/client-sagemaker';
+import { validatePipeline } from '../../src/config/validate-pipeline';
+import { createAwsClients } from '../../src/backends/sagemaker/aws-clients';
+import { approveWhenWaiting } from '../../src/temporal/run-control';
+import type { trainingPipeline } from '../../src/workflows/pipeline';
+import type { RunReport } from '../../src/report';
+import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { penguinsOneModel } from '../fixtures/pipelines';
+import {
+  attachTrainingContainerStandIn,
+  type TrainingContainerStandIn,
+} from '../fixtures/training-container-stand-in';
+
+const suffix = randomBytes(3).toString('hex');
+const bucket = `ferry-e2e-${suffix}`;
+const clients = createAwsClients('us-east-1');
+let standIn: TrainingContainerStandIn;
+let harness: WorkerHarness;
+
+beforeAll(async () => {
+  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  // moto runs no container: the stand-in trains where SageMaker's would (see its comment).
+  standIn = attachTrainingContainerStandIn(clients.sagemaker, clients.s3);
+  harness = await startWorkerHarness({ awsClients: () => clients });
+});
+afterAll(async () => {
+  await harness?.stop();
+  await standIn?.close();
+});
+
+/** What moto's InvokeEndpoint answers next (it runs no model): a prediction as the endpoint would give it. */
+async function queueEndpointAnswer(body: string): Promise<void> {
+  const response = await fetch(
+    `${process.env.AWS_ENDPOINT_URL}/moto-api/static/sagemaker/endpoint-results`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ results: [{ Body: body, ContentType: 'application/json' }] }),
+    },
+  );
+  expect(response.ok).toBe(true);
+}
+
+/**
+ * The same workflow with `backend: sagemaker`, on the real dev server against
+ * moto: training jobs, the Model Package registry, an endpoint with
+ * Application Auto Scaling, a load test over InvokeEndpoint, and the report.
+ */
+test('a sagemaker run trains, registers, waits, deploys, scales, load-tests over InvokeEndpoint and reports', async () => {
+  const group = `penguins-sm-${suffix}`;
+  const validation = await validatePipeline(
+    penguinsOneModel(group, {
+      name: 'penguins-sm',
+      backend: 'sagemaker',
+      sagemaker: {
+        region: 'us-east-1',
+        roleArn: 'arn:aws:iam::123456789012:role/FerryExecution',
+        bucket,
+      },
+      endpoint: { name: group, minReplicas: 1, maxReplicas: 3, instanceType: 'ml.m5.large' },
+    }),
+    { baseDir: process.cwd() },
+  );
+  if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
+  const answer = JSON.stringify({
+    classes: ['Adelie', 'Chinstrap', 'Gentoo'],
+    probabilities: [[0.9, 0.05, 0.05]],
+  });
+  await queueEndpointAnswer(answer);
+
+  const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+    taskQueue: harness.taskQueue,
+    workflowId: `ferry-sm-${suffix}`,
+    args: [{ config: validation.config, startedBy: 'carol' }],
+  });
+  const result = await approveWhenWaiting(handle, 'alice', 'ship it');
+  expect(result.outcome).toBe('deployed');
+
+  // Training: one job, run by the stand-in, whose metric definitions matched train.py's output.
+  const jobs = await clients.sagemaker.send(
+    new ListTrainingJobsCommand({ NameContains: `ferry-sm-${suffix}` }),
+  );
+  expect(jobs.TrainingJobSummaries).toHaveLength(1);
+  expect([...standIn.jobs.values()].map((job) => job.state)).toEqual(['Completed']);
+  expect(result.leaderboard?.[0]?.metrics.accuracy).toBeGreaterThan(0.9);
+
+  // Registry: version 1, approved in SageMaker itself, its model in S3.
+  expect(result.modelVersion).toEqual({ group, version: 1, status: 'Approved' });
+  const packages = await clients.sagemaker.send(
+    new ListModelPackagesCommand({ ModelPackageGroupName: group }),
+  );
+  expect(packages.ModelPackageSummaryList).toHaveLength(1);
+  const described = await clients.sagemaker.send(
+    new DescribeModelPackageCommand({
+      ModelPackageName: packages.ModelPackageSummaryList?.[0]?.ModelPackageArn,
+    }),
+  );
+  expect(described.ModelApprovalStatus).toBe('Approved');
+  expect(described.InferenceSpecification?.Containers?.[0]?.ModelDataUrl).toMatch(
+    new RegExp(`^s3://${bucket}/ferry/runs/ferry-sm-${suffix}/training/.*/output/model.tar.gz$`),
+  );
+
+  // Hosting: one endpoint, InService, with a scaling policy.
+  const endpoints = await clients.sagemaker.send(new ListEndpointsCommand({ NameContains: group }));
+  expect(endpoints.Endpoints?.map((e) => [e.EndpointName, e.EndpointStatus])).toEqual([
+    [group, 'InService'],
+  ]);
+  expect(result.release?.autoscaling?.policy.maxReplicas).toBe(3);
+
+  // Load test over InvokeEndpoint: moto answered with the queued prediction.
+  const loadTest = result.release?.loadTest;
+  expect(loadTest?.sample.response).toBe(answer);
+  expect(loadTest?.result.errors).toBe(0);
+  expect(loadTest?.result.ok).toBeGreaterThan(0);
+  expect(loadTest?.verdict.passed).toBe(true);
+
+  const report = JSON.parse(readFileSync(result.report?.json ?? '', 'utf8')) as RunReport;
+  expect(report.deployment?.endpoint).toBe(group);
+});

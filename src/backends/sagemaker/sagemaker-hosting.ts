@@ -202,6 +202,13 @@ export class SageMakerHosting implements Hosting {
       return { action: 'nothing-to-do', endpoint: name };
     }
     const previous = await this.readConfig(current.previousConfig);
+    if (current.previousConfig && !previous) {
+      // The endpoint served something before this deployment, but not a
+      // config of ours that can be read back: never remove it, ask a person.
+      throw new HostingError(
+        `endpoint ${name}: cannot roll back ${deploymentId}, because the config it replaced (${current.previousConfig}) is gone or was not made by Ferry; update the endpoint back by hand (aws sagemaker update-endpoint) or delete it`,
+      );
+    }
     if (!previous) {
       await this.deleteEndpointOnly(name);
       return { action: 'removed', endpoint: name };

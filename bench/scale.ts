@@ -9,7 +9,7 @@ import { LocalTrainer } from '../src/backends/local/local-trainer';
 import { WarmRunner } from '../src/backends/local/warm-runner';
 import { SHARED_DATA_DIR } from '../test/fixtures/pipelines';
 import { machine, progress } from './bench-server';
-import { writeResampledDataset } from './scale-dataset';
+import { type SplitChannels, writePlainSplit, writeResampledDataset } from './scale-dataset';
 
 const SOURCE = path.join(SHARED_DATA_DIR, 'wa_churn.csv');
 const DEFAULT_FACTORS = [1, 10, 100];
@@ -51,6 +51,10 @@ export async function scale(args: string[]): Promise<unknown> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-bench-scale-'));
   const sizes = [];
   try {
+    // The first job of each kind pays for starting the warm Python runner and
+    // importing the libraries; measured once and discarded, so 1x is not inflated.
+    progress('warming up (1x, not reported)...');
+    await measureSize(dir, 1);
     for (const factor of factors) sizes.push(await measureSize(dir, factor));
   } finally {
     await WarmRunner.stopShared();
@@ -69,6 +73,7 @@ export async function scale(args: string[]): Promise<unknown> {
       })),
       threads: os.availableParallelism(),
       warmPython: process.env.FERRY_WARM_PYTHON !== '0',
+      warmUp: 'one 1x pass before measuring, discarded',
     },
     figures: {
       sizes,
@@ -77,7 +82,17 @@ export async function scale(args: string[]): Promise<unknown> {
   };
 }
 
-type SizeFigures = Awaited<ReturnType<typeof measureSize>>;
+interface SizeFigures {
+  factor: number;
+  rows: number;
+  splitRows: SplitChannels['rows'];
+  /** Absent when prepareData failed at this size (then `prepareDataError` says why). */
+  prepareDataSeconds?: number;
+  prepareDataRowsPerSecond?: number;
+  prepareDataError?: string;
+  split?: string;
+  candidates: Record<string, CandidateFigures>;
+}
 
 /** Each size's times over the first size's, next to the row ratio: equal means linear growth. */
 function growthAgainstFirst(sizes: SizeFigures[]) {
@@ -86,7 +101,10 @@ function growthAgainstFirst(sizes: SizeFigures[]) {
   return sizes.map((size) => ({
     factor: size.factor,
     rowRatio: round(size.rows / base.rows),
-    prepareData: round(size.prepareDataSeconds / base.prepareDataSeconds),
+    prepareData:
+      size.prepareDataSeconds !== undefined && base.prepareDataSeconds !== undefined
+        ? round(size.prepareDataSeconds / base.prepareDataSeconds)
+        : null,
     ...Object.fromEntries(
       CANDIDATES.map(({ id }) => {
         const [now, then] = [size.candidates[id], base.candidates[id]];
@@ -111,7 +129,7 @@ interface CandidateFigures {
   rocAuc: number | undefined;
 }
 
-async function measureSize(dir: string, factor: number) {
+async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
   const sizeDir = path.join(dir, `${factor}x`);
   const file = path.join(dir, `wa_churn-${factor}x.csv`);
   progress(`${factor}x: writing the dataset...`);
@@ -122,13 +140,22 @@ async function measureSize(dir: string, factor: number) {
   const trainer = new LocalTrainer();
 
   progress(`${factor}x: prepareData...`);
-  const [prepared, prepareDataSeconds] = await timed(() =>
-    runActivity(prepareData, {
+  const started = performance.now();
+  let prepareDataError: string | undefined;
+  let prepared: SplitChannels;
+  try {
+    prepared = await runActivity(prepareData, {
       runId,
       dataset: { path: file, target: 'churn', task: 'binary', positiveClass: 'Yes' },
       split: SPLIT,
-    }),
-  );
+    });
+  } catch (error) {
+    // Reported, not fatal: training and evaluation at this size are still worth measuring.
+    prepareDataError = error instanceof Error ? error.message : String(error);
+    progress(`${factor}x: prepareData failed (${prepareDataError}); splitting plainly instead`);
+    prepared = await writePlainSplit(file, path.join(sizeDir, 'plain-split'), SPLIT);
+  }
+  const prepareDataSeconds = (performance.now() - started) / 1000;
   const candidates: Record<string, CandidateFigures> = {};
   for (const candidate of CANDIDATES) {
     progress(`${factor}x: ${candidate.algorithm}: train, evaluate...`);
@@ -178,8 +205,12 @@ async function measureSize(dir: string, factor: number) {
     factor,
     rows,
     splitRows: prepared.rows,
-    prepareDataSeconds: round(prepareDataSeconds),
-    prepareDataRowsPerSecond: Math.round(rows / prepareDataSeconds),
+    ...(prepareDataError === undefined
+      ? {
+          prepareDataSeconds: round(prepareDataSeconds),
+          prepareDataRowsPerSecond: Math.round(rows / prepareDataSeconds),
+        }
+      : { prepareDataError, split: 'a plain seeded split by the benchmark (prepareData failed)' }),
     candidates,
   };
 }

@@ -46,9 +46,12 @@ export function splitRows(
     const rows = random.shuffle(groups.get(key) ?? []);
     const testCount = Math.round(rows.length * fractions.test);
     const validationCount = Math.round(rows.length * fractions.validation);
-    result.test.push(...rows.slice(0, testCount));
-    result.validation.push(...rows.slice(testCount, testCount + validationCount));
-    result.train.push(...rows.slice(testCount + validationCount));
+    // A loop, not push(...slice): spreading a stratum of a few hundred thousand rows overflows the stack.
+    rows.forEach((row, index) => {
+      const part =
+        index < testCount ? 'test' : index < testCount + validationCount ? 'validation' : 'train';
+      result[part].push(row);
+    });
   }
   for (const part of ['train', 'validation', 'test'] as const) {
     if (result[part].length === 0) {

@@ -25,4 +25,13 @@ describe('splitting rows', () => {
   test('refuses too few rows, naming the count', () => {
     expect(() => splitRows(9, fractions)).toThrow(/too few rows \(9\)/);
   });
+
+  test('splits 600,000 stratified rows (a 100x dataset) into every row once', () => {
+    const count = 600_000;
+    const strata = Array.from({ length: count }, (_, i) => (i % 3 === 0 ? 'Yes' : 'No'));
+    const parts = splitRows(count, fractions, strata);
+    const all = [...parts.train, ...parts.validation, ...parts.test];
+    expect(all).toHaveLength(count);
+    expect(new Set(all).size).toBe(count);
+  });
 });

@@ -1,6 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
+import { isProcessAlive } from '../../src/temporal/process-group';
 import { waitForStage } from '../../src/temporal/run-control';
 import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
@@ -14,6 +17,7 @@ import {
   shortId,
   startWorkerProcess,
   trainingCounts,
+  waitUntil,
   type WorkerProcess,
 } from './fault-kit';
 import { completedAttempts, waitForRunningActivity } from './run-probe';
@@ -58,6 +62,7 @@ describe('a worker killed mid-step and restarted', () => {
       },
     });
     const runId = `ferry-fault-worker-${shortId()}`;
+    const candidateDir = path.join(home, 'artifacts', runId, 'candidates', 'c01');
     let worker: WorkerProcess = startWorkerProcess(env);
     const replaceWorker = async () => {
       await worker.crash();
@@ -74,7 +79,16 @@ describe('a worker killed mid-step and restarted', () => {
       const candidate = client.workflow.getHandle(`${runId}-c01`);
       await waitForRunningActivity(candidate, 'trainCandidate', { needsHeartbeat: true });
       expect(trainingCounts(home, runId).c01).toEqual({ attempts: 1, completions: 0 });
+      // The training process itself is running (the activity heartbeats before it starts).
+      const pidFile = path.join(candidateDir, 'train.pid');
+      const orphan = await waitUntil('c01’s training process started', () => {
+        const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+        return pid > 0 && isProcessAlive(pid) ? pid : undefined;
+      });
       await replaceWorker();
+      // The killed worker's training dies with it (its warm runner sees its stdin close),
+      // so the retry never races a second process writing the same model.
+      await waitUntil('the killed worker’s training ends', () => !isProcessAlive(orphan), 30_000);
 
       expect(await waitForStage(handle, ['awaiting-approval'], 240_000)).toBe('awaiting-approval');
       await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });

@@ -5,11 +5,13 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { evaluateModel } from '../src/activities/evaluate-candidate';
 import { createPrepareData } from '../src/activities/prepare-data';
+import type { PreparedData } from '../src/workflows/definitions';
+import type { TrainingJob } from '../src/backends/trainer';
 import { LocalTrainer } from '../src/backends/local/local-trainer';
 import { WarmRunner } from '../src/backends/local/warm-runner';
 import { SHARED_DATA_DIR } from '../test/fixtures/pipelines';
 import { machine, progress } from './bench-server';
-import { type SplitChannels, writePlainSplit, writeResampledDataset } from './scale-dataset';
+import { writeResampledDataset } from './scale-dataset';
 
 const SOURCE = path.join(SHARED_DATA_DIR, 'wa_churn.csv');
 const DEFAULT_FACTORS = [1, 10, 100];
@@ -85,12 +87,9 @@ export async function scale(args: string[]): Promise<unknown> {
 interface SizeFigures {
   factor: number;
   rows: number;
-  splitRows: SplitChannels['rows'];
-  /** Absent when prepareData failed at this size (then `prepareDataError` says why). */
-  prepareDataSeconds?: number;
-  prepareDataRowsPerSecond?: number;
-  prepareDataError?: string;
-  split?: string;
+  splitRows: PreparedData['rows'];
+  prepareDataSeconds: number;
+  prepareDataRowsPerSecond: number;
   candidates: Record<string, CandidateFigures>;
 }
 
@@ -101,10 +100,7 @@ function growthAgainstFirst(sizes: SizeFigures[]) {
   return sizes.map((size) => ({
     factor: size.factor,
     rowRatio: round(size.rows / base.rows),
-    prepareData:
-      size.prepareDataSeconds !== undefined && base.prepareDataSeconds !== undefined
-        ? round(size.prepareDataSeconds / base.prepareDataSeconds)
-        : null,
+    prepareData: round(size.prepareDataSeconds / base.prepareDataSeconds),
     ...Object.fromEntries(
       CANDIDATES.map(({ id }) => {
         const [now, then] = [size.candidates[id], base.candidates[id]];
@@ -140,34 +136,23 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
   const trainer = new LocalTrainer();
 
   progress(`${factor}x: prepareData...`);
-  const started = performance.now();
-  let prepareDataError: string | undefined;
-  let prepared: SplitChannels;
-  try {
-    prepared = await runActivity(prepareData, {
+  const [prepared, prepareDataSeconds] = await timed(() =>
+    runActivity(prepareData, {
       runId,
       dataset: { path: file, target: 'churn', task: 'binary', positiveClass: 'Yes' },
       split: SPLIT,
-    });
-  } catch (error) {
-    // Reported, not fatal: training and evaluation at this size are still worth measuring.
-    prepareDataError = error instanceof Error ? error.message : String(error);
-    progress(`${factor}x: prepareData failed (${prepareDataError}); splitting plainly instead`);
-    prepared = await writePlainSplit(file, path.join(sizeDir, 'plain-split'), SPLIT);
-  }
-  const prepareDataSeconds = (performance.now() - started) / 1000;
+    }),
+  );
   const candidates: Record<string, CandidateFigures> = {};
   for (const candidate of CANDIDATES) {
     progress(`${factor}x: ${candidate.algorithm}: train, evaluate...`);
     const workDir = path.join(sizeDir, candidate.id);
     const controls = { signal: new AbortController().signal, onProgress: () => undefined };
-    // Built apart from the call: the trainer's job type is gaining fields
-    // (runId) in work not yet committed, and a variable is accepted by both.
-    const job = {
+    const job: TrainingJob = {
       runId,
       jobName: `${runId}-${candidate.id}`,
       algorithm: candidate.algorithm,
-      task: 'binary' as const,
+      task: 'binary',
       target: 'churn',
       positiveClass: 'Yes',
       hyperparameters: candidate.hyperparameters,
@@ -205,12 +190,8 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
     factor,
     rows,
     splitRows: prepared.rows,
-    ...(prepareDataError === undefined
-      ? {
-          prepareDataSeconds: round(prepareDataSeconds),
-          prepareDataRowsPerSecond: Math.round(rows / prepareDataSeconds),
-        }
-      : { prepareDataError, split: 'a plain seeded split by the benchmark (prepareData failed)' }),
+    prepareDataSeconds: round(prepareDataSeconds),
+    prepareDataRowsPerSecond: Math.round(rows / prepareDataSeconds),
     candidates,
   };
 }

@@ -16,7 +16,9 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { stopHost } from '../../src/backends/local/hosting/ensure-host';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { openRegistry } from '../../src/backends/open-registry';
+import { pipelineSchema, type PipelineConfig } from '../../src/config/pipeline-schema';
 import { processesMatching } from '../fixtures/processes';
+import { churnDataset, validPipeline } from '../fixtures/pipelines';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const OUTPUT_DIR = path.join(PROJECT_ROOT, 'test-output', 'faults');
@@ -202,4 +204,30 @@ export async function activityEvents(handle: WorkflowHandle) {
     }
   }
   return counts;
+}
+
+/**
+ * A churn pipeline whose one candidate (a 400-tree random forest) trains for
+ * seconds on 2 cores, long enough for a fault to catch it training; gates off,
+ * a gentle SLO. `overrides` set the endpoint and load test a fault needs.
+ */
+export function slowTrainingPipeline(
+  group: string,
+  overrides: Record<string, unknown> = {},
+): PipelineConfig {
+  return pipelineSchema.parse({
+    ...validPipeline(),
+    dataset: churnDataset(),
+    candidates: {
+      count: 1,
+      maxParallel: 1,
+      algorithms: [
+        { name: 'random-forest', hyperparameters: { n_estimators: 400, max_depth: 12 } },
+      ],
+    },
+    gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
+    modelGroup: group,
+    approval: { approvers: ['alice'], timeout: '1h' },
+    ...overrides,
+  });
 }

@@ -2,18 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
 import type { PipelineResult } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
-import { churnDataset, validPipeline } from '../fixtures/pipelines';
 import { processesMatching } from '../fixtures/processes';
 import {
   cleanUpHome,
   makeHome,
   resourceCounts,
   shortId,
+  slowTrainingPipeline,
   startWorkerProcess,
   trainingCounts,
   waitUntil,
@@ -47,20 +46,7 @@ describe('the Temporal dev server stopped and restarted mid-run', () => {
     const worker = startWorkerProcess(env);
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection });
-    const config = pipelineSchema.parse({
-      ...validPipeline(),
-      dataset: churnDataset(),
-      // Long enough (seconds, on 2 cores) to still be training when the server goes.
-      candidates: {
-        count: 1,
-        maxParallel: 1,
-        algorithms: [
-          { name: 'random-forest', hyperparameters: { n_estimators: 400, max_depth: 12 } },
-        ],
-      },
-      gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
-      modelGroup: group,
-      approval: { approvers: ['alice'], timeout: '1h' },
+    const config = slowTrainingPipeline(group, {
       loadTest: {
         phases: [{ durationSeconds: 2, ratePerSecond: 5 }],
         slo: { latencyP99Ms: 5000, maxErrorRate: 0.05 },

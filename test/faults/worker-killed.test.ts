@@ -2,12 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
-import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { isProcessAlive } from '../../src/temporal/process-group';
 import { waitForStage } from '../../src/temporal/run-control';
 import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
-import { churnDataset, validPipeline } from '../fixtures/pipelines';
 import { testServerAddress } from '../fixtures/temporal';
 import {
   cleanUpHome,
@@ -15,6 +13,7 @@ import {
   processesOf,
   resourceCounts,
   shortId,
+  slowTrainingPipeline,
   startWorkerProcess,
   trainingCounts,
   waitUntil,
@@ -40,20 +39,7 @@ describe('a worker killed mid-step and restarted', () => {
     };
     const connection = await Connection.connect({ address: testServerAddress() });
     const client = new Client({ connection });
-    const config = pipelineSchema.parse({
-      ...validPipeline(),
-      dataset: churnDataset(),
-      // Long enough (seconds, on 2 cores) to be caught training.
-      candidates: {
-        count: 1,
-        maxParallel: 1,
-        algorithms: [
-          { name: 'random-forest', hyperparameters: { n_estimators: 400, max_depth: 12 } },
-        ],
-      },
-      gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
-      modelGroup: group,
-      approval: { approvers: ['alice'], timeout: '1h' },
+    const config = slowTrainingPipeline(group, {
       // Two replicas make the deployment last long enough to be caught in it.
       endpoint: { minReplicas: 2, maxReplicas: 2 },
       loadTest: {

@@ -3,7 +3,11 @@
  * replay test to check that today's workflow code still replays them. Run it
  * when a release's histories should be kept (before changing workflow code):
  *
- *   node -r tsx/cjs scripts/record-histories.ts <label>
+ *   node -r tsx/cjs scripts/record-histories.ts <label> [--signal-approval-chars N]
+ *
+ * By default the approval is an update; with --signal-approval-chars it is a
+ * signal whose message is N characters long (how v6 recorded an approval that
+ * later code refuses, for the decision-message-limit patch).
  *
  * It starts its own dev server and worker unless TEMPORAL_ADDRESS is set.
  */
@@ -20,7 +24,7 @@ import { benchWorker } from '../bench/bench-server';
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'test', 'replay', 'histories');
 
-async function main(label: string): Promise<void> {
+async function main(label: string, signalApprovalChars?: number): Promise<void> {
   installWorkerLogging();
   const keepAlive = setInterval(() => undefined, 60_000);
   const taskQueue = `ferry-record-${label}`;
@@ -65,9 +69,16 @@ async function main(label: string): Promise<void> {
     }
     if ((await handle.describe()).status.name === 'RUNNING') {
       await handle.signal(approveSignal, { approver: 'mallory' });
-      await handle.executeUpdate(approveUpdate, {
-        args: [{ approver: 'alice', message: 'recorded' }],
-      });
+      if (signalApprovalChars === undefined) {
+        await handle.executeUpdate(approveUpdate, {
+          args: [{ approver: 'alice', message: 'recorded' }],
+        });
+      } else {
+        await handle.signal(approveSignal, {
+          approver: 'alice',
+          message: 'recorded '.repeat(signalApprovalChars).slice(0, signalApprovalChars),
+        });
+      }
     }
     await handle.result();
     // The Temporal CLI writes the JSON form that Worker.runReplayHistory reads.
@@ -88,7 +99,18 @@ async function main(label: string): Promise<void> {
   }
 }
 
-main(process.argv[2] ?? 'v1').catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+function signalApprovalCharsOf(args: string[]): number | undefined {
+  const at = args.indexOf('--signal-approval-chars');
+  if (at === -1) return undefined;
+  const chars = Number(args[at + 1]);
+  if (!Number.isInteger(chars) || chars < 1)
+    throw new Error('--signal-approval-chars needs a whole number of characters, e.g. 12000');
+  return chars;
+}
+
+main(process.argv[2] ?? 'v1', signalApprovalCharsOf(process.argv.slice(3))).catch(
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -14,6 +14,7 @@ import type {
   StatusChange,
 } from '../backends/registry';
 import { pipelineSchema } from '../config/pipeline-schema';
+import { MAX_DECISION_MESSAGE_CHARS } from '../workflows/approval-rules';
 import type { ChampionGateVerdict } from '../evaluation/champion-gate';
 import type { LeaderboardRow } from '../evaluation/select';
 import type {
@@ -215,7 +216,11 @@ export const runSchema = z.looseObject({
 
 export const decisionBodySchema = z
   .strictObject({
-    message: z.string().max(10_000).optional().describe('why; a rejection needs one'),
+    message: z
+      .string()
+      .max(MAX_DECISION_MESSAGE_CHARS)
+      .optional()
+      .describe('why; a rejection needs one'),
   })
   // No body at all (fastify hands the validator null) is an approval without a message.
   .nullable()

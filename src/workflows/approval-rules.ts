@@ -3,6 +3,12 @@
  * validator refuses with these words (leaving no trace in history), and the
  * signal handler records them as a refused entry of the decision trail.
  */
+/**
+ * The longest decision message a run takes. It is kept in history, the
+ * decision trail and the registry, so it is a note, not a document.
+ */
+export const MAX_DECISION_MESSAGE_CHARS = 10_000;
+
 export type DecisionAction = 'approve' | 'reject';
 
 export interface Decision {
@@ -27,7 +33,7 @@ export function checkDecision(
   action: DecisionAction,
   payload: unknown,
   rules: ApprovalRules,
-  state: { isAwaiting: boolean; decided?: Decision },
+  state: { isAwaiting: boolean; decided?: Decision; limitsMessageLength: boolean },
 ): DecisionCheck {
   const refuse = (reason: string): DecisionCheck => ({ ok: false, reason });
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
@@ -41,6 +47,11 @@ export function checkDecision(
   }
   if (message !== undefined && typeof message !== 'string') {
     return refuse(`"message" must be text, not ${typeof message}`);
+  }
+  if (state.limitsMessageLength && (message?.length ?? 0) > MAX_DECISION_MESSAGE_CHARS) {
+    return refuse(
+      `"message" is ${message?.length} characters; at most ${MAX_DECISION_MESSAGE_CHARS}: shorten it, or link to a longer note`,
+    );
   }
   if (state.decided) {
     return refuse(

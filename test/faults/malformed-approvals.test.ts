@@ -354,26 +354,29 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
     expect(view.status).toBe('COMPLETED');
   }, 240_000);
 
-  // Known gap (src/workflows/approval-rules.ts; see the fault suite's report): the
-  // API caps a message at 10,000 characters, but the update validator and the
-  // signal handler take any length, so `ferry approve -m` or an SDK client can
-  // put up to Temporal's 2 MB payload limit into the run's history and the
-  // registry. Marked failing until the workflow refuses it; jest reports it the
-  // day it passes, so the mark is then removed.
-  test.failing('refuses an oversized message through the update, naming the limit', async () => {
+  // The API's schema caps a message, and so does the workflow, for `ferry approve -m`,
+  // SDK clients and signals: otherwise up to Temporal's 2 MB payload limit would go
+  // into the run's history, its trail and the registry.
+  test('refuses an oversized message through the update and the signal, naming the limit', async () => {
     const handle = await startRun();
     expect(await waitForStage(handle, ['awaiting-approval'])).toBe('awaiting-approval');
-    try {
-      const reason = await updateRefusal(handle, 'reject', {
-        approver: 'bob',
-        message: 'x'.repeat(100_000),
-      });
-      expect(reason).toMatch(/message.*100000 characters.*10000/);
-    } finally {
-      // Accepted (today), the run ends as rejected by itself; refused, it would wait an hour.
+    const oversized = { approver: 'bob', message: 'x'.repeat(100_000) };
+    const reason =
+      '"message" is 100000 characters; at most 10000: shorten it, or link to a longer note';
+    expect(await updateRefusal(handle, 'reject', oversized)).toBe(reason);
+    await handle.signal(rejectSignal, oversized);
+    const trail = await waitUntil('the refused signal is in the trail', async () => {
       const { decisionTrail } = await handle.query(summaryQuery);
-      if (decisionTrail.some((entry) => entry.accepted)) await handle.result();
-      else await handle.terminate('fault test over');
-    }
+      return decisionTrail.length > 0 ? decisionTrail : undefined;
+    });
+    expect(trail).toEqual([
+      expect.objectContaining({ via: 'signal', accepted: false, message: '', reason }),
+    ]);
+    // Still waiting: a message of exactly the limit is taken.
+    const atLimit = 'y'.repeat(10_000);
+    await handle.executeUpdate(rejectUpdate, { args: [{ approver: 'bob', message: atLimit }] });
+    const result: PipelineResult = await handle.result();
+    expect(result.outcome).toBe('rejected');
+    expect(result.decisionTrail?.at(-1)).toMatchObject({ accepted: true, message: atLimit });
   });
 });

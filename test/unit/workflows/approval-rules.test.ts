@@ -1,0 +1,34 @@
+import {
+  checkDecision,
+  MAX_DECISION_MESSAGE_CHARS,
+  type ApprovalRules,
+} from '../../../src/workflows/approval-rules';
+
+const rules: ApprovalRules = {
+  approvers: ['bob'],
+  allowStarterToApprove: false,
+  startedBy: 'alice',
+};
+const waiting = { isAwaiting: true, limitsMessageLength: true };
+
+describe('the length of a decision message', () => {
+  test('up to the limit is taken; one more character is refused, naming both numbers', () => {
+    const atLimit = 'x'.repeat(MAX_DECISION_MESSAGE_CHARS);
+    expect(checkDecision('reject', { approver: 'bob', message: atLimit }, rules, waiting)).toEqual({
+      ok: true,
+      decision: { action: 'reject', approver: 'bob', message: atLimit },
+    });
+    expect(
+      checkDecision('reject', { approver: 'bob', message: `${atLimit}x` }, rules, waiting),
+    ).toEqual({
+      ok: false,
+      reason: `"message" is 10001 characters; at most 10000: shorten it, or link to a longer note`,
+    });
+  });
+
+  test('runs started before the limit (unpatched on replay) still take a longer one', () => {
+    const long = { approver: 'bob', message: 'x'.repeat(12_000) };
+    const check = checkDecision('approve', long, rules, { ...waiting, limitsMessageLength: false });
+    expect(check.ok).toBe(true);
+  });
+});

@@ -10,6 +10,7 @@ import { createLocalInvoker } from '../backends/local/local-invoker';
 import { folderSha256 } from '../backends/local/folder-digest';
 import { createSageMakerBackend } from '../backends/sagemaker/sagemaker-backend';
 import type { AwsClients } from '../backends/sagemaker/aws-clients';
+import { guardedByStore } from './artifact-store-failure';
 import { Backends } from './backends';
 import { createRegisterModel, createSetModelStatus } from './register-model';
 import { createEvaluateCandidate } from './evaluate-candidate';
@@ -46,17 +47,23 @@ export function createActivities(deps: ActivityDeps) {
     createSageMakerBackend(settings, deps.awsClients?.(settings.region)),
   );
   return {
-    prepareData: createPrepareData(artifactsRoot, backends),
-    trainCandidate: createTrainCandidate(artifactsRoot, backends),
-    evaluateCandidate: createEvaluateCandidate(artifactsRoot, backends),
+    prepareData: guardedByStore(artifactsRoot, createPrepareData(artifactsRoot, backends)),
+    trainCandidate: guardedByStore(artifactsRoot, createTrainCandidate(artifactsRoot, backends)),
+    evaluateCandidate: guardedByStore(
+      artifactsRoot,
+      createEvaluateCandidate(artifactsRoot, backends),
+    ),
     registerModel: createRegisterModel(backends),
     setModelStatus: createSetModelStatus(backends),
-    evaluateChampion: createEvaluateChampion(artifactsRoot, backends),
+    evaluateChampion: guardedByStore(
+      artifactsRoot,
+      createEvaluateChampion(artifactsRoot, backends),
+    ),
     deployEndpoint: createDeployEndpoint(backends),
     configureAutoscaling: createConfigureAutoscaling(backends),
     loadTestEndpoint: createLoadTestEndpoint(backends),
     rollbackEndpoint: createRollbackEndpoint(backends),
-    writeReport: createWriteReport(deps.ferryHome, backends),
+    writeReport: guardedByStore(deps.ferryHome, createWriteReport(deps.ferryHome, backends)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -7,6 +7,7 @@ import { JobInputError } from '../backends/trainer';
 import type { BackendResolver } from './backends';
 import type { TrainCandidateInput, TrainedModel } from '../workflows/definitions';
 import { writeFileAtomic } from '../shared/atomic-write';
+import { makeDirectory } from '../shared/make-directory';
 import { candidateDir } from './artifact-paths';
 import { startHeartbeats } from './heartbeat';
 
@@ -29,7 +30,7 @@ export function createTrainCandidate(artifactsRoot: string, backends: BackendRes
       });
       return done;
     }
-    await mkdir(workDir, { recursive: true });
+    await makeDirectory(workDir);
     const attempt = Context.current().info.attempt;
     await appendFile(path.join(workDir, 'attempts.log'), `attempt ${attempt} pid ${process.pid}\n`);
 

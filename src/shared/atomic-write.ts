@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeDirectory } from './make-directory';
 
 /**
  * Writes through a temporary file and a rename, so a reader (or a retried
@@ -10,7 +11,7 @@ export async function writeFileAtomic(
   content: string | Buffer,
   mode = 0o666,
 ): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeDirectory(path.dirname(file));
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, content, { mode });
   await rename(temporary, file);

@@ -82,13 +82,9 @@ describe('an artifact store that refuses writes', () => {
     expect(existsSync(path.join(artifacts, runId))).toBe(false);
   });
 
-  // Known gap (see the fault suite's report): today the message is Node's own,
-  // and on a read-only disk it is wrong: Node 20's recursive mkdir reports
-  // ENOENT ("no such file or directory") instead of EROFS, it names no fix, and
-  // the activity retries what cannot succeed. The fix belongs in
-  // src/shared/atomic-write.ts and the activities. Marked failing until then;
-  // jest reports it the day it passes, so the mark is then removed.
-  test.failing('says the store refuses writes and how to fix it, without retrying', () => {
+  // Node 20's recursive mkdir reports ENOENT on a read-only disk (nodejs/node#47098);
+  // src/shared/make-directory.ts finds the real cause, and the activity does not retry it.
+  test('says the store refuses writes and how to fix it, without retrying', () => {
     expect(cause.type).toBe('ArtifactStoreError');
     expect(cause.nonRetryable).toBe(true);
     expect(cause.message).toMatch(/refuses writes|read-only|not a directory/i);

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   JobInputError,
@@ -12,6 +12,7 @@ import {
 import { algorithmDir, COMMON_DIR } from './python-paths';
 import { runScript, type ScriptRun } from './run-script';
 import { lastErrorLine, parseMetric, parseProgress } from './script-output';
+import { makeDirectory } from '../../shared/make-directory';
 
 /** Exit code the scripts use for "bad input" (algorithms/README.md). */
 const EXIT_BAD_INPUT = 2;
@@ -28,10 +29,7 @@ export class LocalTrainer implements Trainer {
     const outputDir = path.join(job.workDir, 'output');
     // A retried attempt starts clean: a half-written model from a killed attempt must not survive.
     await rm(modelDir, { recursive: true, force: true });
-    await Promise.all([
-      mkdir(modelDir, { recursive: true }),
-      mkdir(outputDir, { recursive: true }),
-    ]);
+    await Promise.all([makeDirectory(modelDir), makeDirectory(outputDir)]);
     const log = path.join(job.workDir, 'train.log');
     await writeFile(log, '');
 
@@ -68,7 +66,7 @@ export class LocalTrainer implements Trainer {
   async predict(job: PredictionJob, controls: JobControls): Promise<Predictions> {
     const output = path.join(job.workDir, 'predictions.json');
     const log = path.join(job.workDir, 'predict.log');
-    await mkdir(job.workDir, { recursive: true });
+    await makeDirectory(job.workDir);
     await writeFile(log, '');
     const run = await runScript(
       {

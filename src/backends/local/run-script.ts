@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { makeDirectory } from '../../shared/make-directory';
 import path from 'node:path';
 import { signalProcessGroup } from '../../temporal/process-group';
 import { LogFollower } from './log-follower';
@@ -24,7 +24,7 @@ export async function runScript(
   signal: AbortSignal,
   onLine: (line: string) => void,
 ): Promise<ScriptRun> {
-  await mkdir(path.dirname(request.log), { recursive: true });
+  await makeDirectory(path.dirname(request.log));
   closeSync(openSync(request.log, 'a'));
   const follower = new LogFollower(request.log, onLine);
   follower.start();

@@ -10,7 +10,8 @@ import { serving } from './serving';
  * `npm run bench` runs every benchmark in turn, in DESIGN.md §7's order (then
  * `scale`, the scaled-input one); `npm run bench -- <name> [args]` runs one,
  * with its arguments. Each prints one JSON object on stdout (progress goes
- * to stderr), so `npm run -s bench > results.json` (-s: without npm's own header) keeps only the figures.
+ * to stderr), so `npm run -s bench > results.json` keeps only the figures
+ * (-s keeps npm's own header out).
  */
 const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = {
   pipeline,

@@ -44,9 +44,14 @@ export function createHttpInvoker(options: HttpInvokerOptions): HttpInvoker {
     );
   }
   const transport = url.protocol === 'https:' ? https : http;
+  const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   const agentOptions = {
     keepAlive: true,
-    maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS,
+    maxSockets,
+    // Node keeps only 256 idle sockets by default and closes the rest, so a
+    // burst past 256 in flight would pay a new connection per request from
+    // then on: the costliest part of a request, just when the load is highest.
+    maxFreeSockets: maxSockets,
     // The most recently used socket is the least likely to have been closed
     // by the server's keep-alive timeout.
     scheduling: 'lifo' as const,
@@ -107,9 +112,11 @@ export function createHttpInvoker(options: HttpInvokerOptions): HttpInvoker {
           ),
         );
         // After 'end' this is a no-op; before it, the server hung up mid-body.
-        response.on('close', () =>
-          finish(new RequestError('connection-reset', 'the connection closed mid-response')),
-        );
+        // The error is made only when it is one: an Error's stack trace costs more than the request.
+        response.on('close', () => {
+          if (!isSettled)
+            finish(new RequestError('connection-reset', 'the connection closed mid-response'));
+        });
       });
       request.end(body);
     });

@@ -152,7 +152,8 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<LoadTestResult> {
       function settle(): boolean {
         if (isOver || !inFlight.delete(request)) return false;
         clearTimeout(request.timer);
-        setImmediate(finishIfDone);
+        // Only the last answers can end the run; earlier ones need no turn of their own.
+        if (nextIndex === offsetsMs.length) setImmediate(finishIfDone);
         return true;
       }
 

@@ -90,6 +90,8 @@ interface SizeFigures {
   splitRows: PreparedData['rows'];
   prepareDataSeconds: number;
   prepareDataRowsPerSecond: number;
+  /** The longest the worker's event loop went without a turn during prepareData. */
+  prepareDataLongestStallMs: number;
   candidates: Record<string, CandidateFigures>;
 }
 
@@ -136,12 +138,14 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
   const trainer = new LocalTrainer();
 
   progress(`${factor}x: prepareData...`);
-  const [prepared, prepareDataSeconds] = await timed(() =>
-    runActivity(prepareData, {
-      runId,
-      dataset: { path: file, target: 'churn', task: 'binary', positiveClass: 'Yes' },
-      split: SPLIT,
-    }),
+  const [[prepared, prepareDataSeconds], prepareDataLongestStallMs] = await withLongestStall(() =>
+    timed(() =>
+      runActivity(prepareData, {
+        runId,
+        dataset: { path: file, target: 'churn', task: 'binary', positiveClass: 'Yes' },
+        split: SPLIT,
+      }),
+    ),
   );
   const candidates: Record<string, CandidateFigures> = {};
   for (const candidate of CANDIDATES) {
@@ -192,6 +196,7 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
     splitRows: prepared.rows,
     prepareDataSeconds: round(prepareDataSeconds),
     prepareDataRowsPerSecond: Math.round(rows / prepareDataSeconds),
+    prepareDataLongestStallMs,
     candidates,
   };
 }
@@ -203,6 +208,28 @@ function runActivity<I, O>(activity: (input: I) => Promise<O>, input: I): Promis
     { logger: new DefaultLogger('WARN') },
   );
   return environment.run(activity, input);
+}
+
+/**
+ * The longest gap between turns of the event loop while `work` ran, in ms:
+ * how long the worker's other activities, and their heartbeats, would wait.
+ */
+async function withLongestStall<T>(work: () => Promise<T>): Promise<[T, number]> {
+  let lastTurn = performance.now();
+  let longest = 0;
+  const noteTurn = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - lastTurn);
+    lastTurn = now;
+  };
+  const ticker = setInterval(noteTurn, 5);
+  try {
+    const result = await work();
+    noteTurn();
+    return [result, Math.round(longest)];
+  } finally {
+    clearInterval(ticker);
+  }
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PrepareDataInput, PreparedData } from '../workflows/definitions';
 import { profileDataset } from '../dataset/profile-dataset';
@@ -19,6 +20,9 @@ export function createPrepareData(artifactsRoot: string, backends?: BackendResol
     const { dataset: source, split } = input;
     const dataset = await readDataset(await localCopy(source.path, input, artifactsRoot, backends));
     const target = inspectTarget(dataset, source.target, source.task, source.positiveClass);
+    // Each step below is up to half a second on 700,000 rows; the worker's other
+    // activities (and their heartbeats) get a turn between them.
+    await nextTurn();
     const labelled = dataset.rows.filter((row) => (row.fields[target.column] ?? '').trim() !== '');
     const isClassification = source.task !== 'regression';
     const shouldStratify = split.stratify ?? isClassification;
@@ -26,6 +30,7 @@ export function createPrepareData(artifactsRoot: string, backends?: BackendResol
       ? labelled.map((row) => (row.fields[target.column] ?? '').trim())
       : undefined;
     const parts = splitRows(labelled.length, split, strata);
+    await nextTurn();
 
     const root = dataDir(artifactsRoot, input.runId);
     const channels = {
@@ -33,21 +38,23 @@ export function createPrepareData(artifactsRoot: string, backends?: BackendResol
       validation: path.join(root, 'validation'),
       test: path.join(root, 'test'),
     };
-    const write = (part: keyof typeof channels, indices: number[]) =>
-      writeFileAtomic(
+    const write = async (part: keyof typeof channels, indices: number[]) => {
+      await nextTurn();
+      await writeFileAtomic(
         path.join(channels[part], `${part}.csv`),
         toCsv(
           dataset.headerText,
           indices.map((i) => labelled[i] as DatasetRow),
         ),
       );
+    };
     await Promise.all([
       write('train', parts.train),
       write('validation', parts.validation),
       write('test', parts.test),
     ]);
 
-    const profile = profileDataset(dataset, target.column, isClassification);
+    const profile = await profileDataset(dataset, target.column, isClassification);
     await writeFileAtomic(
       path.join(root, 'profile.json'),
       `${JSON.stringify({ fingerprint: dataset.fingerprint, profile }, null, 2)}\n`,

@@ -50,7 +50,8 @@ describe('ferry run and ferry status', () => {
     const run = startFerry(['run', writePipeline(penguinsPipeline()), '--as', 'carol'], {
       env: cliEnv(),
     });
-    const exited = new Promise<number | null>((resolve) => run.on('exit', resolve));
+    // 'close' comes after the last output chunk is read, 'exit' may not.
+    const exited = new Promise<number | null>((resolve) => run.on('close', resolve));
     const output = watchOutput(run);
     const [, waitingRun] = await output.waitFor(/^ {2}ferry approve (\S+) --as <name> -m "why"$/m);
     const refused = await ferry(['approve', waitingRun ?? '', '--as', 'mallory']);

@@ -147,7 +147,8 @@ describe('the SQLite model registry', () => {
             let err = '';
             child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
             child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-            child.on('exit', (code) =>
+            // 'close', not 'exit': 'exit' can come before the last stdout chunk is read.
+            child.on('close', (code) =>
               code === 0 ? resolve(Number(out.trim())) : reject(new Error(err)),
             );
           }),

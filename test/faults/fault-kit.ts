@@ -39,27 +39,25 @@ export interface WorkerProcess {
 }
 
 /**
- * A real worker (`src/worker.ts`, as the container runs it) in its own
- * process, so a test can kill it. Its output goes to test-output/faults/ for
+ * A real worker (`src/worker.ts`, as the container runs it, unless `entry`
+ * names another) in its own process, so a test can kill it. Its output goes to test-output/faults/ for
  * reading after a failure. The home is repeated on its command line only so
  * that processesMatching(home) finds it.
  */
-export function startWorkerProcess(env: {
-  TEMPORAL_ADDRESS: string;
-  FERRY_HOME: string;
-  FERRY_TASK_QUEUE: string;
-}): WorkerProcess {
+export function startWorkerProcess(
+  env: { TEMPORAL_ADDRESS: string; FERRY_HOME: string; FERRY_TASK_QUEUE: string } & Record<
+    string,
+    string
+  >,
+  entry = path.join(PROJECT_ROOT, 'src', 'worker.ts'),
+): WorkerProcess {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const logFd = openSync(path.join(OUTPUT_DIR, `worker-${env.FERRY_TASK_QUEUE}.log`), 'a');
-  const child = spawn(
-    process.execPath,
-    ['-r', 'tsx/cjs', path.join(PROJECT_ROOT, 'src', 'worker.ts'), `--home=${env.FERRY_HOME}`],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, FERRY_LOG_LEVEL: 'WARN', ...env },
-      stdio: ['ignore', logFd, logFd],
-    },
-  );
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', entry, `--home=${env.FERRY_HOME}`], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, FERRY_LOG_LEVEL: 'WARN', ...env },
+    stdio: ['ignore', logFd, logFd],
+  });
   closeSync(logFd);
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const end = async (signal: NodeJS.Signals) => {

@@ -12,8 +12,7 @@ import {
   type DeploymentSummary,
 } from '../workflows/release-definitions';
 import { startHeartbeats } from './heartbeat';
-
-const POLL_MS = 250;
+import { nextPollMs, pause } from '../shared/poll-schedule';
 
 type Heartbeats = ReturnType<typeof startHeartbeats<Partial<EndpointDescription>>>;
 
@@ -84,7 +83,7 @@ async function deployWhenFree(
   request: DeployRequest,
   heartbeats: Heartbeats,
 ): Promise<void> {
-  for (;;) {
+  for (let waitMs = hosting.rolloutPolling.firstMs; ;) {
     try {
       await hosting.deploy(request);
       return;
@@ -92,7 +91,8 @@ async function deployWhenFree(
       if (!(error instanceof EndpointBusy)) throw error;
       heartbeats.onProgress({ status: 'Updating', lastFailure: undefined });
       heartbeats.signal.throwIfAborted();
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await pause(waitMs, heartbeats.signal);
+      waitMs = nextPollMs(waitMs, hosting.rolloutPolling);
     }
   }
 }
@@ -103,7 +103,7 @@ async function waitUntilServing(
   deploymentId: string,
   heartbeats: Heartbeats,
 ): Promise<EndpointDescription> {
-  for (;;) {
+  for (let waitMs = hosting.rolloutPolling.firstMs; ;) {
     heartbeats.signal.throwIfAborted();
     const description = await hosting.describe(endpoint);
     if (!description) throw new Error(`endpoint ${endpoint} disappeared while deploying`);
@@ -122,6 +122,7 @@ async function waitUntilServing(
         'DeploymentFailed',
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await pause(waitMs, heartbeats.signal);
+    waitMs = nextPollMs(waitMs, hosting.rolloutPolling);
   }
 }

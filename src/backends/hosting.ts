@@ -7,6 +7,7 @@
  * Temporal UI.
  */
 import { z } from 'zod';
+import type { PollSchedule } from '../shared/poll-schedule';
 
 /** Target tracking on invocations per replica, as SageMaker's SageMakerVariantInvocationsPerInstance. */
 export const scalingPolicySchema = z.strictObject({
@@ -105,6 +106,8 @@ export interface RollbackResult {
 }
 
 export interface Hosting {
+  /** How often the deploy step describes an endpoint while it rolls out. */
+  readonly rolloutPolling: PollSchedule;
   /** Creates or updates (blue/green) the endpoint; returns at once, `describe` shows progress. */
   deploy(request: DeployRequest): Promise<EndpointDescription>;
   describe(endpoint: string): Promise<EndpointDescription | undefined>;

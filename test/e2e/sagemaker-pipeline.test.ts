@@ -18,17 +18,24 @@ import {
   attachTrainingContainerStandIn,
   type TrainingContainerStandIn,
 } from '../fixtures/training-container-stand-in';
+import { logAwsCalls, type AwsCall } from '../fixtures/aws-call-log';
+import { holdEndpointsCreating } from '../fixtures/sagemaker-middleware';
 
 const suffix = randomBytes(3).toString('hex');
 const bucket = `ferry-e2e-${suffix}`;
 const clients = createAwsClients('us-east-1');
 let standIn: TrainingContainerStandIn;
 let harness: WorkerHarness;
+let calls: AwsCall[];
+/** Real endpoints take minutes to start; moto's are InService at once. */
+const ENDPOINT_CREATING_SECONDS = 12;
 
 beforeAll(async () => {
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   // moto runs no container: the stand-in trains where SageMaker's would (see its comment).
   standIn = attachTrainingContainerStandIn(clients.sagemaker, clients.s3);
+  holdEndpointsCreating(clients.sagemaker, ENDPOINT_CREATING_SECONDS);
+  calls = logAwsCalls(clients);
   harness = await startWorkerHarness({ awsClients: () => clients });
 });
 afterAll(async () => {
@@ -107,6 +114,12 @@ test('a sagemaker run trains, registers, waits, deploys, scales, load-tests over
   expect(described.InferenceSpecification?.Containers?.[0]?.ModelDataUrl).toMatch(
     new RegExp(`^s3://${bucket}/ferry/runs/ferry-sm-${suffix}/training/.*/output/model.tar.gz$`),
   );
+
+  // While it was creating, the endpoint was read on a backoff (1 s, growing by half, up
+  // to 15 s: about 6 reads in 12 s), not every 250 ms (48 reads).
+  const describes = calls.filter((c) => c.operation === 'DescribeEndpoint').length;
+  expect(describes).toBeGreaterThanOrEqual(4);
+  expect(describes).toBeLessThanOrEqual(12);
 
   // Hosting: one endpoint, InService, with a scaling policy.
   const endpoints = await clients.sagemaker.send(new ListEndpointsCommand({ NameContains: group }));

@@ -41,6 +41,7 @@ import {
   putScalingPolicy,
 } from './scaling-target';
 import { ensureSourceBundle } from './source-bundle';
+import { SAGEMAKER_POLLING } from './sagemaker-polling';
 
 /** SageMaker states in which UpdateEndpoint and DeleteEndpoint are refused until the endpoint settles. */
 const MOVING = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
@@ -56,12 +57,14 @@ const TERMINATION_WAIT_SECONDS = 120;
  * or a retried activity finds what an earlier attempt made.
  */
 export class SageMakerHosting implements Hosting {
+  /** Each read is three calls (DescribeEndpoint, ListTags, DescribeScalableTargets). */
+  readonly rolloutPolling = SAGEMAKER_POLLING;
   /** The report's "scaling activities unavailable" warning, said once per worker. */
   private readonly scalingWarning = { isWarned: false };
   /**
    * Endpoint configs read so far. A config, its tags (written only when it
    * is made) and its model never change, and the deploy activity describes
-   * the endpoint every 250 ms: without this each poll costs six more calls.
+   * the endpoint again and again: without this each read costs six more calls.
    */
   private readonly configs = new Map<string, ConfigVersion>();
 

@@ -25,9 +25,9 @@ import type { SageMakerSettings } from './sagemaker-settings';
 import { ensureSourceBundle } from './source-bundle';
 import { trainingJobRequest } from './training-job-request';
 import { sagemakerName } from './resource-names';
+import { SAGEMAKER_POLLING } from './sagemaker-polling';
+import { nextPollMs, pause } from '../../shared/poll-schedule';
 
-const FIRST_POLL_MS = 1_000;
-const MAX_POLL_MS = 15_000;
 /** A job name is used once per account forever; a failed job's retry gets the next suffix, up to this many. */
 const MAX_JOB_ATTEMPTS = 20;
 
@@ -113,7 +113,7 @@ export class SageMakerTrainer implements Trainer {
     job: TrainingJob,
     controls: JobControls,
   ): Promise<DescribeTrainingJobCommandOutput> {
-    let pollMs = FIRST_POLL_MS;
+    let pollMs = SAGEMAKER_POLLING.firstMs;
     for (;;) {
       if (controls.signal.aborted) {
         await this.stop(name);
@@ -133,8 +133,8 @@ export class SageMakerTrainer implements Trainer {
         // train.py exits 2 on bad input; the container reports "ExitCode 2" in the reason.
         throw /exit ?code[: ]+2\b/i.test(reason) ? new JobInputError(message) : new Error(message);
       }
-      await sleep(pollMs, controls.signal);
-      pollMs = Math.min(MAX_POLL_MS, Math.round(pollMs * 1.5));
+      await pause(pollMs, controls.signal);
+      pollMs = nextPollMs(pollMs, SAGEMAKER_POLLING);
     }
   }
 
@@ -198,16 +198,4 @@ function finalMetrics(job: DescribeTrainingJobCommandOutput): Record<string, num
       metrics[name.slice('validation:'.length)] = metric.Value;
   }
   return metrics;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

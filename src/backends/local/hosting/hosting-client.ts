@@ -18,6 +18,8 @@ import type { HostRecord } from './host-record';
  * may pass on a retry.
  */
 export class LocalHostingClient implements Hosting {
+  /** A local replica is up within a second or two; each read is one loopback request. */
+  readonly rolloutPolling = { firstMs: 250, maxMs: 250 };
   private record?: HostRecord;
 
   constructor(

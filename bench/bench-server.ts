@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { startDevServer } from '../src/temporal/dev-server';
 import { startLocalWorker } from '../src/temporal/local-worker';
+import type { FerryWorkerOptions } from '../src/worker';
 
 /** TEMPORAL_ADDRESS when set, else a throwaway dev server for this benchmark. */
 export async function benchServer(): Promise<{ address: string; stop(): Promise<void> }> {
@@ -54,6 +55,7 @@ export interface BenchWorker {
 export async function benchWorker(
   name: string,
   taskQueue = `ferry-bench-${randomBytes(4).toString('hex')}`,
+  awsClients?: FerryWorkerOptions['awsClients'],
 ): Promise<BenchWorker> {
   const server = await benchServer();
   const home = mkdtempSync(path.join(os.tmpdir(), `ferry-bench-${name}-`));
@@ -62,6 +64,7 @@ export async function benchWorker(
     taskQueue,
     home,
     isHostTiedToWorker: true,
+    awsClients,
   });
   return {
     address: server.address,

@@ -3,12 +3,13 @@ import { fanout } from './fanout';
 import { loadgen } from './loadgen';
 import { pipeline } from './pipeline';
 import { recovery } from './recovery';
+import { sagemaker } from './sagemaker';
 import { scale } from './scale';
 import { serving } from './serving';
 
 /**
  * `npm run bench` runs every benchmark in turn, in DESIGN.md §7's order (then
- * `scale`, the scaled-input one); `npm run bench -- <name> [args]` runs one,
+ * `scale`, the scaled-input one, and `sagemaker`, the SageMaker backend's on moto); `npm run bench -- <name> [args]` runs one,
  * with its arguments. Each prints one JSON object on stdout (progress goes
  * to stderr), so `npm run -s bench > results.json` keeps only the figures
  * (-s keeps npm's own header out).
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = {
   autoscale,
   recovery,
   scale,
+  sagemaker,
 };
 
 /** DESIGN.md §7: each benchmark stays under 5 minutes; one that does not is a failure to look at. */

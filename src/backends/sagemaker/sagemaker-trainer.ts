@@ -18,7 +18,7 @@ import {
   type TrainingOutcome,
 } from '../trainer';
 import type { AwsClients } from './aws-clients';
-import { awsCall, isNotFound, translateAwsError } from './aws-errors';
+import { awsCall, isAlreadyExists, isNotFound, translateAwsError } from './aws-errors';
 import { downloadModel, uploadFolder } from './s3-artifacts';
 import { runKey } from './s3-paths';
 import type { SageMakerSettings } from './sagemaker-settings';
@@ -103,9 +103,14 @@ export class SageMakerTrainer implements Trainer {
       channels: { train, validation },
       outputPath: `s3://${bucket}/${runPrefix('training')}`,
     });
-    await awsCall('CreateTrainingJob', name, () =>
-      this.clients.sagemaker.send(new CreateTrainingJobCommand(request)),
-    );
+    try {
+      await this.clients.sagemaker.send(new CreateTrainingJobCommand(request));
+    } catch (error) {
+      // The SDK retried a create whose answer was lost on the way back, and
+      // SageMaker refuses the name it has just taken: the job is ours, follow it.
+      if (isAlreadyExists(error)) return;
+      throw translateAwsError(error, 'CreateTrainingJob', name);
+    }
   }
 
   private async waitForJob(

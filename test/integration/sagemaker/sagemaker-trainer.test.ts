@@ -8,6 +8,7 @@ import { SageMakerTrainer } from '../../../src/backends/sagemaker/sagemaker-trai
 import type { SageMakerSettings } from '../../../src/backends/sagemaker/sagemaker-settings';
 import { JobInputError, type TrainingJob } from '../../../src/backends/trainer';
 import { trainPenguinsModel, type TrainedPenguins } from '../../fixtures/trained-model';
+import { loseAnswerThenRefuseDuplicate } from '../../fixtures/sagemaker-middleware';
 import {
   attachTrainingContainerStandIn,
   type TrainingContainerStandIn,
@@ -37,7 +38,9 @@ describe('SageMakerTrainer against moto', () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'ferry-sm-trainer-'));
     local = await trainPenguinsModel(workDir);
     await clients.s3.send(new CreateBucketCommand({ Bucket: settings.bucket }));
-    standIn = attachTrainingContainerStandIn(clients.sagemaker, clients.s3);
+    standIn = attachTrainingContainerStandIn(clients.sagemaker, clients.s3, {
+      resumesJobsItDidNotStart: true,
+    });
     trainer = new SageMakerTrainer(clients, settings, 'us-east-1');
   });
 
@@ -110,6 +113,23 @@ describe('SageMakerTrainer against moto', () => {
     const retried = await trainer.train(job(name), quietControls());
     expect(retried.modelDir).toBe(first.modelDir);
     expect(await jobsNamed(name)).toEqual([name]);
+  });
+
+  it('follows its job when the create was answered "already exists" (the SDK retried a create whose answer was lost)', async () => {
+    const name = `penguins-${process.pid}-c05`;
+    const lost = loseAnswerThenRefuseDuplicate(
+      clients.sagemaker,
+      'CreateTrainingJob',
+      `Training job names must be unique within an AWS account and region, and a training job with this name already exists (arn:aws:sagemaker:us-east-1:123456789012:training-job/${name})`,
+    );
+    try {
+      const trained = await trainer.train(job(name), quietControls());
+      expect(lost.answered).toBe(1);
+      expect(trained.validationMetrics.accuracy).toBeGreaterThan(0.8);
+      expect(await jobsNamed(name)).toEqual([name]);
+    } finally {
+      lost.remove();
+    }
   });
 
   it('reports a script that refuses its input as bad input, and a retry starts a new job', async () => {

@@ -1,10 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as tar from 'tar';
+import { makeDirectory } from '../../shared/make-directory';
 import { awsCall } from './aws-errors';
 import { parseS3Uri, s3Uri } from './s3-paths';
 
@@ -41,7 +42,7 @@ export async function downloadObject(s3: S3Client, uri: string, file: string): P
   const response = await awsCall('GetObject', uri, () =>
     s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
   );
-  await mkdir(path.dirname(file), { recursive: true });
+  await makeDirectory(path.dirname(file));
   const partial = `${file}.partial`;
   await pipeline(response.Body as Readable, createWriteStream(partial));
   await rename(partial, file);
@@ -55,7 +56,7 @@ export async function downloadModel(s3: S3Client, uri: string, folder: string): 
   const archive = `${folder}.tar.gz`;
   await downloadObject(s3, uri, archive);
   await rm(folder, { recursive: true, force: true });
-  await mkdir(folder, { recursive: true });
+  await makeDirectory(folder);
   await tar.extract({ file: archive, cwd: folder });
   await rm(archive, { force: true });
 }

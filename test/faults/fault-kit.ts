@@ -40,9 +40,9 @@ export interface WorkerProcess {
 
 /**
  * A real worker (`src/worker.ts`, as the container runs it, unless `entry`
- * names another) in its own process, so a test can kill it. Its output goes to test-output/faults/ for
- * reading after a failure. The home is repeated on its command line only so
- * that processesMatching(home) finds it.
+ * names another) in its own process, so a test can kill it. Its output goes
+ * to test-output/faults/ for reading after a failure. The home is repeated
+ * on its command line only so that processesMatching(home) finds it.
  */
 export function startWorkerProcess(
   env: { TEMPORAL_ADDRESS: string; FERRY_HOME: string; FERRY_TASK_QUEUE: string } & Record<

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { openRegistry } from '../../src/backends/open-registry';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { penguinsOneModel } from '../fixtures/pipelines';
 import { cleanUpHome, rootCause, runFailure, shortId } from './fault-kit';
+import { startRun } from './run-probe';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -58,13 +58,11 @@ describe('an artifact store that refuses writes', () => {
     // Which of the two ways was used shows in the log of a failed run.
     process.stdout.write(`artifact store made unwritable by: ${refusal.how}\n`);
     try {
-      const handle = await harness.client.workflow.start<typeof trainingPipeline>(
-        'trainingPipeline',
-        {
-          taskQueue: harness.taskQueue,
-          workflowId: `ferry-fault-readonly-${shortId()}`,
-          args: [{ config: pipelineSchema.parse(penguinsOneModel(group)), startedBy: 'carol' }],
-        },
+      const handle = await startRun(
+        harness.client,
+        harness.taskQueue,
+        `ferry-fault-readonly-${shortId()}`,
+        pipelineSchema.parse(penguinsOneModel(group)),
       );
       runId = handle.workflowId;
       const failure = await runFailure(handle);

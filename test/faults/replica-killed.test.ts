@@ -4,11 +4,10 @@ import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { isProcessAlive } from '../../src/temporal/process-group';
 import { waitForStage } from '../../src/temporal/run-control';
 import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { penguinsOneModel } from '../fixtures/pipelines';
 import { cleanUpHome, shortId, waitUntil } from './fault-kit';
-import { waitForRunningActivity } from './run-probe';
+import { startRun, waitForRunningActivity } from './run-probe';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -37,13 +36,11 @@ describe('a replica killed under the run’s own load test', () => {
         },
       }),
     );
-    const handle = await harness.client.workflow.start<typeof trainingPipeline>(
-      'trainingPipeline',
-      {
-        taskQueue: harness.taskQueue,
-        workflowId: `ferry-fault-replica-${shortId()}`,
-        args: [{ config, startedBy: 'carol' }],
-      },
+    const handle = await startRun(
+      harness.client,
+      harness.taskQueue,
+      `ferry-fault-replica-${shortId()}`,
+      config,
     );
     expect(await waitForStage(handle, ['awaiting-approval'])).toBe('awaiting-approval');
     await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });

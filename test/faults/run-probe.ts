@@ -1,8 +1,27 @@
 import { temporal } from '@temporalio/proto';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { PipelineConfig } from '../../src/config/pipeline-schema';
+import type { trainingPipeline } from '../../src/workflows/pipeline';
+import { waitForStage } from '../../src/temporal/run-control';
+import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
 import { waitUntil } from './fault-kit';
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+
+/** Starts a pipeline run as carol (who is not among the fault pipelines' approvers). */
+export function startRun(
+  client: Client,
+  taskQueue: string,
+  workflowId: string,
+  config: PipelineConfig,
+  startedBy = 'carol',
+) {
+  return client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+    taskQueue,
+    workflowId,
+    args: [{ config, startedBy }],
+  });
+}
 
 export interface RunningActivity {
   attempt: number;
@@ -57,4 +76,32 @@ export async function completedAttempts(handle: WorkflowHandle): Promise<Record<
     }
   }
   return result;
+}
+
+/**
+ * The release half of a worker-killed test: approves the run once it waits
+ * for a decision, replaces its worker (kills it, starts another) while the
+ * deployment is under way (and `deploying` holds, when given) and again
+ * while the load test sends requests; then the run's result and the attempt
+ * each of its activities completed on.
+ */
+export async function approveThenKillDuringRelease(
+  handle: WorkflowHandle,
+  replaceWorker: () => Promise<void>,
+  deploying?: () => Promise<unknown>,
+): Promise<{ result: PipelineResult; attempts: Record<string, number[]> }> {
+  const stage = await waitForStage(handle, ['awaiting-approval'], 240_000);
+  if (stage !== 'awaiting-approval') throw new Error(`${handle.workflowId} ended ${stage}`);
+  await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
+
+  await waitForRunningActivity(handle, 'deployEndpoint');
+  await deploying?.();
+  await replaceWorker();
+
+  // Requests are flowing once the activity has heartbeated its progress.
+  await waitForRunningActivity(handle, 'loadTestEndpoint', { needsHeartbeat: true });
+  await replaceWorker();
+
+  const result = (await handle.result()) as PipelineResult;
+  return { result, attempts: await completedAttempts(handle) };
 }

@@ -10,9 +10,6 @@ import {
 import { Client, Connection } from '@temporalio/client';
 import { createAwsClients } from '../../src/backends/sagemaker/aws-clients';
 import { SageMakerRegistry } from '../../src/backends/sagemaker/sagemaker-registry';
-import { waitForStage } from '../../src/temporal/run-control';
-import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { processesMatching } from '../fixtures/processes';
 import { testServerAddress } from '../fixtures/temporal';
 import {
@@ -26,7 +23,12 @@ import {
   waitUntil,
   type WorkerProcess,
 } from './fault-kit';
-import { completedAttempts, waitForRunningActivity } from './run-probe';
+import {
+  approveThenKillDuringRelease,
+  completedAttempts,
+  startRun,
+  waitForRunningActivity,
+} from './run-probe';
 
 const clients = createAwsClients('us-east-1');
 /** Longer than the deploy activity's 30 s heartbeat timeout: its retry finds the endpoint still creating. */
@@ -106,11 +108,7 @@ describe('a SageMaker-backend worker killed mid-step and restarted', () => {
       worker = startWorkerProcess(env, entry);
     };
     try {
-      const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-        taskQueue: env.FERRY_TASK_QUEUE,
-        workflowId: runId,
-        args: [{ config, startedBy: 'carol' }],
-      });
+      const handle = await startRun(client, env.FERRY_TASK_QUEUE, runId, config);
 
       // 1. Mid-training: the job exists and its container is running.
       const candidate = client.workflow.getHandle(`${runId}-c01`);
@@ -127,29 +125,20 @@ describe('a SageMaker-backend worker killed mid-step and restarted', () => {
       for (const pid of processesMatching(containers)) process.kill(pid, 'SIGKILL');
       worker = startWorkerProcess(env, entry);
 
-      expect(await waitForStage(handle, ['awaiting-approval'], 240_000)).toBe('awaiting-approval');
-      await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
-
-      // 2. Mid-deployment: the endpoint exists and is still Creating.
-      await waitForRunningActivity(handle, 'deployEndpoint', { needsHeartbeat: true });
-      await waitUntil(
-        'the endpoint is created',
-        async () => (await sagemakerResources(runId, group)).endpoints === 1,
+      // 2 and 3. Mid-deployment (the endpoint exists and is still Creating) and
+      // mid-load-test (InvokeEndpoint calls are flowing).
+      const { result, attempts } = await approveThenKillDuringRelease(handle, replaceWorker, () =>
+        waitUntil(
+          'the endpoint is created',
+          async () => (await sagemakerResources(runId, group)).endpoints === 1,
+        ),
       );
-      await replaceWorker();
-
-      // 3. Mid-load-test: InvokeEndpoint calls are flowing.
-      await waitForRunningActivity(handle, 'loadTestEndpoint', { needsHeartbeat: true });
-      await replaceWorker();
-
-      const result: PipelineResult = await handle.result();
       expect(result.outcome).toBe('deployed');
       expect(result.release?.loadTest?.verdict.passed).toBe(true);
 
       // Each killed step finished on a later attempt than the one killed.
       const trained = await completedAttempts(candidate);
       expect(trained.trainCandidate?.[0]).toBeGreaterThanOrEqual(2);
-      const attempts = await completedAttempts(handle);
       expect(attempts.deployEndpoint?.[0]).toBeGreaterThanOrEqual(2);
       expect(attempts.loadTestEndpoint?.[0]).toBeGreaterThanOrEqual(2);
 

@@ -5,7 +5,6 @@ import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
 import type { PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { processesMatching } from '../fixtures/processes';
 import {
   cleanUpHome,
@@ -17,7 +16,7 @@ import {
   trainingCounts,
   waitUntil,
 } from './fault-kit';
-import { completedAttempts, waitForRunningActivity } from './run-probe';
+import { completedAttempts, startRun, waitForRunningActivity } from './run-probe';
 
 /**
  * The Temporal server itself goes down mid-run and comes back. This test
@@ -54,11 +53,7 @@ describe('the Temporal dev server stopped and restarted mid-run', () => {
     });
     const runId = `ferry-fault-server-${shortId()}`;
     try {
-      const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-        taskQueue: env.FERRY_TASK_QUEUE,
-        workflowId: runId,
-        args: [{ config, startedBy: 'carol' }],
-      });
+      const handle = await startRun(client, env.FERRY_TASK_QUEUE, runId, config);
       const candidate = client.workflow.getHandle(`${runId}-c01`);
       await waitForRunningActivity(candidate, 'trainCandidate', { needsHeartbeat: true });
 

@@ -6,10 +6,10 @@ import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { isProcessAlive } from '../../src/temporal/process-group';
 import { waitForStage } from '../../src/temporal/run-control';
 import { rejectUpdate, type PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { churnDataset, validPipeline } from '../fixtures/pipelines';
 import { cleanUpHome, lines, rootCause, runFailure, shortId, waitUntil } from './fault-kit';
+import { startRun } from './run-probe';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -79,15 +79,11 @@ describe('a training process killed by a signal', () => {
   test('is retried per the policy, then its candidate is recorded as failed and the run goes on with the others', async () => {
     const group = `trainkill-${shortId()}`;
     const runId = `ferry-fault-trainkill-${shortId()}`;
-    const handle = await harness.client.workflow.start<typeof trainingPipeline>(
-      'trainingPipeline',
-      {
-        taskQueue: harness.taskQueue,
-        workflowId: runId,
-        args: [
-          { config: killablePipeline(group, ['random-forest', 'linear']), startedBy: 'carol' },
-        ],
-      },
+    const handle = await startRun(
+      harness.client,
+      harness.taskQueue,
+      runId,
+      killablePipeline(group, ['random-forest', 'linear']),
     );
     const killed = await killEveryTrainingOf(runId, TRAINING_ATTEMPTS);
     expect(new Set(killed).size).toBe(TRAINING_ATTEMPTS);
@@ -118,18 +114,11 @@ describe('a training process killed by a signal', () => {
   test('when it was the only candidate, the run fails as AllCandidatesFailed with the kill as the reason', async () => {
     const runId = `ferry-fault-trainkill-${shortId()}`;
     const group = `trainkill-${shortId()}`;
-    const handle = await harness.client.workflow.start<typeof trainingPipeline>(
-      'trainingPipeline',
-      {
-        taskQueue: harness.taskQueue,
-        workflowId: runId,
-        args: [
-          {
-            config: killablePipeline(group, ['random-forest']),
-            startedBy: 'carol',
-          },
-        ],
-      },
+    const handle = await startRun(
+      harness.client,
+      harness.taskQueue,
+      runId,
+      killablePipeline(group, ['random-forest']),
     );
     await killEveryTrainingOf(runId, TRAINING_ATTEMPTS);
     const failure = await runFailure(handle);

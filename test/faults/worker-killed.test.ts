@@ -3,9 +3,6 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { isProcessAlive } from '../../src/temporal/process-group';
-import { waitForStage } from '../../src/temporal/run-control';
-import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { testServerAddress } from '../fixtures/temporal';
 import {
   cleanUpHome,
@@ -19,7 +16,12 @@ import {
   waitUntil,
   type WorkerProcess,
 } from './fault-kit';
-import { completedAttempts, waitForRunningActivity } from './run-probe';
+import {
+  approveThenKillDuringRelease,
+  completedAttempts,
+  startRun,
+  waitForRunningActivity,
+} from './run-probe';
 
 /**
  * One run, one worker process killed (SIGKILL) three times: while its only
@@ -55,11 +57,7 @@ describe('a worker killed mid-step and restarted', () => {
       worker = startWorkerProcess(env);
     };
     try {
-      const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-        taskQueue: env.FERRY_TASK_QUEUE,
-        workflowId: runId,
-        args: [{ config, startedBy: 'carol' }],
-      });
+      const handle = await startRun(client, env.FERRY_TASK_QUEUE, runId, config);
 
       // 1. Mid-training: the candidate's activity runs in its child workflow.
       const candidate = client.workflow.getHandle(`${runId}-c01`);
@@ -76,23 +74,12 @@ describe('a worker killed mid-step and restarted', () => {
       // so the retry never races a second process writing the same model.
       await waitUntil('the killed worker’s training ends', () => !isProcessAlive(orphan), 30_000);
 
-      expect(await waitForStage(handle, ['awaiting-approval'], 240_000)).toBe('awaiting-approval');
-      await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
-
-      // 2. Mid-deployment: the host is creating the endpoint when the worker dies.
-      await waitForRunningActivity(handle, 'deployEndpoint');
-      await replaceWorker();
-
-      // 3. Mid-load-test: requests are flowing (the activity has heartbeated its progress).
-      await waitForRunningActivity(handle, 'loadTestEndpoint', { needsHeartbeat: true });
-      await replaceWorker();
-
-      const result: PipelineResult = await handle.result();
+      // 2 and 3. Mid-deployment (the host is creating the endpoint) and mid-load-test.
+      const { result, attempts } = await approveThenKillDuringRelease(handle, replaceWorker);
       expect(result.outcome).toBe('deployed');
       expect(result.release?.loadTest?.verdict.passed).toBe(true);
 
       // Each killed step finished on a later attempt than the one killed.
-      const attempts = await completedAttempts(handle);
       expect(attempts.deployEndpoint).toEqual([expect.any(Number)]);
       expect(attempts.deployEndpoint?.[0]).toBeGreaterThanOrEqual(2);
       expect(attempts.loadTestEndpoint?.[0]).toBeGreaterThanOrEqual(2);

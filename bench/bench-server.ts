@@ -21,6 +21,11 @@ export async function benchServer(): Promise<{ address: string; stop(): Promise<
   return { address: server.address, stop: () => server.stop() };
 }
 
+/** Figures in the JSON keep two decimals. */
+export function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
 export function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }

@@ -10,7 +10,7 @@ import { generateCandidates } from '../src/workflows/candidate-generator';
 import type { trainingPipeline } from '../src/workflows/pipeline';
 import { waitForStage } from '../src/temporal/run-control';
 import { rejectUpdate } from '../src/workflows/definitions';
-import { benchWorker, machine, progress } from './bench-server';
+import { benchWorker, machine, progress, round } from './bench-server';
 import { churnDataset } from '../test/fixtures/pipelines';
 
 /** DESIGN.md §7's sizes; `npm run bench -- fanout 4` (CI) picks its own. */
@@ -196,8 +196,4 @@ function runFloor(config: PipelineConfig, runDir: string, timeoutMs: number): nu
     throw new Error(`the floor loop failed: ${outcome.stderr.slice(-2000)}`);
   const lastLine = outcome.stdout.trim().split('\n').pop() ?? '{}';
   return (JSON.parse(lastLine) as { seconds: number }).seconds;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createHttpInvoker, runLoadTest } from '../src/loadtest';
-import { machine, progress } from './bench-server';
+import { machine, progress, round } from './bench-server';
 
 /**
  * Rates climbed in turn, requests per second. A tool is not run again after
@@ -184,8 +184,4 @@ function startTarget(): Promise<{ child: ChildProcess; port: number }> {
       reject(new Error(`the loadgen target exited (code ${code}) before it served`));
     });
   });
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

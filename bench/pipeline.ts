@@ -6,7 +6,7 @@ import { validatePipelineFile } from '../src/config/validate-pipeline';
 import { approveWhenWaiting, waitForStage } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import type { trainingPipeline } from '../src/workflows/pipeline';
-import { benchWorker, machine, progress } from './bench-server';
+import { benchWorker, machine, progress, round } from './bench-server';
 import { withAbsoluteDatasetPath } from '../src/cli/start-run';
 
 const DEMO_PIPELINE = path.resolve(__dirname, '..', 'examples', 'churn.yaml');
@@ -103,8 +103,4 @@ async function activityTimes(client: Client, runId: string, children: string[]) 
 
 function decisionTime(at: string | undefined): number | undefined {
   return at ? Date.parse(at) : undefined;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

@@ -22,7 +22,7 @@ import { penguinsOneModel } from '../test/fixtures/pipelines';
 import { holdEndpointsCreating } from '../test/fixtures/sagemaker-middleware';
 import { attachTrainingContainerStandIn } from '../test/fixtures/training-container-stand-in';
 import { countByOperation, logAwsCalls, type AwsCall } from '../test/fixtures/aws-call-log';
-import { benchWorker, machine, progress } from './bench-server';
+import { benchWorker, machine, progress, round } from './bench-server';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/FerryExecution';
 const INSTANCE_TYPE = 'ml.m5.large';
@@ -215,8 +215,4 @@ function countWithin(calls: AwsCall[], window: Window, operation: string): numbe
 
 function seconds(ms: number): number {
   return round(ms / 1000);
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

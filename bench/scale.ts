@@ -10,7 +10,7 @@ import type { TrainingJob } from '../src/backends/trainer';
 import { LocalTrainer } from '../src/backends/local/local-trainer';
 import { WarmRunner } from '../src/backends/local/warm-runner';
 import { SHARED_DATA_DIR } from '../test/fixtures/pipelines';
-import { machine, progress } from './bench-server';
+import { machine, progress, round } from './bench-server';
 import { writeResampledDataset } from './scale-dataset';
 
 const SOURCE = path.join(SHARED_DATA_DIR, 'wa_churn.csv');
@@ -236,8 +236,4 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
   const result = await work();
   return [result, (performance.now() - started) / 1000];
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

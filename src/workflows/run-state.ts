@@ -1,6 +1,7 @@
 import {
   ChildWorkflowFailure,
   isCancellation,
+  log,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -110,15 +111,16 @@ export class RunState {
     this.steps.begin(step);
     try {
       const value = await work();
-      this.steps.end(ending(value));
+      const end = ending(value);
+      this.steps.end(end);
+      // The SDK's workflow logger: replay-aware, tagged with the run's ids by the worker.
+      log.info(`step ${step} ${end.status ?? 'done'}`, { step, note: end.note });
       return value;
     } catch (error) {
-      if (isCancellation(error)) {
-        this.steps.end({ status: 'failed', note: 'the run was cancelled' });
-      } else {
-        this.steps.end({ status: 'failed', note: rootMessage(error) });
-        this.setStage('failed');
-      }
+      const note = isCancellation(error) ? 'the run was cancelled' : rootMessage(error);
+      this.steps.end({ status: 'failed', note });
+      if (!isCancellation(error)) this.setStage('failed');
+      log.warn(`step ${step} failed`, { step, note });
       throw error;
     }
   }

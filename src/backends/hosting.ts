@@ -73,8 +73,11 @@ export type ReplicaDescription = z.infer<typeof replicaDescriptionSchema>;
 export const endpointDescriptionSchema = z.object({
   name: z.string(),
   status: endpointStatusSchema,
-  /** Base URL of the endpoint's router; `POST <url>/invocations` or the SageMaker Runtime path. */
-  url: z.string(),
+  url: z
+    .string()
+    .describe(
+      "base URL of the endpoint's router: POST <url>/invocations, or the SageMaker Runtime path",
+    ),
   current: deployedVersionSchema.optional(),
   /** What `current` replaced, for a rollback. */
   previous: deployedVersionSchema.optional(),

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export const taskSchema = z.enum(['binary', 'multiclass', 'regression']);
 export type Task = z.infer<typeof taskSchema>;
-export const TASKS = taskSchema.options;
+export const TASKS: readonly Task[] = taskSchema.options;
 
 export const METRICS_BY_TASK = {
   binary: ['roc_auc', 'pr_auc', 'log_loss', 'accuracy', 'precision', 'recall', 'f1', 'mcc'],
@@ -26,7 +26,11 @@ export const metricNameSchema = z.enum([
 export type MetricName = z.infer<typeof metricNameSchema>;
 export const ALL_METRICS: readonly MetricName[] = metricNameSchema.options;
 
-/** Metric values by name; a metric that was not computed is absent. */
+/**
+ * Metric values by name; a metric that was not computed is absent. JSON has
+ * no NaN: a NaN value (ROC AUC of a test split with one class) that crossed an
+ * activity boundary arrives as null, which this schema refuses.
+ */
 export const metricValuesSchema = z.partialRecord(metricNameSchema, z.number());
 
 export function isMetricName(name: string): name is MetricName {

@@ -1,22 +1,11 @@
 import { z } from 'zod';
-import type {
-  DeployedVersion,
-  EndpointDescription,
-  ReplicaDescription,
-  ScalingActivity,
-  ScalingPolicy,
-} from '../backends/hosting';
-import type {
-  ApprovalStatus,
-  Deployment,
-  Lineage,
-  ModelVersion,
-  StatusChange,
-} from '../backends/registry';
+import { endpointDescriptionSchema, scalingActivitySchema } from '../backends/hosting';
+import { modelVersionSchema as registryVersionSchema } from '../backends/registry';
 import { pipelineSchema } from '../config/pipeline-schema';
 import { MAX_DECISION_MESSAGE_CHARS } from '../workflows/approval-rules';
-import type { ChampionGateVerdict } from '../evaluation/champion-gate';
-import type { LeaderboardRow } from '../evaluation/select';
+import { championGateVerdictSchema, championSchema } from '../evaluation/champion-gate';
+import { metricNameSchema } from '../evaluation/metric-names';
+import { gateVerdictSchema, leaderboardRowSchema } from '../evaluation/select';
 import type {
   CandidateStatus,
   DecisionTrailEntry,
@@ -33,9 +22,12 @@ import type {
  * them, and the OpenAPI document is generated from them (jsonSchemaTransform),
  * so what the server checks and what it documents cannot drift apart.
  *
- * Responses that carry shapes owned elsewhere (a run's summary, a registry
- * version, an endpoint) are loose objects: the fields a client needs are
- * named and typed here, the rest passes through as the owning module made it.
+ * Responses reuse the schemas of the modules that own the shapes (registry
+ * versions, endpoints, leaderboard rows, the champion gate). A run's own
+ * shapes (summary, candidates, decision trail, steps, release) are still
+ * TypeScript interfaces, so their responses are loose objects: the fields a
+ * client needs are named and typed here, the rest passes through as the
+ * workflow made it.
  */
 
 /** For each field of `T` it names, a schema whose output is that field's type. */
@@ -147,6 +139,29 @@ export const decisionTrailEntrySchema = documents<DecisionTrailEntry>({
   reason: z.string().optional().describe('why a decision was refused'),
 });
 
+/**
+ * A metric value as a run's summary carries it: JSON has no NaN, so a metric
+ * that could not be computed (ROC AUC of a test split with one class) crossed
+ * an activity boundary, and comes back, as null.
+ */
+const metricValueFromJson = z
+  .number()
+  .nullable()
+  .describe('null where the metric could not be computed (NaN)');
+const metricValuesFromJson = z.partialRecord(metricNameSchema, metricValueFromJson);
+
+export const leaderboardRowResponseSchema = leaderboardRowSchema
+  .extend({
+    metrics: metricValuesFromJson,
+    objectiveValue: metricValueFromJson.optional(),
+    gates: z.array(gateVerdictSchema.extend({ observed: metricValueFromJson.optional() })),
+  })
+  .meta({ id: 'LeaderboardRow' });
+
+export const championGateResponseSchema = championGateVerdictSchema
+  .extend({ champion: championSchema.extend({ metrics: metricValuesFromJson }).optional() })
+  .meta({ id: 'ChampionGate' });
+
 export const runSchema = z.looseObject({
   runId: z.string(),
   status: runStatusSchema,
@@ -166,28 +181,14 @@ export const runSchema = z.looseObject({
       }),
     )
     .optional(),
-  leaderboard: z
-    .array(
-      documents<LeaderboardRow>({
-        rank: z.number(),
-        id: z.string().describe('candidate id'),
-        algorithm: z.string(),
-        objectiveValue: z.number().optional(),
-        passedGates: z.boolean(),
-      }),
-    )
-    .optional(),
+  leaderboard: z.array(leaderboardRowResponseSchema).optional(),
   modelVersion: documents<RegisteredModel>({
     group: z.string(),
     version: z.number(),
     status: named<RegisteredModel['status']>('PendingManualApproval, Approved or Rejected'),
   }).optional(),
   decisionTrail: z.array(decisionTrailEntrySchema).optional(),
-  championGate: documents<ChampionGateVerdict>({
-    hasChampion: z.boolean(),
-    passed: z.boolean(),
-    reason: z.string(),
-  }).optional(),
+  championGate: championGateResponseSchema.optional(),
   release: documents<ReleaseSummary>(
     {
       deployment: documents<DeploymentSummary>({
@@ -253,35 +254,7 @@ export const versionParams = z.object({
   version: z.coerce.number().int().min(1).describe('version number, 1, 2, ...'),
 });
 
-export const modelVersionSchema = documents<ModelVersion>({
-  group: z.string(),
-  version: z.number(),
-  status: named<ApprovalStatus>('PendingManualApproval, Approved or Rejected'),
-  metrics: z.record(z.string(), z.number()),
-  lineage: documents<Lineage>({
-    runId: z.string(),
-    candidateId: z.string(),
-    algorithm: z.string(),
-    datasetFingerprint: z.string(),
-    artifactSha256: z.string(),
-  }),
-  createdAt: z.string(),
-  statusHistory: z.array(
-    documents<StatusChange>({
-      status: named<ApprovalStatus>('PendingManualApproval, Approved or Rejected'),
-      by: z.string(),
-      at: z.string(),
-      reason: z.string(),
-    }),
-  ),
-  deployments: z.array(
-    documents<Deployment>({
-      endpoint: z.string(),
-      action: named<Deployment['action']>('deployed, rolled-back, restored or removed'),
-      at: z.string(),
-    }),
-  ),
-});
+export const modelVersionSchema = registryVersionSchema.meta({ id: 'ModelVersion' });
 
 export const modelGroupSchema = z.object({
   group: z.string(),
@@ -290,42 +263,15 @@ export const modelGroupSchema = z.object({
 
 export const endpointParams = z.object({ name: nameParam });
 
-const endpointFields: Shape<EndpointDescription> = {
-  name: z.string(),
-  status: named<EndpointDescription['status']>('Creating, Updating, InService or Failed'),
-  url: z.string().describe("the router's base URL"),
-  current: documents<DeployedVersion>({
-    deploymentId: z.string(),
-    model: documents<DeployedVersion['model']>({ group: z.string(), version: z.number() }),
-  }).optional(),
-  desiredReplicas: z.number(),
-  replicas: z.array(
-    documents<ReplicaDescription>({
-      id: z.string(),
-      state: named<ReplicaDescription['state']>('starting, ready or draining'),
-    }),
-  ),
-  policy: documents<ScalingPolicy>({ minReplicas: z.number(), maxReplicas: z.number() }),
-  autoscaling: z.boolean(),
-};
+export const endpointSchema = endpointDescriptionSchema.meta({ id: 'Endpoint' });
 
-export const endpointSchema = documents<EndpointDescription>(endpointFields);
-
-export const endpointWithActivitySchema = documents<
-  EndpointDescription & { scalingActivities: ScalingActivity[] }
->({
-  ...endpointFields,
-  scalingActivities: z
-    .array(
-      documents<ScalingActivity>({
-        at: z.string(),
-        fromReplicas: z.number(),
-        toReplicas: z.number(),
-        cause: z.string(),
-      }),
-    )
-    .describe('the most recent changes of size, newest last'),
-});
+export const endpointWithActivitySchema = endpointDescriptionSchema
+  .extend({
+    scalingActivities: z
+      .array(scalingActivitySchema)
+      .describe('the most recent changes of size, newest last'),
+  })
+  .meta({ id: 'EndpointWithActivity' });
 
 export const endpointListSchema = z.object({ endpoints: z.array(endpointSchema) });
 

@@ -1,8 +1,13 @@
-import type { SageMakerSettings } from './sagemaker/sagemaker-settings';
+import { z } from 'zod';
+import { sageMakerSettingsSchema } from './sagemaker/sagemaker-settings';
 
 /**
  * Which backend an activity works on, carried in its input. Absent means the
  * local backend, so local runs' activity inputs stay as they were before the
  * SageMaker backend existed.
  */
-export type BackendTarget = { kind: 'sagemaker'; sagemaker: SageMakerSettings };
+export const backendTargetSchema = z.strictObject({
+  kind: z.literal('sagemaker'),
+  sagemaker: sageMakerSettingsSchema,
+});
+export type BackendTarget = z.infer<typeof backendTargetSchema>;

@@ -7,21 +7,16 @@
  * Temporal UI.
  */
 import { z } from 'zod';
+import { scalingFieldsSchema } from '../config/pipeline-schema';
 import type { PollSchedule } from '../shared/poll-schedule';
 import { FAILURE } from '../shared/failure-types';
 
-/** Target tracking on invocations per replica, as SageMaker's SageMakerVariantInvocationsPerInstance. */
-export const scalingPolicySchema = z.strictObject({
-  minReplicas: z.number().int().min(0),
-  maxReplicas: z.number().int().min(1),
-  /** Invocations per replica per metric window that the policy aims for. */
-  targetInvocationsPerReplica: z.number().gt(0),
-  metricWindowSeconds: z.number().int().min(1),
-  scaleOutCooldownSeconds: z.number().int().min(0),
-  scaleInCooldownSeconds: z.number().int().min(0),
-  /** How long a request to an endpoint scaled to zero waits for a replica. */
-  coldStartTimeoutSeconds: z.number().int().min(1),
-});
+/**
+ * Target tracking on invocations per replica, as SageMaker's
+ * SageMakerVariantInvocationsPerInstance: the pipeline's endpoint section
+ * without its name, instance type and defaults.
+ */
+export const scalingPolicySchema = scalingFieldsSchema;
 export type ScalingPolicy = z.infer<typeof scalingPolicySchema>;
 
 /** The model an endpoint serves: a registry version and where its files are. */
@@ -42,69 +37,85 @@ export const deployRequestSchema = z.strictObject({
 });
 export type DeployRequest = z.infer<typeof deployRequestSchema>;
 
-export type EndpointStatus = 'Creating' | 'Updating' | 'InService' | 'Failed';
+export const endpointStatusSchema = z.enum(['Creating', 'Updating', 'InService', 'Failed']);
+export type EndpointStatus = z.infer<typeof endpointStatusSchema>;
 
-export interface DeployedVersion {
-  deploymentId: string;
-  model: EndpointModel;
-  since: string;
-}
+/** The model an endpoint says it serves: `modelDir` is '' when SageMaker no longer has the model. */
+const servedModelSchema = z.object({ ...endpointModelSchema.shape, modelDir: z.string() });
 
-export type ReplicaState = 'starting' | 'ready' | 'draining';
+export const deployedVersionSchema = z.object({
+  deploymentId: z.string(),
+  model: servedModelSchema,
+  since: z.string(),
+});
+export type DeployedVersion = z.infer<typeof deployedVersionSchema>;
 
-export interface DeploymentOutcome {
-  deploymentId: string;
-  state: 'live' | 'failed';
-  at: string;
-  reason?: string;
-}
+export const replicaStateSchema = z.enum(['starting', 'ready', 'draining']);
+export type ReplicaState = z.infer<typeof replicaStateSchema>;
 
-export interface ReplicaDescription {
-  id: string;
-  deploymentId: string;
-  port: number;
-  pid: number;
-  state: ReplicaState;
-  outstanding: number;
-}
+export const deploymentOutcomeSchema = z.object({
+  deploymentId: z.string(),
+  state: z.enum(['live', 'failed']),
+  at: z.string(),
+  reason: z.string().optional(),
+});
+export type DeploymentOutcome = z.infer<typeof deploymentOutcomeSchema>;
 
-export interface EndpointDescription {
-  name: string;
-  status: EndpointStatus;
-  /** Base URL of the endpoint's router; `POST <url>/invocations` or the SageMaker Runtime path. */
-  url: string;
-  current?: DeployedVersion;
+export const replicaDescriptionSchema = z.object({
+  id: z.string(),
+  deploymentId: z.string(),
+  port: z.number().int(),
+  pid: z.number().int(),
+  state: replicaStateSchema,
+  outstanding: z.number().int(),
+});
+export type ReplicaDescription = z.infer<typeof replicaDescriptionSchema>;
+
+export const endpointDescriptionSchema = z.object({
+  name: z.string(),
+  status: endpointStatusSchema,
+  url: z
+    .string()
+    .describe(
+      "base URL of the endpoint's router: POST <url>/invocations, or the SageMaker Runtime path",
+    ),
+  current: deployedVersionSchema.optional(),
   /** What `current` replaced, for a rollback. */
-  previous?: DeployedVersion;
+  previous: deployedVersionSchema.optional(),
   /** A deployment whose replicas are starting (blue/green). */
-  pending?: DeployedVersion;
-  replicas: ReplicaDescription[];
-  desiredReplicas: number;
-  policy: ScalingPolicy;
+  pending: deployedVersionSchema.optional(),
+  replicas: z.array(replicaDescriptionSchema),
+  desiredReplicas: z.number().int(),
+  policy: scalingPolicySchema,
   /** Whether target tracking is on (configureAutoscaling); until then the size stays put. */
-  autoscaling: boolean;
+  autoscaling: z.boolean(),
   /** The last deployment that failed to start, kept until a later one succeeds. */
-  lastFailure?: { deploymentId: string; reason: string; at: string };
+  lastFailure: z
+    .object({ deploymentId: z.string(), reason: z.string(), at: z.string() })
+    .optional(),
   /** How recent deployments ended, newest last: a deployment replaced since still shows as live. */
-  recentDeployments: DeploymentOutcome[];
-  createdAt: string;
-}
+  recentDeployments: z.array(deploymentOutcomeSchema),
+  createdAt: z.string(),
+});
+export type EndpointDescription = z.infer<typeof endpointDescriptionSchema>;
 
 /** One change of an endpoint's size, as DescribeScalingActivities reports it. */
-export interface ScalingActivity {
-  at: string;
-  endpoint: string;
-  fromReplicas: number;
-  toReplicas: number;
-  cause: string;
-}
+export const scalingActivitySchema = z.object({
+  at: z.string(),
+  endpoint: z.string(),
+  fromReplicas: z.number().int(),
+  toReplicas: z.number().int(),
+  cause: z.string(),
+});
+export type ScalingActivity = z.infer<typeof scalingActivitySchema>;
 
 /** What a rollback did: put the previous version back, or remove a first deployment. */
-export interface RollbackResult {
-  action: 'restored' | 'removed' | 'nothing-to-do';
-  endpoint: string;
-  restored?: EndpointModel;
-}
+export const rollbackResultSchema = z.object({
+  action: z.enum(['restored', 'removed', 'nothing-to-do']),
+  endpoint: z.string(),
+  restored: servedModelSchema.optional(),
+});
+export type RollbackResult = z.infer<typeof rollbackResultSchema>;
 
 export interface Hosting {
   /** How often the deploy step describes an endpoint while it rolls out. */

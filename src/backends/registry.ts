@@ -5,73 +5,84 @@ import { FAILURE } from '../shared/failure-types';
  * backend keeps it in SQLite, the SageMaker backend in Model Package Groups.
  * Status names are SageMaker's.
  */
-export type ApprovalStatus = 'PendingManualApproval' | 'Approved' | 'Rejected';
+import { z } from 'zod';
 
-export interface Lineage {
-  runId: string;
-  candidateId: string;
-  algorithm: string;
-  hyperparameters: Record<string, number>;
-  datasetFingerprint: string;
-  configHash: string;
-  artifactPath: string;
-  artifactSha256: string;
-}
+export const approvalStatusSchema = z.enum(['PendingManualApproval', 'Approved', 'Rejected']);
+export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
 
-export interface StatusChange {
-  status: ApprovalStatus;
-  by: string;
-  at: string;
-  reason: string;
-}
+export const lineageSchema = z.object({
+  runId: z.string(),
+  candidateId: z.string(),
+  algorithm: z.string(),
+  hyperparameters: z.record(z.string(), z.number()),
+  datasetFingerprint: z.string(),
+  configHash: z.string(),
+  artifactPath: z.string(),
+  artifactSha256: z.string(),
+});
+export type Lineage = z.infer<typeof lineageSchema>;
+
+export const statusChangeSchema = z.object({
+  status: approvalStatusSchema,
+  by: z.string(),
+  at: z.string(),
+  reason: z.string(),
+});
+export type StatusChange = z.infer<typeof statusChangeSchema>;
 
 /** One move of a version on an endpoint, as the deployment history shows it. */
-export type DeploymentAction = 'deployed' | 'rolled-back' | 'restored' | 'removed';
+export const deploymentActionSchema = z.enum(['deployed', 'rolled-back', 'restored', 'removed']);
+export type DeploymentAction = z.infer<typeof deploymentActionSchema>;
 
-export interface Deployment {
-  endpoint: string;
-  action: DeploymentAction;
-  at: string;
-  detail: string;
-  deploymentId: string | null;
-}
+export const deploymentSchema = z.object({
+  endpoint: z.string(),
+  action: deploymentActionSchema,
+  at: z.string(),
+  detail: z.string(),
+  deploymentId: z.string().nullable(),
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
 
-export interface RecordDeploymentInput {
-  group: string;
-  version: number;
-  endpoint: string;
-  action: DeploymentAction;
-  deploymentId: string;
-  detail: string;
-}
+export const recordDeploymentInputSchema = z.strictObject({
+  group: z.string().min(1),
+  version: z.number().int().min(1),
+  endpoint: z.string().min(1),
+  action: deploymentActionSchema,
+  deploymentId: z.string().min(1),
+  detail: z.string(),
+});
+export type RecordDeploymentInput = z.infer<typeof recordDeploymentInputSchema>;
 
-export interface ModelVersion {
-  group: string;
-  version: number;
-  status: ApprovalStatus;
-  metrics: Record<string, number>;
-  lineage: Lineage;
-  tags: Record<string, string>;
-  createdAt: string;
-  statusHistory: StatusChange[];
-  deployments: Deployment[];
-}
+export const modelVersionSchema = z.object({
+  group: z.string(),
+  version: z.number().int().min(1),
+  status: approvalStatusSchema,
+  metrics: z.record(z.string(), z.number()),
+  lineage: lineageSchema,
+  tags: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+  statusHistory: z.array(statusChangeSchema),
+  deployments: z.array(deploymentSchema),
+});
+export type ModelVersion = z.infer<typeof modelVersionSchema>;
 
-export interface RegisterVersionInput {
-  group: string;
-  metrics: Record<string, number>;
-  lineage: Lineage;
-  tags?: Record<string, string>;
-  registeredBy: string;
-}
+export const registerVersionInputSchema = z.strictObject({
+  group: z.string().min(1),
+  metrics: z.record(z.string(), z.number()),
+  lineage: lineageSchema,
+  tags: z.record(z.string(), z.string()).optional(),
+  registeredBy: z.string(),
+});
+export type RegisterVersionInput = z.infer<typeof registerVersionInputSchema>;
 
-export interface SetStatusInput {
-  group: string;
-  version: number;
-  status: ApprovalStatus;
-  by: string;
-  reason: string;
-}
+export const setStatusInputSchema = z.strictObject({
+  group: z.string().min(1),
+  version: z.number().int().min(1),
+  status: approvalStatusSchema,
+  by: z.string(),
+  reason: z.string(),
+});
+export type SetStatusInput = z.infer<typeof setStatusInputSchema>;
 
 export interface Registry {
   /**

@@ -1,49 +1,59 @@
-import type { Task } from '../evaluation/metric-names';
+import { z } from 'zod';
+import { datasetTargetSchema } from '../config/pipeline-schema';
 
 /**
  * Training and batch prediction for one backend (DESIGN.md §3): the local
  * backend runs the algorithm's scripts as processes, the SageMaker backend as
  * training and transform jobs. Inputs and outputs are plain data.
  */
-export interface TrainingJob {
+export const trainingJobSchema = z.strictObject({
   /** Unique per run and candidate (`ferry-<run>-c07`), so a retry finds its own job. */
-  jobName: string;
+  jobName: z.string().min(1),
   /** The run the job belongs to: the SageMaker backend keeps its data under the run's prefix. */
-  runId: string;
-  algorithm: string;
-  task: Task;
-  target: string;
-  positiveClass?: string;
-  hyperparameters: Record<string, number>;
-  seed: number;
-  channels: { train: string; validation: string };
+  runId: z.string().min(1),
+  algorithm: z.string().min(1),
+  ...datasetTargetSchema.shape,
+  hyperparameters: z.record(z.string(), z.number()),
+  seed: z.number().int(),
+  channels: z.strictObject({ train: z.string(), validation: z.string() }),
   /** Where this job keeps its model, output and log. */
-  workDir: string;
-  threads: number;
-}
+  workDir: z.string(),
+  threads: z.number().int().min(1),
+});
+export type TrainingJob = z.infer<typeof trainingJobSchema>;
 
-export interface TrainingOutcome {
-  modelDir: string;
-  validationMetrics: Record<string, number>;
-}
+export const trainingOutcomeSchema = z.object({
+  modelDir: z.string(),
+  validationMetrics: z.record(z.string(), z.number()),
+});
+export type TrainingOutcome = z.infer<typeof trainingOutcomeSchema>;
 
-export interface PredictionJob {
-  jobName: string;
-  algorithm: string;
-  modelDir: string;
+export const predictionJobSchema = z.strictObject({
+  jobName: z.string().min(1),
+  algorithm: z.string().min(1),
+  modelDir: z.string(),
   /** A CSV with a header; a target column in it is ignored. */
-  inputFile: string;
-  workDir: string;
-}
+  inputFile: z.string(),
+  workDir: z.string(),
+});
+export type PredictionJob = z.infer<typeof predictionJobSchema>;
 
 /** What the algorithm's inference functions answered for a batch. */
-export type Predictions =
-  { classes: string[]; probabilities: number[][]; labels: string[] } | { predictions: number[] };
+export const predictionsSchema = z.union([
+  z.object({
+    classes: z.array(z.string()),
+    probabilities: z.array(z.array(z.number())),
+    labels: z.array(z.string()),
+  }),
+  z.object({ predictions: z.array(z.number()) }),
+]);
+export type Predictions = z.infer<typeof predictionsSchema>;
 
-export interface Progress {
-  stage: string;
-  fraction: number;
-}
+export const progressSchema = z.object({
+  stage: z.string(),
+  fraction: z.number(),
+});
+export type Progress = z.infer<typeof progressSchema>;
 
 export interface JobControls {
   signal: AbortSignal;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALGORITHM_NAMES } from './algorithm-catalog';
-import { ALL_METRICS, TASKS, type MetricName } from '../evaluation/metric-names';
+import { metricNameSchema, taskSchema } from '../evaluation/metric-names';
 import { parseDurationMs } from './duration';
 
 /**
@@ -28,7 +28,7 @@ export const datasetSchema = z
   .strictObject({
     path: z.string().min(1).describe('CSV file, relative to the pipeline file, or an s3:// URI'),
     target: z.string().min(1).describe('name of the column to predict'),
-    task: z.enum(TASKS),
+    task: taskSchema,
     positiveClass: z
       .string()
       .min(1)
@@ -38,6 +38,13 @@ export const datasetSchema = z
       ),
   })
   .describe('the data to learn from');
+
+/** What training and evaluation need to know of the dataset: the column to predict and how. */
+export const datasetTargetSchema = datasetSchema.pick({
+  target: true,
+  task: true,
+  positiveClass: true,
+});
 
 export const splitSchema = z
   .strictObject({
@@ -125,16 +132,43 @@ export const approvalSchema = z
   })
   .describe('the human sign-off');
 
+/**
+ * Target tracking on invocations per replica, as SageMaker's
+ * SageMakerVariantInvocationsPerInstance: the endpoint section's scaling
+ * fields without their defaults. The deploy step hands them to the backend as
+ * they are (backends/hosting.ts, scalingPolicySchema).
+ */
+export const scalingFieldsSchema = z.strictObject({
+  minReplicas: z.number().int().min(0),
+  maxReplicas: z.number().int().min(1),
+  /** Invocations per replica per metric window that the policy aims for. */
+  targetInvocationsPerReplica: z.number().gt(0),
+  metricWindowSeconds: z.number().int().min(1),
+  scaleOutCooldownSeconds: z.number().int().min(0),
+  scaleInCooldownSeconds: z.number().int().min(0),
+  /** How long a request to an endpoint scaled to zero waits for a replica. */
+  coldStartTimeoutSeconds: z.number().int().min(1),
+});
+
+const scaling = scalingFieldsSchema.shape;
+
+/** The scaling fields with the endpoint section's defaults; `satisfies` keeps the two sets of keys the same. */
+const endpointScalingFields = {
+  minReplicas: scaling.minReplicas.default(1).describe('0 scales to zero when idle'),
+  maxReplicas: scaling.maxReplicas.default(3),
+  targetInvocationsPerReplica: scaling.targetInvocationsPerReplica
+    .default(100)
+    .describe('per metric window'),
+  metricWindowSeconds: scaling.metricWindowSeconds.default(60),
+  scaleOutCooldownSeconds: scaling.scaleOutCooldownSeconds.default(60),
+  scaleInCooldownSeconds: scaling.scaleInCooldownSeconds.default(300),
+  coldStartTimeoutSeconds: scaling.coldStartTimeoutSeconds.default(60),
+} satisfies { [K in keyof typeof scaling]: z.ZodDefault<(typeof scaling)[K]> };
+
 export const endpointSchema = z
   .strictObject({
     name: sagemakerName('endpoint').optional().describe('default: the model group'),
-    minReplicas: z.number().int().min(0).default(1).describe('0 scales to zero when idle'),
-    maxReplicas: z.number().int().min(1).default(3),
-    targetInvocationsPerReplica: z.number().gt(0).default(100).describe('per metric window'),
-    metricWindowSeconds: z.number().int().min(1).default(60),
-    scaleOutCooldownSeconds: z.number().int().min(0).default(60),
-    scaleInCooldownSeconds: z.number().int().min(0).default(300),
-    coldStartTimeoutSeconds: z.number().int().min(1).default(60),
+    ...endpointScalingFields,
     instanceType: z.string().default('ml.m5.large').describe('sagemaker backend only'),
   })
   .superRefine((endpoint, ctx) => {
@@ -232,9 +266,7 @@ export const pipelineSchema = z
     dataset: datasetSchema,
     split: splitSchema.default(splitSchema.parse({})),
     candidates: candidatesSchema,
-    objective: z
-      .enum(ALL_METRICS as [MetricName, ...MetricName[]])
-      .describe('the metric that ranks candidates'),
+    objective: metricNameSchema.describe('the metric that ranks candidates'),
     gates: gatesSchema.default(gatesSchema.parse({})),
     modelGroup: sagemakerName('model package group'),
     approval: approvalSchema,

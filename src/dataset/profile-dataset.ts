@@ -1,22 +1,36 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { z } from 'zod';
 import type { Dataset } from './read-dataset';
 
-export interface ColumnProfile {
-  name: string;
-  type: 'numeric' | 'categorical';
-  missing: number;
-  distinct: number;
-}
+// The global timer, not node:timers/promises: workflow code imports this
+// module's schemas, and Temporal's workflow bundle refuses node: modules.
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export type TargetDistribution =
-  | { kind: 'classes'; counts: Record<string, number> }
-  | { kind: 'numeric'; min: number; max: number; mean: number; std: number };
+export const columnProfileSchema = z.object({
+  name: z.string(),
+  type: z.enum(['numeric', 'categorical']),
+  missing: z.number().int(),
+  distinct: z.number().int(),
+});
+export type ColumnProfile = z.infer<typeof columnProfileSchema>;
 
-export interface DatasetProfile {
-  rows: number;
-  columns: ColumnProfile[];
-  target: TargetDistribution;
-}
+export const targetDistributionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('classes'), counts: z.record(z.string(), z.number().int()) }),
+  z.object({
+    kind: z.literal('numeric'),
+    min: z.number(),
+    max: z.number(),
+    mean: z.number(),
+    std: z.number(),
+  }),
+]);
+export type TargetDistribution = z.infer<typeof targetDistributionSchema>;
+
+export const datasetProfileSchema = z.object({
+  rows: z.number().int(),
+  columns: z.array(columnProfileSchema),
+  target: targetDistributionSchema,
+});
+export type DatasetProfile = z.infer<typeof datasetProfileSchema>;
 
 /**
  * Per column: type, missing and distinct counts; and how the target is

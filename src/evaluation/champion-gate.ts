@@ -1,11 +1,21 @@
-import { isHigherBetter, type MetricName } from './metric-names';
+import { z } from 'zod';
+import { isHigherBetter, metricValuesSchema, type MetricName } from './metric-names';
 
-export interface ChampionGateVerdict {
-  hasChampion: boolean;
-  passed: boolean;
-  reason: string;
-  champion?: { version: number; algorithm: string; metrics: Partial<Record<MetricName, number>> };
-}
+/** The approved version the winner is held against, scored on this run's test split. */
+export const championSchema = z.object({
+  version: z.number().int().min(1),
+  algorithm: z.string(),
+  metrics: metricValuesSchema,
+});
+export type Champion = z.infer<typeof championSchema>;
+
+export const championGateVerdictSchema = z.object({
+  hasChampion: z.boolean(),
+  passed: z.boolean(),
+  reason: z.string(),
+  champion: championSchema.optional(),
+});
+export type ChampionGateVerdict = z.infer<typeof championGateVerdictSchema>;
 
 /**
  * The champion gate: the winner must beat the current approved version, on
@@ -15,10 +25,8 @@ export interface ChampionGateVerdict {
  */
 export function checkChampionGate(
   objective: MetricName,
-  winner: { id: string; objectiveValue: number | undefined },
-  champion:
-    | { version: number; algorithm: string; metrics: Partial<Record<MetricName, number>> }
-    | undefined,
+  winner: { id: string; objectiveValue?: number },
+  champion: Champion | undefined,
   margin: number,
 ): ChampionGateVerdict {
   if (!champion)

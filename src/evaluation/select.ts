@@ -1,36 +1,55 @@
+import { z } from 'zod';
 import { parseGate, passesGate, type ThresholdGate } from '../config/gate';
-import { isHigherBetter, type MetricName } from './metric-names';
+import {
+  isHigherBetter,
+  metricNameSchema,
+  metricValuesSchema,
+  type MetricName,
+} from './metric-names';
 
-export interface ScoredCandidate {
-  id: string;
-  index: number;
-  algorithm: string;
-  hyperparameters: Record<string, number>;
-  metrics: Partial<Record<MetricName, number>>;
+export const scoredCandidateSchema = z.object({
+  id: z.string(),
+  index: z.number().int(),
+  algorithm: z.string(),
+  hyperparameters: z.record(z.string(), z.number()),
+  metrics: metricValuesSchema,
   /** Where the trained model is (a folder, or an S3 URI), so the winner carries it to the registry. */
-  modelDir: string;
-}
+  modelDir: z.string(),
+});
+export type ScoredCandidate = z.infer<typeof scoredCandidateSchema>;
 
-export interface GateVerdict {
+export const gateVerdictSchema = z.object({
   /** The gate as written in the pipeline file, e.g. "roc_auc >= 0.80". */
-  gate: string;
-  metric: MetricName;
-  observed: number | undefined;
-  passed: boolean;
-}
+  gate: z.string(),
+  metric: metricNameSchema,
+  observed: z.number().optional(),
+  passed: z.boolean(),
+});
+export type GateVerdict = z.infer<typeof gateVerdictSchema>;
 
-export interface LeaderboardRow extends ScoredCandidate {
+export const leaderboardRowSchema = scoredCandidateSchema.extend({
   /** 1 for the best candidate; every row has its own rank, ties are broken. */
-  rank: number;
+  rank: z.number().int().min(1),
   /** The objective's value; undefined when missing or NaN (JSON has no NaN). */
-  objectiveValue: number | undefined;
-  gates: GateVerdict[];
-  passedGates: boolean;
-}
+  objectiveValue: z.number().optional(),
+  gates: z.array(gateVerdictSchema),
+  passedGates: z.boolean(),
+});
+export type LeaderboardRow = z.infer<typeof leaderboardRowSchema>;
 
-export type Selection =
-  | { outcome: 'selected'; winner: LeaderboardRow; leaderboard: LeaderboardRow[] }
-  | { outcome: 'no-candidate-passed'; leaderboard: LeaderboardRow[]; reason: string };
+export const selectionSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.literal('selected'),
+    winner: leaderboardRowSchema,
+    leaderboard: z.array(leaderboardRowSchema),
+  }),
+  z.object({
+    outcome: z.literal('no-candidate-passed'),
+    leaderboard: z.array(leaderboardRowSchema),
+    reason: z.string(),
+  }),
+]);
+export type Selection = z.infer<typeof selectionSchema>;
 
 interface ParsedGate {
   text: string;

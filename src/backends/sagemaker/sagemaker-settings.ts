@@ -1,4 +1,5 @@
-import type { PipelineConfig } from '../../config/pipeline-schema';
+import type { z } from 'zod';
+import { endpointSchema, sagemakerSchema } from '../../config/pipeline-schema';
 
 /**
  * What the SageMaker backend needs to know about an account: a pipeline's
@@ -6,6 +7,7 @@ import type { PipelineConfig } from '../../config/pipeline-schema';
  * secret: credentials come from the worker's environment (the AWS SDK's
  * default chain), never from a pipeline file or workflow history.
  */
-export type SageMakerSettings = NonNullable<PipelineConfig['sagemaker']> & {
-  endpointInstanceType: string;
-};
+export const sageMakerSettingsSchema = sagemakerSchema.extend({
+  endpointInstanceType: endpointSchema.shape.instanceType.unwrap(),
+});
+export type SageMakerSettings = z.infer<typeof sageMakerSettingsSchema>;

@@ -2,7 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import { WarmRunner } from './backends/local/warm-runner';
 import { LocalHostingClient } from './backends/local/hosting/hosting-client';
-import { ferryHome } from './temporal/project-paths';
+import { ferryHome } from './shared/project-paths';
 import { installWorkerLogging } from './temporal/worker-logging';
 import {
   describeTemporalConnection,

@@ -5,7 +5,7 @@ import { ensureHost } from '../../backends/local/hosting/ensure-host';
 import { WarmRunner } from '../../backends/local/warm-runner';
 import { connectClient } from '../../temporal/client';
 import { startLocalWorker, type LocalWorker } from '../../temporal/local-worker';
-import { ferryHome, PROJECT_ROOT } from '../../temporal/project-paths';
+import { ferryHome, PROJECT_ROOT } from '../../shared/project-paths';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 import { installWorkerLogging } from '../../temporal/worker-logging';
 import { approveUpdate, type PipelineResult } from '../../workflows/definitions';

@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { readLiveDevServerRecord } from '../../temporal/dev-server-record';
 import { ensureHost } from '../../backends/local/hosting/ensure-host';
 import { findOrStartServer, type LocalServer } from '../local-server';
-import { ferryHome } from '../../temporal/project-paths';
+import { ferryHome } from '../../shared/project-paths';
 import { installWorkerLogging } from '../../temporal/worker-logging';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 import { createFerryWorker } from '../../worker';

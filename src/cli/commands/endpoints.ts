@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { EndpointDescription, ScalingActivity } from '../../backends/hosting';
 import { LocalHostingClient } from '../../backends/local/hosting/hosting-client';
-import { ferryHome } from '../../temporal/project-paths';
+import { ferryHome } from '../../shared/project-paths';
 import { UserError } from '../exit-codes';
 
 const RECENT_ACTIVITIES = 5;

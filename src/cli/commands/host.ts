@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runHost } from '../../backends/local/hosting/run-host';
-import { ferryHome } from '../../temporal/project-paths';
+import { ferryHome } from '../../shared/project-paths';
 
 export function registerHost(program: Command): void {
   program

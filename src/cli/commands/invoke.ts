@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { LocalHostingClient } from '../../backends/local/hosting/hosting-client';
-import { ferryHome } from '../../temporal/project-paths';
+import { ferryHome } from '../../shared/project-paths';
 import { UserError } from '../exit-codes';
 
 const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv', '.json': 'application/json' };

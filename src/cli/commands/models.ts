@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openRegistry } from '../../backends/open-registry';
 import type { ModelVersion } from '../../backends/registry';
-import { ferryHome } from '../../temporal/project-paths';
+import { ferryHome } from '../../shared/project-paths';
 import { UserError } from '../exit-codes';
 import { formatNumber } from '../format-leaderboard';
 

@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
-import { WarmRunner } from './backends/local/warm-runner';
+import { WarmRunner } from './python/warm-runner';
 import { LocalHostingClient } from './backends/local/hosting/hosting-client';
 import { ferryHome } from './shared/project-paths';
 import { installWorkerLogging } from './temporal/worker-logging';

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { WarmRunner } from '../backends/local/warm-runner';
+import { WarmRunner } from '../python/warm-runner';
 import { createFerryWorker, type FerryWorkerOptions } from '../worker';
 
 export interface LocalWorker {

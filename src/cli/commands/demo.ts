@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ensureHost } from '../../backends/local/hosting/ensure-host';
-import { WarmRunner } from '../../backends/local/warm-runner';
+import { WarmRunner } from '../../python/warm-runner';
 import { connectClient } from '../../temporal/client';
 import { startLocalWorker, type LocalWorker } from '../../temporal/local-worker';
 import { ferryHome, PROJECT_ROOT } from '../../shared/project-paths';

@@ -8,7 +8,7 @@ import { ferryHome } from '../../shared/project-paths';
 import { installWorkerLogging } from '../../temporal/worker-logging';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 import { createFerryWorker } from '../../worker';
-import { WarmRunner } from '../../backends/local/warm-runner';
+import { WarmRunner } from '../../python/warm-runner';
 import { UserError } from '../exit-codes';
 
 interface DevOptions {

@@ -1,4 +1,4 @@
-import type { SageMakerSettings } from './sagemaker/sagemaker-settings';
+import type { SageMakerSettings } from './sagemaker-settings';
 
 /**
  * Which backend an activity works on, carried in its input. Absent means the

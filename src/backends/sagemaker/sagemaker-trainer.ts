@@ -21,7 +21,7 @@ import type { AwsClients } from './aws-clients';
 import { awsCall, isAlreadyExists, isNotFound, translateAwsError } from './aws-errors';
 import { downloadModel, uploadFolder } from './s3-artifacts';
 import { runKey } from './s3-paths';
-import type { SageMakerSettings } from './sagemaker-settings';
+import type { SageMakerSettings } from '../sagemaker-settings';
 import { ensureSourceBundle } from './source-bundle';
 import { trainingJobRequest } from './training-job-request';
 import { sagemakerName } from './resource-names';

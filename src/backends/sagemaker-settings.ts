@@ -1,4 +1,4 @@
-import type { PipelineConfig } from '../../config/pipeline-schema';
+import type { PipelineConfig } from '../config/pipeline-schema';
 
 /**
  * What the SageMaker backend needs to know about an account: a pipeline's

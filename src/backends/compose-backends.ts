@@ -5,7 +5,7 @@ import type { Hosting } from './hosting';
 import type { Registry } from './registry';
 import type { Trainer } from './trainer';
 import { folderSha256 } from './local/folder-digest';
-import { ensureHost, stopHost } from './local/hosting/ensure-host';
+import { ensureHost } from './local/hosting/ensure-host';
 import { LocalHostingClient } from './local/hosting/hosting-client';
 import { runHost } from './local/hosting/run-host';
 import { createLocalInvoker } from './local/local-invoker';
@@ -80,12 +80,12 @@ export function openHosting(backend: BackendName, home: string, region?: string)
 
 /**
  * The local backend's endpoint host (DESIGN.md §3, "Who owns local
- * endpoints"): `ferry host` runs one, `ferry dev` and the demo make sure one
- * runs, and tests stop the one their home started.
+ * endpoints"): `ferry host` runs one; `ferry dev` and the demo make sure one
+ * runs, as the local hosting does before its first call.
  */
-export const localEndpointHost = { run: runHost, ensure: ensureHost, stop: stopHost };
+export const localEndpointHost = { run: runHost, ensure: ensureHost };
 
-/** Ends the warm Python runner this process's backends started (both train and evaluate through it). */
+/** Ends the warm Python runner this process started: local training, and both backends' evaluation, run through it. */
 export function stopBackendProcesses(): Promise<void> {
   return WarmRunner.stopShared();
 }

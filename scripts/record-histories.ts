@@ -1,43 +1,73 @@
 /**
- * Records workflow histories of real runs into test/replay/histories/, for the
- * replay test to check that today's workflow code still replays them. Run it
- * when a release's histories should be kept (before changing workflow code):
+ * Records the workflow histories that the replay test replays
+ * (test/replay/histories/): one real run per way a run can end, each
+ * pipeline with every candidate's child workflow. Ferry is unreleased, so
+ * when workflow behaviour changes on purpose these are recorded afresh from
+ * the new code (README, Development); after the first release, the ones of
+ * each release are kept and changes are guarded by patched().
  *
- *   node -r tsx/cjs scripts/record-histories.ts <label> [--signal-approval-chars N]
+ *   node -r tsx/cjs scripts/record-histories.ts [scenario ...]
  *
- * By default the approval is an update; with --signal-approval-chars it is a
- * signal whose message is N characters long (how v6 recorded an approval that
- * later code refuses, for the decision-message-limit patch).
- *
- * It starts its own dev server and worker unless TEMPORAL_ADDRESS is set.
+ * With no scenario it records all of them. It starts its own Temporal dev
+ * server, worker and moto server (for the SageMaker-backend run), on loopback.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { WorkflowHandle } from '@temporalio/client';
+import { createAwsClients } from '../src/backends/sagemaker/aws-clients';
 import { pipelineSchema } from '../src/config/pipeline-schema';
 import { findTemporalCli } from '../src/temporal/temporal-cli';
+import { waitForStage } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
+import {
+  approveSignal,
+  approveUpdate,
+  rejectUpdate,
+  PIPELINE_WORKFLOW,
+} from '../src/workflows/definitions';
+import { generateCandidates } from '../src/workflows/candidate-generator';
 import type { trainingPipeline } from '../src/workflows/pipeline';
-import { approveSignal, approveUpdate, summaryQuery } from '../src/workflows/definitions';
-import { benchWorker } from '../bench/bench-server';
+import { motoEnvironment, startMotoServer } from '../test/fixtures/moto-server';
+import { penguinsOneModel } from '../test/fixtures/pipelines';
+import { attachTrainingContainerStandIn } from '../test/fixtures/training-container-stand-in';
+import { benchWorker, type BenchWorker } from '../bench/bench-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'test', 'replay', 'histories');
+const BUCKET = 'ferry-replay';
 
-async function main(label: string, signalApprovalChars?: number): Promise<void> {
-  installWorkerLogging();
-  const keepAlive = setInterval(() => undefined, 60_000);
-  const taskQueue = `ferry-record-${label}`;
-  const worker = await benchWorker('record', taskQueue);
-  const { client, address } = worker;
-  try {
-    const config = pipelineSchema.parse({
-      name: 'replay',
-      dataset: {
-        path: path.join(ROOT, 'examples', 'data', 'hpc_data.csv'),
-        target: 'class',
-        task: 'multiclass',
-      },
+type Handle = WorkflowHandle<typeof trainingPipeline>;
+
+interface Scenario {
+  /** Overrides of the base pipeline below. */
+  pipeline: Record<string, unknown>;
+  /** What a person (or the clock) does once the run waits for a decision. */
+  decide(handle: Handle): Promise<void>;
+  /** What the run's end should be: its outcome, or 'failed' / 'cancelled'. */
+  expected: string;
+}
+
+const WORKING_CANDIDATES = {
+  count: 2,
+  maxParallel: 2,
+  algorithms: [{ name: 'linear', hyperparameters: { C: { low: 0.1, high: 10, log: true } } }],
+};
+
+/** Approve the way people do: a signal from someone who may not decide (refused, kept in the trail), then an approval. */
+async function approveAfterARefusal(handle: Handle): Promise<void> {
+  await waitForStage(handle, ['awaiting-approval']);
+  await handle.signal(approveSignal, { approver: 'mallory' });
+  await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'recorded' }] });
+}
+
+const SCENARIOS: Record<string, Scenario> = {
+  // One random-forest candidate fails (max_features 5 is refused by scikit-learn
+  // on this dataset), so the history holds a failed child and its handling.
+  deployed: {
+    pipeline: {
       candidates: {
         count: 3,
         maxParallel: 2,
@@ -46,69 +76,179 @@ async function main(label: string, signalApprovalChars?: number): Promise<void> 
           { name: 'random-forest', hyperparameters: { n_estimators: 20, max_features: 5 } },
         ],
       },
-      objective: 'f1_macro',
-      gates: { thresholds: ['accuracy >= 0.5'] },
-      modelGroup: 'replay',
-      approval: { approvers: ['alice'] },
-      loadTest: { phases: [{ durationSeconds: 2, ratePerSecond: 5 }], slo: { latencyP99Ms: 3000 } },
-    });
-    // One random-forest candidate fails (max_features 5 is refused by scikit-learn),
-    // so the history also holds a failed child and the run's handling of it.
-    const workflowId = `ferry-replay-${label}`;
-    const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-      taskQueue,
+    },
+    decide: approveAfterARefusal,
+    expected: 'deployed',
+  },
+  rejected: {
+    pipeline: { candidates: WORKING_CANDIDATES },
+    async decide(handle) {
+      await waitForStage(handle, ['awaiting-approval']);
+      await handle.executeUpdate(rejectUpdate, {
+        args: [{ approver: 'alice', message: 'fails the fairness review' }],
+      });
+    },
+    expected: 'rejected',
+  },
+  expired: {
+    pipeline: { candidates: WORKING_CANDIDATES, approval: { approvers: ['alice'], timeout: '2s' } },
+    decide: () => Promise.resolve(),
+    expected: 'expired',
+  },
+  'rolled-back': {
+    pipeline: {
+      candidates: WORKING_CANDIDATES,
+      loadTest: {
+        phases: [{ durationSeconds: 2, ratePerSecond: 5 }],
+        slo: { latencyP99Ms: 0.001 },
+      },
+    },
+    decide: approveAfterARefusal,
+    expected: 'rolled-back',
+  },
+  'all-failed': {
+    pipeline: {
+      candidates: {
+        count: 2,
+        maxParallel: 2,
+        algorithms: [
+          { name: 'random-forest', hyperparameters: { n_estimators: 20, max_features: 5 } },
+        ],
+      },
+    },
+    decide: () => Promise.resolve(),
+    expected: 'failed',
+  },
+  cancelled: {
+    pipeline: {
+      candidates: {
+        count: 2,
+        maxParallel: 2,
+        algorithms: [{ name: 'random-forest', hyperparameters: { n_estimators: 400 } }],
+      },
+    },
+    async decide(handle) {
+      await waitForStage(handle, ['training']);
+      // Let the children start their trainings, so the cancel reaches running activities.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await handle.cancel();
+    },
+    expected: 'cancelled',
+  },
+  sagemaker: {
+    pipeline: {
+      ...penguinsOneModel('replay-sagemaker'),
+      name: 'replay-sagemaker',
+      backend: 'sagemaker',
+      sagemaker: {
+        region: 'us-east-1',
+        roleArn: 'arn:aws:iam::123456789012:role/FerryExecution',
+        bucket: BUCKET,
+      },
+      endpoint: {
+        name: 'replay-sagemaker',
+        minReplicas: 1,
+        maxReplicas: 2,
+        instanceType: 'ml.m5.large',
+      },
+    },
+    decide: approveAfterARefusal,
+    expected: 'deployed',
+  },
+};
+
+function configOf(name: string, overrides: Record<string, unknown>) {
+  return pipelineSchema.parse({
+    name: `replay-${name}`,
+    dataset: {
+      path: path.join(ROOT, 'examples', 'data', 'hpc_data.csv'),
+      target: 'class',
+      task: 'multiclass',
+    },
+    objective: 'f1_macro',
+    gates: { thresholds: ['accuracy >= 0.3'] },
+    modelGroup: `replay-${name}`,
+    approval: { approvers: ['alice'] },
+    loadTest: { phases: [{ durationSeconds: 2, ratePerSecond: 5 }], slo: { latencyP99Ms: 3000 } },
+    ...overrides,
+  });
+}
+
+async function record(worker: BenchWorker, name: string, scenario: Scenario): Promise<void> {
+  const workflowId = `ferry-replay-${name}`;
+  const handle: Handle = await worker.client.workflow.start<typeof trainingPipeline>(
+    PIPELINE_WORKFLOW,
+    {
+      taskQueue: worker.taskQueue,
       workflowId,
-      args: [{ config, startedBy: 'recorder' }],
-    });
-    // Decide the way people do: a refused signal first (recorded in the trail), then an approval.
-    for (;;) {
-      const { stage } = await handle.query(summaryQuery);
-      if (stage === 'awaiting-approval') break;
-      if ((await handle.describe()).status.name !== 'RUNNING') break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      args: [{ config: configOf(name, scenario.pipeline), startedBy: 'recorder' }],
+    },
+  );
+  await scenario.decide(handle);
+  const ended = await handle.result().then(
+    (result) => result.outcome,
+    (error: unknown) =>
+      (error as { cause?: { name?: string } }).cause?.name === 'CancelledFailure'
+        ? 'cancelled'
+        : 'failed',
+  );
+  if (ended !== scenario.expected) {
+    throw new Error(`scenario ${name} ended ${ended}, not ${scenario.expected}`);
+  }
+  const children = (await handle.describe()).raw.pendingChildren?.length ?? 0;
+  if (children > 0) throw new Error(`scenario ${name} left ${children} children running`);
+  const config = configOf(name, scenario.pipeline);
+  const ids = [
+    workflowId,
+    ...generateCandidates(config.candidates).map((c) => `${workflowId}-${c.id}`),
+  ];
+  // The Temporal CLI writes the JSON form that Worker.runReplayHistory reads.
+  for (const id of ids) {
+    const shown = spawnSync(
+      findTemporalCli(),
+      ['workflow', 'show', '--workflow-id', id, '--address', worker.address, '--output', 'json'],
+      { encoding: 'utf8' },
+    );
+    if (shown.status !== 0) throw new Error(`temporal workflow show ${id} failed: ${shown.stderr}`);
+    writeFileSync(path.join(OUT, `${id}.json`), shown.stdout);
+  }
+  console.log(`recorded ${name}: ${ended}, ${ids.length - 1} candidate histories`);
+}
+
+async function main(names: string[]): Promise<void> {
+  for (const name of names) {
+    if (!SCENARIOS[name]) {
+      throw new Error(`no scenario '${name}'; scenarios: ${Object.keys(SCENARIOS).join(', ')}`);
     }
-    if ((await handle.describe()).status.name === 'RUNNING') {
-      await handle.signal(approveSignal, { approver: 'mallory' });
-      if (signalApprovalChars === undefined) {
-        await handle.executeUpdate(approveUpdate, {
-          args: [{ approver: 'alice', message: 'recorded' }],
-        });
-      } else {
-        await handle.signal(approveSignal, {
-          approver: 'alice',
-          message: 'recorded '.repeat(signalApprovalChars).slice(0, signalApprovalChars),
-        });
-      }
-    }
-    await handle.result();
-    // The Temporal CLI writes the JSON form that Worker.runReplayHistory reads.
-    for (const id of [workflowId, `${workflowId}-c01`, `${workflowId}-c02`]) {
-      const shown = spawnSync(
-        findTemporalCli(),
-        ['workflow', 'show', '--workflow-id', id, '--address', address, '--output', 'json'],
-        { encoding: 'utf8' },
-      );
-      if (shown.status !== 0)
-        throw new Error(`temporal workflow show ${id} failed: ${shown.stderr}`);
-      writeFileSync(path.join(OUT, `${id}.json`), shown.stdout);
-      console.log(`recorded ${id}`);
-    }
+  }
+  installWorkerLogging();
+  mkdirSync(OUT, { recursive: true });
+  // Awaiting a run holds no handle of its own: without this, Node would exit mid-recording.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  const moto = await startMotoServer(
+    path.join(os.tmpdir(), `ferry-record-moto-${process.pid}.log`),
+  );
+  Object.assign(process.env, motoEnvironment(moto.url));
+  const clients = createAwsClients('us-east-1');
+  attachTrainingContainerStandIn(clients.sagemaker, createAwsClients('us-east-1').s3);
+  await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  const worker = await benchWorker('record', 'ferry-record', () => clients);
+  try {
+    const recorded = await Promise.allSettled(
+      names.map((name) => record(worker, name, SCENARIOS[name] as Scenario)),
+    );
+    const failures = recorded.flatMap((r): unknown[] =>
+      r.status === 'rejected' ? [r.reason] : [],
+    );
+    if (failures.length > 0) throw new AggregateError(failures, 'some scenarios were not recorded');
   } finally {
     await worker.stop();
+    await moto.stop();
     clearInterval(keepAlive);
   }
 }
 
-function signalApprovalCharsOf(args: string[]): number | undefined {
-  const at = args.indexOf('--signal-approval-chars');
-  if (at === -1) return undefined;
-  const chars = Number(args[at + 1]);
-  if (!Number.isInteger(chars) || chars < 1)
-    throw new Error('--signal-approval-chars needs a whole number of characters, e.g. 12000');
-  return chars;
-}
-
-main(process.argv[2] ?? 'v1', signalApprovalCharsOf(process.argv.slice(3))).catch(
+main(process.argv.length > 2 ? process.argv.slice(2) : Object.keys(SCENARIOS)).catch(
   (error: unknown) => {
     console.error(error);
     process.exit(1);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE } from '../shared/failure-types';
 
 interface Refusal {
   what: string;
@@ -62,7 +63,7 @@ export function artifactStoreFailure(
   if (!refusal || file === undefined || !isInside(file, storeRoot)) return undefined;
   // The message carries the errno code and path, so the fs error is not kept as a cause.
   return ApplicationFailure.create({
-    type: 'ArtifactStoreError',
+    type: FAILURE.artifactStore,
     message: `${file}: the store at ${storeRoot} refuses writes (${code}: ${refusal.what}); ${refusal.fix}`,
     nonRetryable: !refusal.isPassing,
   });

@@ -13,6 +13,7 @@ import {
 } from '../workflows/release-definitions';
 import { startHeartbeats } from './heartbeat';
 import { nextPollMs, pause } from '../shared/poll-schedule';
+import { FAILURE } from '../shared/failure-types';
 
 type Heartbeats = ReturnType<typeof startHeartbeats<Partial<EndpointDescription>>>;
 
@@ -28,7 +29,7 @@ export function createDeployEndpoint(backends: BackendResolver) {
     if (!version) {
       throw ApplicationFailure.nonRetryable(
         `model ${input.model.group} has no version ${input.model.version}; nothing to deploy`,
-        'DeploymentFailed',
+        FAILURE.deploymentFailed,
       );
     }
     const deploymentId = deploymentIdOf(input.runId);
@@ -119,7 +120,7 @@ async function waitUntilServing(
     if (outcome?.state === 'failed') {
       throw ApplicationFailure.nonRetryable(
         `endpoint ${endpoint}: the new version did not start: ${outcome.reason ?? 'unknown'}`,
-        'DeploymentFailed',
+        FAILURE.deploymentFailed,
       );
     }
     await pause(waitMs, heartbeats.signal);

@@ -8,6 +8,7 @@ import type { CandidateEvaluation, EvaluateCandidateInput } from '../workflows/d
 import { candidateDir } from './artifact-paths';
 import type { BackendResolver } from '../backends/backend-resolver';
 import { startHeartbeats } from './heartbeat';
+import { FAILURE } from '../shared/failure-types';
 
 /**
  * evaluateCandidate: the model's own inference functions predict the
@@ -89,7 +90,7 @@ function metricsFor(
     if (index === -1) {
       throw ApplicationFailure.nonRetryable(
         `the test split has label '${label}', which the model of ${input.modelName} never saw (its classes: ${classes.join(', ')})`,
-        'EvaluationError',
+        FAILURE.evaluation,
       );
     }
     return index;

@@ -7,6 +7,7 @@ import { judgeSlo, runLoadTest, type LoadProgress } from '../loadtest';
 import type { BackendResolver } from '../backends/backend-resolver';
 import type { LoadTestEndpointInput, LoadTestOutcome } from '../workflows/release-definitions';
 import { startHeartbeats } from './heartbeat';
+import { FAILURE } from '../shared/failure-types';
 
 const CONTENT_TYPE = 'application/json';
 
@@ -24,7 +25,7 @@ export function createLoadTestEndpoint(backends: BackendResolver) {
     if (!endpoint?.current) {
       throw ApplicationFailure.nonRetryable(
         `endpoint ${input.endpoint} is ${endpoint?.status ?? 'missing'}; a load test needs it serving`,
-        'LoadTestError',
+        FAILURE.loadTest,
       );
     }
     const body = JSON.stringify({ instances: await sampleRows(input.testChannel, input.target) });
@@ -74,7 +75,7 @@ async function samplePrediction(invoker: EndpointInvoker): Promise<string> {
     if (error instanceof InvocationRefused)
       throw ApplicationFailure.nonRetryable(
         `the sample row was refused: ${error.message}`,
-        'LoadTestError',
+        FAILURE.loadTest,
       );
     throw error;
   }

@@ -9,6 +9,7 @@ import { inspectTarget } from '../dataset/target';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { dataDir } from './artifact-paths';
 import type { BackendResolver } from '../backends/backend-resolver';
+import { FAILURE } from '../shared/failure-types';
 
 /**
  * prepareData: reads the dataset, checks it suits the task, splits it
@@ -95,7 +96,7 @@ async function localCopy(
   if (!fetchDataset) {
     throw ApplicationFailure.nonRetryable(
       `dataset.path ${location} is in S3, which the local backend cannot read; use a local CSV file, or set backend: sagemaker`,
-      'DatasetError',
+      FAILURE.dataset,
     );
   }
   const file = path.join(

@@ -17,16 +17,16 @@ export function createRegisterModel(backends: BackendResolver) {
     const { registry, artifactDigest } = backends.of(input.backend);
     const version = await registry.registerVersion({
       group: input.group,
-      metrics: numericMetrics(input.metrics),
+      metrics: numericMetrics(input.winner.metrics),
       lineage: {
         runId: input.runId,
-        candidateId: input.candidate.id,
-        algorithm: input.candidate.algorithm,
-        hyperparameters: input.candidate.hyperparameters,
+        candidateId: input.winner.id,
+        algorithm: input.winner.algorithm,
+        hyperparameters: input.winner.hyperparameters,
         datasetFingerprint: input.datasetFingerprint,
         configHash: sha256(JSON.stringify(input.config)),
-        artifactPath: input.modelDir,
-        artifactSha256: await artifactDigest(input.modelDir),
+        artifactPath: input.winner.modelDir,
+        artifactSha256: await artifactDigest(input.winner.modelDir),
       },
       tags: {
         pipeline: input.config.name,

@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../shared/atomic-write';
 import { makeDirectory } from '../shared/make-directory';
 import { candidateDir } from './artifact-paths';
 import { startHeartbeats } from './heartbeat';
+import { FAILURE } from '../shared/failure-types';
 
 /**
  * trainCandidate: one training job. Idempotent: a completed training leaves a
@@ -73,7 +74,7 @@ export function createTrainCandidate(artifactsRoot: string, backends: BackendRes
       }
       if (heartbeats.signal.aborted) throw error;
       if (error instanceof JobInputError)
-        throw ApplicationFailure.nonRetryable(error.message, 'TrainingInputError');
+        throw ApplicationFailure.nonRetryable(error.message, FAILURE.trainingInput);
       throw error;
     } finally {
       heartbeats.stop();

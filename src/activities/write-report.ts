@@ -5,11 +5,11 @@ import type { BackendResolver } from '../backends/backend-resolver';
 import { buildRunReport, renderMarkdown } from '../report';
 import { renderHtml } from '../report/html/render-html';
 import { writeFileAtomic } from '../shared/atomic-write';
-import type { PipelineResult } from '../workflows/definitions';
+import type { ReportedRun } from '../workflows/definitions';
 import type { ReportFiles } from '../workflows/release-definitions';
 
 export interface WriteReportInput {
-  result: PipelineResult;
+  result: ReportedRun;
   pipeline: string;
   objective: string;
   startedBy: string;

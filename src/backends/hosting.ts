@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { PollSchedule } from '../shared/poll-schedule';
+import { FAILURE } from '../shared/failure-types';
 
 /** Target tracking on invocations per replica, as SageMaker's SageMakerVariantInvocationsPerInstance. */
 export const scalingPolicySchema = z.strictObject({
@@ -126,5 +127,5 @@ export class EndpointBusy extends Error {
 
 /** A hosting request that cannot succeed as asked (no retry will help); the name is the Temporal failure type. */
 export class HostingError extends Error {
-  override readonly name = 'HostingError';
+  override readonly name = FAILURE.hosting;
 }

@@ -1,3 +1,4 @@
+import { FAILURE } from '../shared/failure-types';
 /**
  * The model registry (DESIGN.md §3): model groups, versions 1..n, approval
  * status with its history, metrics, lineage, tags and deployments. The local
@@ -88,5 +89,5 @@ export interface Registry {
 
 /** A registry request that cannot succeed as asked; its name is the Temporal failure type. */
 export class RegistryError extends Error {
-  override readonly name = 'RegistryError';
+  override readonly name = FAILURE.registry;
 }

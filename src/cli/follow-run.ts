@@ -102,10 +102,6 @@ export async function followRun(
     console.log(
       `deployed: ${registered.group} version ${registered.version} is ${registered.status} and serving`,
     );
-  } else if (registered && outcome.outcome === 'approved') {
-    console.log(
-      `approved: ${registered.group} version ${registered.version} is ${registered.status}`,
-    );
   } else if (registered) {
     console.log(
       `registered ${registered.group} version ${registered.version} (${registered.status}); 'ferry models show ${registered.group} ${registered.version}' shows it`,

@@ -1,7 +1,9 @@
 import type { PipelineResult } from '../workflows/definitions';
 
 /** The deploy, load test and report lines that end `ferry run`, `ferry status` and the demo. */
-export function formatRelease(result: Pick<PipelineResult, 'release' | 'report'>): string[] {
+export function formatRelease(
+  result: Pick<PipelineResult, 'release'> & Partial<Pick<PipelineResult, 'report'>>,
+): string[] {
   const lines: string[] = [];
   const { deployment, autoscaling, loadTest, rollback } = result.release ?? {};
   if (deployment) {

@@ -1,3 +1,5 @@
+import { FAILURE } from '../shared/failure-types';
+
 /**
  * Predictions that no metric can be computed from: wrong lengths, labels
  * outside the task's classes, probabilities outside [0, 1], non-finite
@@ -6,6 +8,6 @@
  * failure type, which the retry policy can list as non-retryable.
  */
 export class MetricInputError extends Error {
-  readonly type = 'MetricInputError';
-  override readonly name = 'MetricInputError';
+  readonly type = FAILURE.metricInput;
+  override readonly name = FAILURE.metricInput;
 }

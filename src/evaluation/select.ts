@@ -7,6 +7,8 @@ export interface ScoredCandidate {
   algorithm: string;
   hyperparameters: Record<string, number>;
   metrics: Partial<Record<MetricName, number>>;
+  /** Where the trained model is (a folder, or an S3 URI), so the winner carries it to the registry. */
+  modelDir: string;
 }
 
 export interface GateVerdict {

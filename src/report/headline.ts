@@ -1,4 +1,3 @@
-import { endedPhrase } from './outcome-words';
 import type { RunReport } from './run-report';
 
 /**
@@ -35,16 +34,6 @@ export function runHeadline(report: Omit<RunReport, 'headline'>): string {
       return `Expired: no decision on ${version} before the approval timeout, so it was rejected`;
     case 'no-candidate-passed':
       return `No candidate passed: ${report.reason ?? 'no candidate met the gates'}`;
-    case 'approved': {
-      const decision = lastAccepted(report);
-      const by = decision ? ` by ${decision.approver}` : '';
-      return `Approved ${version}${by}; ${endedPhrase(report.outcome)}`;
-    }
-    case 'selected': {
-      const chosen = report.chosenModel;
-      const what = chosen ? `${chosen.candidateId} (${chosen.algorithm})` : 'a candidate';
-      return `Selected ${what}; ${endedPhrase(report.outcome)}`;
-    }
   }
 }
 

@@ -1,6 +1,6 @@
-import type { PipelineResult } from '../workflows/definitions';
+import type { RunOutcome as Outcome } from '../workflows/definitions';
 
-export type RunOutcome = PipelineResult['outcome'];
+export type RunOutcome = Outcome['outcome'];
 
 /**
  * How a run ended, as the end of a sentence: "the run ended rejected". The
@@ -15,10 +15,6 @@ export function endedPhrase(outcome: RunOutcome): string {
       return 'the run ended rejected';
     case 'expired':
       return 'the run ended when the approval expired';
-    case 'selected':
-      return 'the run ended at selection (older runs stop there)';
-    case 'approved':
-      return 'the run ended at approval (older runs stop there)';
     case 'deployed':
       return 'the run ended deployed';
     case 'rolled-back':

@@ -5,8 +5,8 @@ import type { GateVerdict, LeaderboardRow } from '../evaluation/select';
 import type {
   CandidateStatus,
   DecisionTrailEntry,
-  PipelineResult,
   RegisteredModel,
+  ReportedRun,
 } from '../workflows/definitions';
 import type {
   AutoscalingSummary,
@@ -33,7 +33,7 @@ export interface RunReport {
   runId: string;
   pipeline: string;
   objective: string;
-  outcome: PipelineResult['outcome'];
+  outcome: ReportedRun['outcome'];
   reason: string | null;
   /** The outcome in one line, e.g. "Deployed churn v3 to endpoint churn; load test passed: ...". */
   headline: string;
@@ -117,7 +117,7 @@ export type ReportRollback = Omit<RollbackSummary, 'restored'> & {
 };
 
 export interface RunReportInput {
-  result: PipelineResult;
+  result: ReportedRun;
   pipeline: string;
   objective: string;
   startedBy: string;
@@ -196,7 +196,7 @@ function chosenModel(winner: LeaderboardRow): ChosenModel {
 }
 
 /** Only the top-ranked candidate can win (select.ts), so its gates explain a run without a winner. */
-function gatesOf(result: PipelineResult): ReportGates | null {
+function gatesOf(result: ReportedRun): ReportGates | null {
   const row = result.winner ?? result.leaderboard[0];
   if (!row) return null;
   const verdict = result.championGate;

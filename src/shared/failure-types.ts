@@ -10,6 +10,8 @@ export const FAILURE = {
   dataset: 'DatasetError',
   /** A training job refused its inputs (the script exited 2, or the job's request was invalid). */
   trainingInput: 'TrainingInputError',
+  /** A cancelled SageMaker training job could not be stopped. */
+  trainingStopFailed: 'TrainingStopFailed',
   /** A trained model could not be scored on its split. */
   evaluation: 'EvaluationError',
   /** Predictions and labels that no metric can take (wrong length, NaN, one class). */

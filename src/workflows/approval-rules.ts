@@ -33,7 +33,7 @@ export function checkDecision(
   action: DecisionAction,
   payload: unknown,
   rules: ApprovalRules,
-  state: { isAwaiting: boolean; decided?: Decision; limitsMessageLength: boolean },
+  state: { isAwaiting: boolean; decided?: Decision },
 ): DecisionCheck {
   const refuse = (reason: string): DecisionCheck => ({ ok: false, reason });
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
@@ -48,7 +48,7 @@ export function checkDecision(
   if (message !== undefined && typeof message !== 'string') {
     return refuse(`"message" must be text, not ${typeof message}`);
   }
-  if (state.limitsMessageLength && (message?.length ?? 0) > MAX_DECISION_MESSAGE_CHARS) {
+  if ((message?.length ?? 0) > MAX_DECISION_MESSAGE_CHARS) {
     return refuse(
       `"message" is ${message?.length} characters; at most ${MAX_DECISION_MESSAGE_CHARS}: shorten it, or link to a longer note`,
     );

@@ -1,7 +1,4 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
-import type { FerryActivities } from '../activities';
-import { parseDurationMs } from '../config/duration';
-import { EVALUATION_OPTIONS } from './activity-options';
+import { candidateActivities } from './activity-options';
 import type { CandidateOutcome, CandidateWorkflowInput } from './definitions';
 
 /**
@@ -11,21 +8,7 @@ import type { CandidateOutcome, CandidateWorkflowInput } from './definitions';
  */
 export async function candidateWorkflow(input: CandidateWorkflowInput): Promise<CandidateOutcome> {
   const { candidate, config, data } = input;
-  const { trainCandidate } = proxyActivities<FerryActivities>({
-    // Cancelling waits until the activity has killed the training, so a
-    // cancelled run leaves no process behind.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    startToCloseTimeout: parseDurationMs(config.candidates.trainingTimeout) ?? '30m',
-    heartbeatTimeout: '20s',
-    retry: {
-      maximumAttempts: 3,
-      initialInterval: '2s',
-      backoffCoefficient: 2,
-      nonRetryableErrorTypes: ['TrainingInputError'],
-    },
-  });
-  const { evaluateCandidate } = proxyActivities<FerryActivities>(EVALUATION_OPTIONS);
-
+  const { trainCandidate, evaluateCandidate } = candidateActivities(config.candidates);
   const trained = await trainCandidate({
     runId: input.runId,
     candidate,

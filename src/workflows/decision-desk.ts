@@ -1,4 +1,4 @@
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import {
   checkDecision,
   type ApprovalRules,
@@ -25,8 +25,6 @@ export class DecisionDesk {
   readonly trail: DecisionTrailEntry[] = [];
   private decided?: Decision;
   private isAwaiting = false;
-  /** Runs started before the limit existed may have taken a longer message by signal. */
-  private readonly limitsMessageLength = patched('decision-message-limit');
 
   constructor(private readonly rules: ApprovalRules) {
     for (const [update, action] of [
@@ -106,10 +104,6 @@ export class DecisionDesk {
   }
 
   private state() {
-    return {
-      isAwaiting: this.isAwaiting,
-      decided: this.decided,
-      limitsMessageLength: this.limitsMessageLength,
-    };
+    return { isAwaiting: this.isAwaiting, decided: this.decided };
   }
 }

@@ -22,25 +22,19 @@ export interface PipelineInput {
   startedBy: string;
 }
 
+/** Where a run is: the stage of the step it is in, then the outcome it ended with. */
 export type RunStage =
   | 'preparing'
   | 'training'
   | 'selecting'
-  | 'selected'
   | 'registering'
-  | 'registered'
   | 'awaiting-approval'
-  | 'approved'
-  | 'rejected'
-  | 'expired'
-  | 'no-candidate-passed'
   | 'deploying'
   | 'scaling'
   | 'load-testing'
   | 'rolling-back'
-  | 'deployed'
-  | 'rolled-back'
   | 'reporting'
+  | RunOutcome['outcome']
   | 'failed';
 
 export type CandidateState = 'pending' | 'running' | 'succeeded' | 'failed';
@@ -62,35 +56,32 @@ export interface CandidateStatus {
   trainingMs?: number;
 }
 
-export interface PipelineResult {
-  /**
-   * 'selected' only for runs from before the approval step, 'approved' for
-   * runs from before the deploy step; since then an approved run ends
-   * 'deployed' or 'rolled-back'.
-   */
-  outcome:
-    | 'selected'
-    | 'no-candidate-passed'
-    | 'approved'
-    | 'rejected'
-    | 'expired'
-    | 'deployed'
-    | 'rolled-back';
+/** How a run ended and what it found, before its report is written. */
+export interface RunOutcome {
+  outcome: 'no-candidate-passed' | 'rejected' | 'expired' | 'deployed' | 'rolled-back';
   runId: string;
   datasetFingerprint: string;
   winner?: LeaderboardRow;
   leaderboard: LeaderboardRow[];
   reason?: string;
   candidates: CandidateStatus[];
-  /** The registry version of the winner (runs since the register step was added). */
+  /** The registry version of the winner, once registered. */
   modelVersion?: RegisteredModel;
+  /** Every decision attempt, once the run asked for one. */
   decisionTrail?: DecisionTrailEntry[];
   championGate?: ChampionGateVerdict;
-  /** Deploy, auto scaling, load test and any rollback (runs since the deploy step). */
+  /** Deploy, auto scaling, load test and any rollback, once an approved version was deployed. */
   release?: ReleaseSummary;
-  /** The eight steps with their times (runs since the report step). */
-  steps?: StepRecord[];
-  report?: ReportFiles;
+}
+
+/** What the report is written from: the outcome and the eight steps with their times. */
+export interface ReportedRun extends RunOutcome {
+  steps: StepRecord[];
+}
+
+/** A finished run's result: what it found, its steps, and where its report is. */
+export interface PipelineResult extends ReportedRun {
+  report: ReportFiles;
 }
 
 export interface EvaluateChampionInput {
@@ -219,10 +210,9 @@ export interface CandidateOutcome {
 export interface RegisterModelInput {
   runId: string;
   group: string;
-  candidate: Candidate;
-  metrics: Partial<Record<MetricName, number>>;
+  /** The selected candidate, with its metrics and where its model is. */
+  winner: LeaderboardRow;
   datasetFingerprint: string;
-  modelDir: string;
   config: PipelineConfig;
   startedBy: string;
   /** Which backend does the work; absent for the local backend. */
@@ -248,7 +238,7 @@ export interface RunSummary {
   decisionTrail: DecisionTrailEntry[];
   championGate?: ChampionGateVerdict;
   release?: ReleaseSummary;
-  steps?: StepRecord[];
+  steps: StepRecord[];
 }
 
 export const summaryQuery = defineQuery<RunSummary>('summary');

@@ -1,5 +1,5 @@
 import type { BackendTarget } from '../backends/backend-target';
-import type { RollbackResult, ScalingActivity, ScalingPolicy } from '../backends/hosting';
+import type { RollbackResult, ScalingPolicy } from '../backends/hosting';
 import type { PipelineConfig } from '../config/pipeline-schema';
 import type { LoadTestResult, SloVerdict } from '../loadtest/load-types';
 
@@ -109,11 +109,5 @@ export interface ReportFiles {
   dir: string;
   json: string;
   markdown: string;
-  /** Runs from before the HTML page was written have none. */
-  html?: string;
-}
-
-export interface ScalingTimeline {
-  endpoint: string;
-  activities: ScalingActivity[];
+  html: string;
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE } from '../../shared/failure-types';
 
 /** What the SDK's errors carry that we read: service errors and deserialization failures alike. */
 interface AwsErrorShape {
@@ -96,7 +97,7 @@ export function translateAwsError(error: unknown, operation: string, resource: s
   if (isUnsupportedOperation(error)) {
     return ApplicationFailure.create({
       message: `${where}: the service does not implement ${operation} (HTTP 500 with an HTML page, as an emulator answers an operation it lacks); use real SageMaker for this step`,
-      type: 'SageMakerOperationUnsupported',
+      type: FAILURE.sageMakerUnsupported,
       nonRetryable: true,
     });
   }
@@ -114,7 +115,7 @@ export function translateAwsError(error: unknown, operation: string, resource: s
       FIXES[name] ?? 'check the request against the SageMaker documentation for this operation';
     return ApplicationFailure.create({
       message: `${where} was refused: ${name}: ${message}; ${fix}`,
-      type: 'SageMakerRequestRefused',
+      type: FAILURE.sageMakerRefused,
       nonRetryable: true,
       details: [{ awsError: name, httpStatus: status }],
     });

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE } from '../../shared/failure-types';
 
 /** SageMaker's framework containers that run Ferry's scripts unchanged (script mode). */
 export type Framework = 'xgboost' | 'sklearn';
@@ -50,7 +51,7 @@ export function frameworkImage(
   if (!account) {
     throw ApplicationFailure.nonRetryable(
       `no ${framework} framework image is known for region ${region}; set sagemaker.images.${framework} in the pipeline to the image URI for that region`,
-      'SageMakerRequestRefused',
+      FAILURE.sageMakerRefused,
     );
   }
   return `${account}.dkr.ecr.${region}.amazonaws.com/${REPOSITORIES[framework]}`;

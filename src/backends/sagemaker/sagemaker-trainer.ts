@@ -27,6 +27,7 @@ import { trainingJobRequest } from './training-job-request';
 import { sagemakerName } from './resource-names';
 import { SAGEMAKER_POLLING } from './sagemaker-polling';
 import { nextPollMs, pause } from '../../shared/poll-schedule';
+import { FAILURE } from '../../shared/failure-types';
 
 /** A job name is used once per account forever; a failed job's retry gets the next suffix, up to this many. */
 const MAX_JOB_ATTEMPTS = 20;
@@ -153,7 +154,7 @@ export class SageMakerTrainer implements Trainer {
       const why = error instanceof Error ? error.message : String(error);
       throw ApplicationFailure.nonRetryable(
         `cancelled, but training job ${name} could not be stopped: ${why}; stop it in the SageMaker console`,
-        'TrainingStopFailed',
+        FAILURE.trainingStopFailed,
       );
     }
   }
@@ -181,7 +182,7 @@ export class SageMakerTrainer implements Trainer {
     }
     throw ApplicationFailure.nonRetryable(
       `training ${base} has failed ${MAX_JOB_ATTEMPTS} times; read the jobs' logs in CloudWatch`,
-      'TrainingInputError',
+      FAILURE.trainingInput,
     );
   }
 

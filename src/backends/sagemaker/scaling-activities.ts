@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ScalingActivity } from '../hosting';
 import { awsCall } from './aws-errors';
 import { scalingResourceId } from './scaling-target';
+import { FAILURE } from '../../shared/failure-types';
 
 /**
  * The endpoint's size changes since `since` (ISO time), oldest first, as
@@ -91,7 +92,7 @@ export async function scalingActivitiesOrNone(
   try {
     return await describeScalingActivities(autoscaling, endpoint, since);
   } catch (error) {
-    if (!(error instanceof ApplicationFailure) || error.type !== 'SageMakerOperationUnsupported') {
+    if (!(error instanceof ApplicationFailure) || error.type !== FAILURE.sageMakerUnsupported) {
       throw error;
     }
     if (!warned.isWarned && isInActivity()) {

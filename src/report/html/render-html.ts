@@ -120,8 +120,5 @@ function tone(outcome: RunOutcome): string {
     case 'expired':
     case 'no-candidate-passed':
       return 'bad';
-    case 'selected':
-    case 'approved':
-      return 'neutral';
   }
 }

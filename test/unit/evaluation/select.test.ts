@@ -8,7 +8,14 @@ function candidate(
   metrics: Partial<Record<MetricName, number>>,
   algorithm = 'xgboost',
 ): ScoredCandidate {
-  return { id, index, algorithm, hyperparameters: { max_depth: index + 2 }, metrics };
+  return {
+    id,
+    index,
+    algorithm,
+    hyperparameters: { max_depth: index + 2 },
+    metrics,
+    modelDir: `/models/${id}`,
+  };
 }
 
 function gate(text: string): ThresholdGate {

@@ -6,7 +6,7 @@ import type {
   SloVerdict,
 } from '../../../src/loadtest/load-types';
 import type { RunReportInput } from '../../../src/report';
-import type { PipelineResult } from '../../../src/workflows/definitions';
+import type { PipelineResult, ReportedRun } from '../../../src/workflows/definitions';
 import type {
   LoadTestOutcome,
   PipelineStep,
@@ -67,6 +67,7 @@ function row(
     algorithm: rank % 2 === 0 ? 'random_forest' : 'xgboost',
     hyperparameters: { max_depth: rank + 2, eta: 0.1 },
     metrics: { roc_auc: rocAuc, f1, log_loss: 0.25 + rank / 8 },
+    modelDir: `/models/${id}`,
     rank,
     objectiveValue: rocAuc,
     gates: [{ gate, metric: 'roc_auc', observed: rocAuc, passed }],
@@ -249,7 +250,12 @@ export function deployedResult(): PipelineResult {
       loadTest: loadTestOutcome({ p99Ms: 41.2, seconds: 30, verdict: PASSED }),
     },
     steps: stepRecords(ALL_STEPS, { report: 'report.json and report.md' }),
-    report: { dir: '/runs/ferry-a1b2c3', json: 'report.json', markdown: 'report.md' },
+    report: {
+      dir: '/runs/ferry-a1b2c3',
+      json: 'report.json',
+      markdown: 'report.md',
+      html: 'report.html',
+    },
   };
 }
 
@@ -293,7 +299,7 @@ export function rolledBackResult(): PipelineResult {
 }
 
 /** (c) Registered, then rejected by a reviewer: nothing deployed. */
-export function rejectedResult(): PipelineResult {
+export function rejectedResult(): ReportedRun {
   const rows = leaderboard();
   return {
     outcome: 'rejected',
@@ -309,7 +315,7 @@ export function rejectedResult(): PipelineResult {
 }
 
 /** (d) The best candidate fell short of the gate: nothing registered. */
-export function noCandidatePassedResult(): PipelineResult {
+export function noCandidatePassedResult(): ReportedRun {
   const rows = leaderboard(0.72).map((r) => ({
     ...r,
     gates: r.gates.map((g) => ({ ...g, gate: 'roc_auc >= 0.80', passed: false })),
@@ -327,10 +333,7 @@ export function noCandidatePassedResult(): PipelineResult {
 }
 
 /** The report input around a result, as the report activity passes it. */
-export function reportInput(
-  result: PipelineResult,
-  scaling: ScalingActivity[] = [],
-): RunReportInput {
+export function reportInput(result: ReportedRun, scaling: ScalingActivity[] = []): RunReportInput {
   return {
     result,
     pipeline: 'churn',

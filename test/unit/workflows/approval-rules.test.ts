@@ -9,7 +9,7 @@ const rules: ApprovalRules = {
   allowStarterToApprove: false,
   startedBy: 'alice',
 };
-const waiting = { isAwaiting: true, limitsMessageLength: true };
+const waiting = { isAwaiting: true };
 
 describe('the length of a decision message', () => {
   test('up to the limit is taken; one more character is refused, naming both numbers', () => {
@@ -24,11 +24,5 @@ describe('the length of a decision message', () => {
       ok: false,
       reason: `"message" is 10001 characters; at most 10000: shorten it, or link to a longer note`,
     });
-  });
-
-  test('runs started before the limit (unpatched on replay) still take a longer one', () => {
-    const long = { approver: 'bob', message: 'x'.repeat(12_000) };
-    const check = checkDecision('approve', long, rules, { ...waiting, limitsMessageLength: false });
-    expect(check.ok).toBe(true);
   });
 });

@@ -1,0 +1,56 @@
+import { executeChild } from '@temporalio/workflow';
+import type { ScoredCandidate } from '../../evaluation/select';
+import { mapBounded } from '../bounded';
+import { candidateWorkflow } from '../candidate';
+import { generateCandidates } from '../candidate-generator';
+import type { PreparedData } from '../definitions';
+import type { RunState } from '../run-state';
+
+/**
+ * Step 2: every candidate of the search space, each a child workflow (train,
+ * then score), at most `maxParallel` at once. A failed candidate is recorded
+ * and left out; the step fails only when the run is cancelled.
+ */
+export function train(run: RunState, data: PreparedData): Promise<ScoredCandidate[]> {
+  const { config, runId } = run;
+  const candidates = run.track(generateCandidates(config.candidates));
+  return run.step(
+    'train',
+    async () => {
+      const scored = await mapBounded(
+        candidates,
+        config.candidates.maxParallel,
+        async (candidate) => {
+          const outcome = await run.trainAndEvaluate(candidate, () =>
+            executeChild(candidateWorkflow, {
+              workflowId: `${runId}-${candidate.id}`,
+              args: [
+                {
+                  runId,
+                  candidate,
+                  config: { dataset: config.dataset, candidates: config.candidates },
+                  data: { channels: data.channels, classes: data.classes },
+                  backend: run.backend,
+                },
+              ],
+            }),
+          );
+          if (!outcome) return [];
+          const { id, index, algorithm, hyperparameters } = candidate;
+          return [
+            {
+              id,
+              index,
+              algorithm,
+              hyperparameters,
+              metrics: outcome.metrics,
+              modelDir: outcome.modelDir,
+            },
+          ];
+        },
+      );
+      return scored.flat();
+    },
+    (scored) => ({ note: `${scored.length} of ${candidates.length} candidates trained` }),
+  );
+}

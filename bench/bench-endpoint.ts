@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { EndpointDescription, ScalingPolicy } from '../src/backends/hosting';
 import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { LocalHostingClient } from '../src/backends/local/hosting/hosting-client';
-import { WarmRunner } from '../src/backends/local/warm-runner';
+import { WarmRunner } from '../src/python/warm-runner';
 import { trainPenguinsModel } from '../test/fixtures/trained-model';
 import { progress } from './bench-server';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipelineSchema, type PipelineConfig } from '../src/config/pipeline-schema';
-import { algorithmDir, COMMON_DIR, PYTHON, pythonEnv } from '../src/backends/local/python-paths';
+import { algorithmDir, COMMON_DIR, PYTHON, pythonEnv } from '../src/python/python-paths';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { generateCandidates } from '../src/workflows/candidate-generator';
 import type { trainingPipeline } from '../src/workflows/pipeline';

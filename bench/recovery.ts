@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { LocalHostingClient } from '../src/backends/local/hosting/hosting-client';
-import { openRegistry } from '../src/backends/open-registry';
+import { openRegistry } from '../src/backends/compose-backends';
 import { pipelineSchema } from '../src/config/pipeline-schema';
 import { approveWhenWaiting } from '../src/temporal/run-control';
 import type { trainingPipeline } from '../src/workflows/pipeline';

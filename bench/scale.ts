@@ -8,7 +8,7 @@ import { createPrepareData } from '../src/activities/prepare-data';
 import type { PreparedData } from '../src/workflows/definitions';
 import type { TrainingJob } from '../src/backends/trainer';
 import { LocalTrainer } from '../src/backends/local/local-trainer';
-import { WarmRunner } from '../src/backends/local/warm-runner';
+import { WarmRunner } from '../src/python/warm-runner';
 import { SHARED_DATA_DIR } from '../test/fixtures/pipelines';
 import { machine, progress, round } from './bench-server';
 import { writeResampledDataset } from './scale-dataset';

@@ -1,8 +1,11 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from './activities';
-import { WarmRunner } from './backends/local/warm-runner';
-import { LocalHostingClient } from './backends/local/hosting/hosting-client';
-import { ferryHome } from './temporal/project-paths';
+import { createActivities } from './activities';
+import {
+  composeBackends,
+  stopBackendProcesses,
+  type AwsClientsFor,
+} from './backends/compose-backends';
+import { ferryHome } from './shared/project-paths';
 import { installWorkerLogging } from './temporal/worker-logging';
 import {
   describeTemporalConnection,
@@ -19,7 +22,7 @@ export interface FerryWorkerOptions {
   /** A host this worker starts ends with it (tests); by default endpoints outlive the worker. */
   isHostTiedToWorker?: boolean;
   /** The SageMaker backend's AWS clients (tests attach their emulator's stand-ins); default: from the environment. */
-  awsClients?: ActivityDeps['awsClients'];
+  awsClients?: AwsClientsFor;
 }
 
 /** A worker that runs Ferry's workflows and activities on one task queue. */
@@ -32,8 +35,11 @@ export async function createFerryWorker(options: FerryWorkerOptions): Promise<Wo
     workflowsPath: require.resolve('./workflows'),
     activities: createActivities({
       ferryHome: home,
-      hosting: new LocalHostingClient(home, { exitWithParent: options.isHostTiedToWorker }),
-      awsClients: options.awsClients,
+      backends: composeBackends({
+        home,
+        isHostTiedToWorker: options.isHostTiedToWorker,
+        awsClients: options.awsClients,
+      }),
     }),
     // A cancellation reaches an activity only with a heartbeat's answer; by
     // default heartbeats are throttled to 80% of the heartbeat timeout (16 s
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
-    await WarmRunner.stopShared();
+    await stopBackendProcesses();
     await connection.close();
   }
 }

@@ -5,7 +5,7 @@ import {
   type EndpointDescription,
   type Hosting,
 } from '../backends/hosting';
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 import {
   deploymentIdOf,
   type DeployEndpointInput,

@@ -6,7 +6,7 @@ import { computeMetrics } from '../evaluation/metrics';
 import type { MetricName, Task } from '../evaluation/metric-names';
 import type { CandidateEvaluation, EvaluateCandidateInput } from '../workflows/definitions';
 import { candidateDir } from './artifact-paths';
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 import { startHeartbeats } from './heartbeat';
 import { FAILURE } from '../shared/failure-types';
 

@@ -2,7 +2,7 @@ import type { ChampionEvaluation, EvaluateChampionInput } from '../workflows/def
 import { runDir } from './artifact-paths';
 import { evaluateModel } from './evaluate-candidate';
 import path from 'node:path';
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 
 /**
  * evaluateChampion: the group's latest Approved version, re-evaluated on this

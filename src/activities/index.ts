@@ -1,17 +1,6 @@
 import path from 'node:path';
-import { LocalTrainer } from '../backends/local/local-trainer';
-import type { BackendParts } from '../backends/backend-parts';
-import type { Trainer } from '../backends/trainer';
-import type { Registry } from '../backends/registry';
-import { openRegistry } from '../backends/open-registry';
-import type { Hosting } from '../backends/hosting';
-import { LocalHostingClient } from '../backends/local/hosting/hosting-client';
-import { createLocalInvoker } from '../backends/local/local-invoker';
-import { folderSha256 } from '../backends/local/folder-digest';
-import { createSageMakerBackend } from '../backends/sagemaker/sagemaker-backend';
-import type { AwsClients } from '../backends/sagemaker/aws-clients';
+import type { BackendResolver } from '../backends/backend-resolver';
 import { guardedByStore } from './artifact-store-failure';
-import { Backends } from './backends';
 import { createRegisterModel, createSetModelStatus } from './register-model';
 import { createEvaluateCandidate } from './evaluate-candidate';
 import { createPrepareData } from './prepare-data';
@@ -26,26 +15,18 @@ import { createWriteReport } from './write-report';
 export interface ActivityDeps {
   /** Ferry's state folder; the local backend keeps artifacts under it. */
   ferryHome: string;
-  trainer?: Trainer;
-  registry?: Registry;
-  hosting?: Hosting;
-  /** The AWS clients of the SageMaker backend (tests attach their emulator's stand-ins); default: from the environment. */
-  awsClients?: (region: string | undefined) => AwsClients;
+  /**
+   * The backend for each activity's input, built by the composition root
+   * (composeBackends in src/backends/compose-backends.ts, with real or
+   * stand-in parts), so activities know only the interfaces.
+   */
+  backends: BackendResolver;
 }
 
 /** The activities a worker registers, built from their dependencies (no module mocking needed in tests). */
 export function createActivities(deps: ActivityDeps) {
   const artifactsRoot = path.join(deps.ferryHome, 'artifacts');
-  const local: BackendParts = {
-    trainer: deps.trainer ?? new LocalTrainer(),
-    registry: deps.registry ?? openRegistry('local', deps.ferryHome),
-    hosting: deps.hosting ?? new LocalHostingClient(deps.ferryHome),
-    openInvoker: createLocalInvoker,
-    artifactDigest: folderSha256,
-  };
-  const backends = new Backends(local, (settings) =>
-    createSageMakerBackend(settings, deps.awsClients?.(settings.region)),
-  );
+  const { backends } = deps;
   return {
     prepareData: guardedByStore(artifactsRoot, createPrepareData(artifactsRoot, backends)),
     trainCandidate: guardedByStore(artifactsRoot, createTrainCandidate(artifactsRoot, backends)),

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { parse } from 'csv-parse/sync';
 import { InvocationRefused, type EndpointInvoker } from '../backends/endpoint-invoker';
 import { judgeSlo, runLoadTest, type LoadProgress } from '../loadtest';
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 import type { LoadTestEndpointInput, LoadTestOutcome } from '../workflows/release-definitions';
 import { startHeartbeats } from './heartbeat';
 import { FAILURE } from '../shared/failure-types';

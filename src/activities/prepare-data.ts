@@ -8,7 +8,7 @@ import { splitRows } from '../dataset/split-dataset';
 import { inspectTarget } from '../dataset/target';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { dataDir } from './artifact-paths';
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 import { FAILURE } from '../shared/failure-types';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 import type {
   RegisterModelInput,
   RegisteredModel,

@@ -1,4 +1,4 @@
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 import type { RollbackEndpointInput, RollbackSummary } from '../workflows/release-definitions';
 
 /**

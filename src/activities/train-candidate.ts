@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
 import { JobInputError } from '../backends/trainer';
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 import type { TrainCandidateInput, TrainedModel } from '../workflows/definitions';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { makeDirectory } from '../shared/make-directory';

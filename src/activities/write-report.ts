@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BackendTarget } from '../backends/backend-target';
 import type { ScalingActivity } from '../backends/hosting';
-import type { BackendResolver } from './backends';
+import type { BackendResolver } from '../backends/backend-resolver';
 import { buildRunReport, renderMarkdown } from '../report';
 import { renderHtml } from '../report/html/render-html';
 import { writeFileAtomic } from '../shared/atomic-write';

@@ -8,8 +8,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Hosting } from '../backends/hosting';
-import { LocalHostingClient } from '../backends/local/hosting/hosting-client';
-import { openRegistry } from '../backends/open-registry';
+import { openHosting, openRegistry } from '../backends/compose-backends';
 import type { Registry } from '../backends/registry';
 import type { ApiContext } from './api-context';
 import { DEFAULT_BODY_LIMIT_BYTES } from './api-config';
@@ -115,7 +114,7 @@ function apiContext(deps: ApiDeps): ApiContext & { close(): void } {
     baseDir: deps.baseDir ?? process.cwd(),
     readsNeedToken: deps.readsNeedToken,
     registry: () => (registry ??= openRegistry('local', deps.home)),
-    hosting: deps.hosting ?? new LocalHostingClient(deps.home),
+    hosting: deps.hosting ?? openHosting('local', deps.home),
     close() {
       // A registry this server opened is closed with it (SQLite holds a file handle).
       // (The Registry interface has no close: the SageMaker one holds nothing open.)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sageMakerSettingsSchema } from './sagemaker/sagemaker-settings';
+import { sageMakerSettingsSchema } from './sagemaker-settings';
 
 /**
  * Which backend an activity works on, carried in its input. Absent means the

@@ -6,7 +6,7 @@ import {
   type TemporalConnectionSettings,
 } from './connection-options';
 import { readLiveDevServerRecord } from './dev-server-record';
-import { ferryHome } from './project-paths';
+import { ferryHome } from '../shared/project-paths';
 
 export class NoTemporalServer extends Error {
   readonly type = 'NoTemporalServer';

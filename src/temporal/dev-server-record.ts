@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { isProcessGroupAlive } from './process-group';
+import { isProcessGroupAlive } from '../shared/process-group';
 
 /**
  * `ferry dev` writes where its server listens, so other ferry commands in

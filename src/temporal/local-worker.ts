@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { WarmRunner } from '../backends/local/warm-runner';
+import { stopBackendProcesses } from '../backends/compose-backends';
 import { createFerryWorker, type FerryWorkerOptions } from '../worker';
 
 export interface LocalWorker {
@@ -38,7 +38,7 @@ export async function startLocalWorker(options: {
     async stop() {
       worker.shutdown();
       await running;
-      await WarmRunner.stopShared();
+      await stopBackendProcesses();
       await native.close();
       await connection.close();
     },

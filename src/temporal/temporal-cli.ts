@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './project-paths';
+import { PROJECT_ROOT } from '../shared/project-paths';
 
 export class TemporalCliNotFound extends Error {
   readonly type = 'TemporalCliNotFound';

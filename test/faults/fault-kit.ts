@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { stopHost } from '../../src/backends/local/hosting/ensure-host';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
-import { openRegistry } from '../../src/backends/open-registry';
+import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema, type PipelineConfig } from '../../src/config/pipeline-schema';
 import { processesMatching } from '../fixtures/processes';
 import { churnDataset, validPipeline } from '../fixtures/pipelines';

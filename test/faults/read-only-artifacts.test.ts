@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { openRegistry } from '../../src/backends/open-registry';
+import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { penguinsOneModel } from '../fixtures/pipelines';

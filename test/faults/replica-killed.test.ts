@@ -1,7 +1,7 @@
 import type { EndpointDescription } from '../../src/backends/hosting';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
-import { isProcessAlive } from '../../src/temporal/process-group';
+import { isProcessAlive } from '../../src/shared/process-group';
 import { waitForStage } from '../../src/temporal/run-control';
 import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
-import { isProcessAlive } from '../../src/temporal/process-group';
+import { isProcessAlive } from '../../src/shared/process-group';
 import { testServerAddress } from '../fixtures/temporal';
 import {
   cleanUpHome,

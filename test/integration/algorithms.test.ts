@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import readline from 'node:readline';
 import { parse } from 'csv-parse/sync';
-import type { RunnerEvent } from '../../src/backends/local/warm-runner';
+import type { RunnerEvent } from '../../src/python/warm-runner';
 
 /**
  * The Python side of training and serving (algorithms/), run for real: every

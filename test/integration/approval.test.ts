@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { openRegistry } from '../../src/backends/open-registry';
+import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { findTemporalCli } from '../../src/temporal/temporal-cli';
 import {

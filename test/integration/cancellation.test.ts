@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
-import { isProcessGroupAlive } from '../../src/temporal/process-group';
+import { isProcessGroupAlive } from '../../src/shared/process-group';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { churnDataset, validPipeline } from '../fixtures/pipelines';

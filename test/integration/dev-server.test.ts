@@ -7,8 +7,8 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { msToTs } from '@temporalio/common/lib/time';
 import { startDevServer } from '../../src/temporal/dev-server';
-import { httpStatus } from '../../src/temporal/http-status';
-import { isProcessGroupAlive } from '../../src/temporal/process-group';
+import { httpStatus } from '../../src/shared/http-status';
+import { isProcessGroupAlive } from '../../src/shared/process-group';
 import { processesMatching } from '../fixtures/processes';
 
 const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EndpointDescription, ScalingPolicy } from '../../src/backends/hosting';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { ensureHost, stopHost } from '../../src/backends/local/hosting/ensure-host';
-import { WarmRunner } from '../../src/backends/local/warm-runner';
+import { WarmRunner } from '../../src/python/warm-runner';
 import { createHttpInvoker, runLoadTest } from '../../src/loadtest';
 import { PENGUIN_ROWS_CSV, trainPenguinsModel } from '../fixtures/trained-model';
 

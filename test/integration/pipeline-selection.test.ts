@@ -7,7 +7,7 @@ import {
   type PipelineInput as PipelineFile,
 } from '../../src/config/pipeline-schema';
 import type { PipelineResult } from '../../src/workflows/definitions';
-import { openRegistry } from '../../src/backends/open-registry';
+import { openRegistry } from '../../src/backends/compose-backends';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
 import { churnDataset, SHARED_DATA_DIR } from '../fixtures/pipelines';

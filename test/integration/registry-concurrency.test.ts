@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { openRegistry } from '../../src/backends/open-registry';
+import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { rejectUpdate, summaryQuery } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse/sync';
 import type { Predictions } from '../../src/backends/trainer';
-import { algorithmDir, PYTHON, pythonEnv } from '../../src/backends/local/python-paths';
-import { WarmRunner } from '../../src/backends/local/warm-runner';
+import { algorithmDir, PYTHON, pythonEnv } from '../../src/python/python-paths';
+import { WarmRunner } from '../../src/python/warm-runner';
 import {
   pingReplica,
   REPLICA_HOST_SCRIPT,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
-import { openRegistry } from '../../src/backends/open-registry';
+import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { WorkflowFailedError } from '@temporalio/client';
 import { approveWhenWaiting, waitForStage } from '../../src/temporal/run-control';

@@ -1,21 +1,19 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  JobInputError,
-  type JobControls,
-  type PredictionJob,
-  type Predictions,
-  type Trainer,
-  type TrainingJob,
-  type TrainingOutcome,
+import type {
+  JobControls,
+  PredictionJob,
+  Predictions,
+  Trainer,
+  TrainingJob,
+  TrainingOutcome,
 } from '../trainer';
-import { algorithmDir, COMMON_DIR } from './python-paths';
-import { runScript, type ScriptRun } from './run-script';
-import { lastErrorLine, parseMetric, parseProgress } from './script-output';
+import { predictInWorker } from '../../python/batch-predict';
+import { algorithmDir } from '../../python/python-paths';
+import { runScript } from '../../python/run-script';
+import { throwIfScriptFailed } from '../../python/script-failure';
+import { parseMetric, parseProgress } from '../../python/script-output';
 import { makeDirectory } from '../../shared/make-directory';
-
-/** Exit code the scripts use for "bad input" (algorithms/README.md). */
-const EXIT_BAD_INPUT = 2;
 
 /**
  * The local backend's trainer: the algorithm's train.py under SageMaker's
@@ -59,40 +57,13 @@ export class LocalTrainer implements Trainer {
         if (metric) metrics[metric[0]] = metric[1];
       },
     );
-    throwIfFailed(run, `training ${job.jobName} (${job.algorithm})`, log);
+    throwIfScriptFailed(run, `training ${job.jobName} (${job.algorithm})`, log);
     return { modelDir, validationMetrics: metrics };
   }
 
-  async predict(job: PredictionJob, controls: JobControls): Promise<Predictions> {
-    const output = path.join(job.workDir, 'predictions.json');
-    const log = path.join(job.workDir, 'predict.log');
-    await makeDirectory(job.workDir);
-    await writeFile(log, '');
-    const run = await runScript(
-      {
-        script: path.join(COMMON_DIR, 'batch_predict.py'),
-        argv: [
-          '--algorithm-dir',
-          algorithmDir(job.algorithm),
-          '--model-dir',
-          job.modelDir,
-          '--input',
-          job.inputFile,
-          '--output',
-          output,
-        ],
-        env: {},
-        cwd: job.workDir,
-        log,
-      },
-      controls.signal,
-      (line) => {
-        const progress = parseProgress(line);
-        if (progress) controls.onProgress(progress);
-      },
-    );
-    throwIfFailed(run, `predictions of ${job.jobName} (${job.algorithm})`, log);
-    return JSON.parse(await readFile(output, 'utf8')) as Predictions;
+  /** The shared path (src/python/batch-predict.ts), which the SageMaker backend's evaluation also takes. */
+  predict(job: PredictionJob, controls: JobControls): Promise<Predictions> {
+    return predictInWorker(job, controls);
   }
 }
 
@@ -102,10 +73,4 @@ function trainingArguments(job: TrainingJob): string[] {
   for (const [name, value] of Object.entries(job.hyperparameters))
     args.push(`--${name}`, String(value));
   return args;
-}
-
-function throwIfFailed(run: ScriptRun, what: string, log: string): void {
-  if (run.exitCode === 0) return;
-  const message = `${what} failed (exit ${run.exitCode}): ${lastErrorLine(run.tail)} (log: ${log})`;
-  throw run.exitCode === EXIT_BAD_INPUT ? new JobInputError(message) : new Error(message);
 }

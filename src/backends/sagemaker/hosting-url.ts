@@ -1,12 +1,12 @@
 import type { AwsClients } from './aws-clients';
-import type { SageMakerSettings } from './sagemaker-settings';
+import type { SageMakerSettings } from '../sagemaker-settings';
 
 /** The region the backend works in: the pipeline's, else the client's (AWS_REGION). */
 export async function resolveRegion(
   clients: AwsClients,
-  settings: SageMakerSettings,
+  settings: Pick<SageMakerSettings, 'region'> | undefined,
 ): Promise<string> {
-  return settings.region ?? (await clients.sagemaker.config.region());
+  return settings?.region ?? (await clients.sagemaker.config.region());
 }
 
 /**

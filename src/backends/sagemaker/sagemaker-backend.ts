@@ -9,7 +9,7 @@ import { parseS3Uri } from './s3-paths';
 import { SageMakerHosting } from './sagemaker-hosting';
 import { createSageMakerInvoker } from './sagemaker-invoker';
 import { SageMakerRegistry } from './sagemaker-registry';
-import type { SageMakerSettings } from './sagemaker-settings';
+import type { SageMakerSettings } from '../sagemaker-settings';
 import { SageMakerTrainer } from './sagemaker-trainer';
 
 /** Every concern of DESIGN.md §3 on SageMaker, for one pipeline's settings. */

@@ -32,7 +32,7 @@ import { ensureEndpointConfig, ensureModel } from './hosting-resources';
 import { policyTagValue, TAG, toTags, versionTags } from './hosting-tags';
 import { resolveRegion, runtimeUrl } from './hosting-url';
 import { sagemakerName } from './resource-names';
-import type { SageMakerSettings } from './sagemaker-settings';
+import type { SageMakerSettings } from '../sagemaker-settings';
 import { scalingActivitiesOrNone } from './scaling-activities';
 import {
   deregisterScaling,
@@ -54,7 +54,9 @@ const TERMINATION_WAIT_SECONDS = 120;
  * Auto Scaling. Names derive from the deployment id, every create is
  * describe-first, and what SageMaker cannot record (deployment ids, registry
  * versions, the previous config, the policy) lives in tags, so any worker
- * or a retried activity finds what an earlier attempt made.
+ * or a retried activity finds what an earlier attempt made. Reading,
+ * scaling and deleting endpoints need only a region (the CLI has no more);
+ * deploying and rolling back need the pipeline's sagemaker section.
  */
 export class SageMakerHosting implements Hosting {
   /** Each read is three calls (DescribeEndpoint, ListTags, DescribeScalableTargets). */
@@ -70,10 +72,11 @@ export class SageMakerHosting implements Hosting {
 
   constructor(
     private readonly clients: AwsClients,
-    private readonly settings: SageMakerSettings,
+    private readonly settings?: SageMakerSettings,
   ) {}
 
   async deploy(request: DeployRequest): Promise<EndpointDescription> {
+    const settings = this.settingsFor(`deploying endpoint ${request.endpoint}`);
     const configName = sagemakerName(request.deploymentId);
     let endpoint = await findEndpoint(this.clients.sagemaker, request.endpoint);
     if (endpoint) {
@@ -95,11 +98,11 @@ export class SageMakerHosting implements Hosting {
         endpoint = undefined;
       }
     }
-    await this.ensureModel(request, configName);
+    await this.ensureModel(request, configName, settings);
     await ensureEndpointConfig(this.clients.sagemaker, {
       name: configName,
       modelName: configName,
-      instanceType: this.settings.endpointInstanceType,
+      instanceType: settings.endpointInstanceType,
       // A real-time endpoint needs at least one instance; scale to zero is
       // a local-backend feature.
       instanceCount: minInstances(request.policy),
@@ -220,7 +223,7 @@ export class SageMakerHosting implements Hosting {
     await ensureEndpointConfig(sagemaker, {
       name: rollbackName,
       modelName: previous.modelName,
-      instanceType: this.settings.endpointInstanceType,
+      instanceType: this.settingsFor(`rolling back endpoint ${name}`).endpointInstanceType,
       instanceCount: Math.max(1, size),
       tags: versionTags(`${deploymentId}-rollback`, previous.version.model),
     });
@@ -252,20 +255,32 @@ export class SageMakerHosting implements Hosting {
 
   // --- steps -------------------------------------------------------------------
 
-  private async ensureModel(request: DeployRequest, name: string): Promise<void> {
-    const region = await resolveRegion(this.clients, this.settings);
+  /** The pipeline's settings, which making a model or an endpoint config needs (a bucket, a role, an instance type). */
+  private settingsFor(what: string): SageMakerSettings {
+    if (this.settings) return this.settings;
+    throw new HostingError(
+      `${what} needs the pipeline's sagemaker section (region, roleArn, bucket); deploy through a pipeline run`,
+    );
+  }
+
+  private async ensureModel(
+    request: DeployRequest,
+    name: string,
+    settings: SageMakerSettings,
+  ): Promise<void> {
+    const region = await resolveRegion(this.clients, settings);
     const sourceDir = await ensureSourceBundle(
       this.clients.s3,
-      { bucket: this.settings.bucket, prefix: this.settings.prefix },
+      { bucket: settings.bucket, prefix: settings.prefix },
       request.model.algorithm,
     );
     await ensureModel(this.clients.sagemaker, {
       name,
-      image: frameworkImage(request.model.algorithm, region, this.settings.images),
+      image: frameworkImage(request.model.algorithm, region, settings.images),
       modelDataUrl: request.model.modelDir,
       sourceDir,
       region,
-      roleArn: this.settings.roleArn,
+      roleArn: settings.roleArn,
       tags: versionTags(request.deploymentId, request.model),
     });
   }

@@ -26,7 +26,7 @@ import {
   listPackages,
 } from './registry-packages';
 import { runKey, s3Uri } from './s3-paths';
-import type { SageMakerSettings } from './sagemaker-settings';
+import type { SageMakerSettings } from '../sagemaker-settings';
 
 /** SageMaker's limit on ApprovalDescription; the whole reason stays in the status history. */
 const APPROVAL_DESCRIPTION_MAX_CHARS = 1024;

@@ -7,7 +7,7 @@ import {
   type DescribeTrainingJobCommandOutput,
 } from '@aws-sdk/client-sagemaker';
 import { ApplicationFailure } from '@temporalio/common';
-import { LocalTrainer } from '../local/local-trainer';
+import { predictInWorker } from '../../python/batch-predict';
 import {
   JobInputError,
   type JobControls,
@@ -21,7 +21,7 @@ import type { AwsClients } from './aws-clients';
 import { awsCall, isAlreadyExists, isNotFound, translateAwsError } from './aws-errors';
 import { downloadModel, uploadFolder } from './s3-artifacts';
 import { runKey } from './s3-paths';
-import type { SageMakerSettings } from './sagemaker-settings';
+import type { SageMakerSettings } from '../sagemaker-settings';
 import { ensureSourceBundle } from './source-bundle';
 import { trainingJobRequest } from './training-job-request';
 import { sagemakerName } from './resource-names';
@@ -37,11 +37,11 @@ const MAX_JOB_ATTEMPTS = 20;
  * algorithm's source bundle go to S3 under the run's prefix, the framework
  * container runs the same `train.py`, and the model comes back as the job's
  * `model.tar.gz`. Evaluation downloads that model and runs the same
- * inference functions in the worker (the local trainer's batch prediction),
- * so every metric comes from the one TypeScript implementation.
+ * inference functions in the worker (src/python/batch-predict.ts, the path
+ * the local backend takes too), so every metric comes from the one
+ * TypeScript implementation.
  */
 export class SageMakerTrainer implements Trainer {
-  private readonly local = new LocalTrainer();
   private readonly region: string;
 
   constructor(
@@ -69,9 +69,9 @@ export class SageMakerTrainer implements Trainer {
     return { modelDir: artifact, validationMetrics: finalMetrics(done) };
   }
 
-  /** Predictions of a model in S3: downloaded once into the job's folder, then the local inference path. */
+  /** Predictions of a model in S3: downloaded once into the job's folder, then the shared inference path. */
   async predict(job: PredictionJob, controls: JobControls): Promise<Predictions> {
-    if (!job.modelDir.startsWith('s3://')) return this.local.predict(job, controls);
+    if (!job.modelDir.startsWith('s3://')) return predictInWorker(job, controls);
     const modelDir = path.join(job.workDir, 'model-from-s3');
     const marker = path.join(modelDir, '.ferry-source');
     const isCached = await access(marker).then(
@@ -83,7 +83,7 @@ export class SageMakerTrainer implements Trainer {
       await downloadModel(this.clients.s3, job.modelDir, modelDir);
       await writeFile(marker, job.modelDir);
     }
-    return this.local.predict({ ...job, modelDir }, controls);
+    return predictInWorker({ ...job, modelDir }, controls);
   }
 
   private async create(name: string, job: TrainingJob): Promise<void> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as tar from 'tar';
-import { algorithmDir, COMMON_DIR } from '../local/python-paths';
+import { algorithmDir, COMMON_DIR } from '../../python/python-paths';
 import { awsCall, isNotFound } from './aws-errors';
 import { s3Uri } from './s3-paths';
 

@@ -5,7 +5,7 @@ import type {
 import type { Task } from '../../evaluation/metric-names';
 import type { TrainingJob } from '../trainer';
 import { frameworkImage } from './framework-images';
-import type { SageMakerSettings } from './sagemaker-settings';
+import type { SageMakerSettings } from '../sagemaker-settings';
 
 /** The validation metrics train.py prints, by task (algorithms/README.md). */
 const VALIDATION_METRICS: Record<Task, string[]> = {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readApiConfig } from '../../api/api-config';
 import { buildApiServer } from '../../api/server';
 import { connectClient } from '../../temporal/client';
-import { ferryHome } from '../../temporal/project-paths';
+import { ferryHome } from '../../shared/project-paths';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 
 interface ApiOptions {

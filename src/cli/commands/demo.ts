@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ensureHost } from '../../backends/local/hosting/ensure-host';
-import { WarmRunner } from '../../backends/local/warm-runner';
+import { localEndpointHost, stopBackendProcesses } from '../../backends/compose-backends';
 import { connectClient } from '../../temporal/client';
 import { startLocalWorker, type LocalWorker } from '../../temporal/local-worker';
-import { ferryHome, PROJECT_ROOT } from '../../temporal/project-paths';
+import { ferryHome, PROJECT_ROOT } from '../../shared/project-paths';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 import { installWorkerLogging } from '../../temporal/worker-logging';
 import { approveUpdate, type PipelineResult } from '../../workflows/definitions';
@@ -48,7 +47,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
   const worker = server ? await startDemoWorker(server, home) : undefined;
   if (server?.uiUrl) console.log(`Temporal UI  ${server.uiUrl}`);
   if (!server) console.log('Using the server and worker of the running `ferry dev`.');
-  const host = await ensureHost(home);
+  const host = await localEndpointHost.ensure(home);
   console.log(`Endpoints    served by the ferry host at ${host.url} (pid ${host.pid})`);
 
   const { client, close } = await connectClient();
@@ -76,7 +75,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
   } finally {
     await close();
     await worker?.stop();
-    await WarmRunner.stopShared();
+    await stopBackendProcesses();
     if (server?.isOwned) await server.stop();
   }
 }

@@ -2,13 +2,12 @@ import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { readLiveDevServerRecord } from '../../temporal/dev-server-record';
-import { ensureHost } from '../../backends/local/hosting/ensure-host';
 import { findOrStartServer, type LocalServer } from '../local-server';
-import { ferryHome } from '../../temporal/project-paths';
+import { ferryHome } from '../../shared/project-paths';
 import { installWorkerLogging } from '../../temporal/worker-logging';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 import { createFerryWorker } from '../../worker';
-import { WarmRunner } from '../../backends/local/warm-runner';
+import { localEndpointHost, stopBackendProcesses } from '../../backends/compose-backends';
 import { UserError } from '../exit-codes';
 
 interface DevOptions {
@@ -39,7 +38,7 @@ async function runDev(options: DevOptions): Promise<void> {
   const connection = await NativeConnection.connect({ address: server.address });
   const worker = await createFerryWorker({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
   // The host restores the endpoints it served before a restart.
-  const host = await ensureHost(home);
+  const host = await localEndpointHost.ensure(home);
 
   console.log(`Temporal server  ${server.address}`);
   if (server.uiUrl) console.log(`Temporal UI      ${server.uiUrl}`);
@@ -62,7 +61,7 @@ async function runDev(options: DevOptions): Promise<void> {
   try {
     await worker.run();
   } finally {
-    await WarmRunner.stopShared();
+    await stopBackendProcesses();
     await connection.close();
     await server.stop();
     process.off('SIGINT', stop);

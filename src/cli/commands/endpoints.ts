@@ -1,21 +1,36 @@
 import type { Command } from 'commander';
 import type { EndpointDescription, ScalingActivity } from '../../backends/hosting';
-import { LocalHostingClient } from '../../backends/local/hosting/hosting-client';
-import { ferryHome } from '../../temporal/project-paths';
+import { backendOption, hostingOf, regionOption, type BackendChoice } from '../backend-option';
 import { UserError } from '../exit-codes';
 
 const RECENT_ACTIVITIES = 5;
 
+const NO_ENDPOINTS: Record<BackendChoice['backend'], string> = {
+  local: 'no endpoints; an approved run deploys one (`ferry demo` shows how)',
+  sagemaker:
+    'no endpoints made by Ferry in this region; an approved run of a `backend: sagemaker` pipeline deploys one',
+};
+
+/** A local replica is a process; SageMaker reports instances. */
+const REPLICA_UNIT: Record<BackendChoice['backend'], string> = {
+  local: 'processes',
+  sagemaker: 'instances',
+};
+
 export function registerEndpoints(program: Command): void {
   const endpoints = program
     .command('endpoints')
-    .description('local endpoints: versions, replicas, scaling policy and activity');
+    .description(
+      'endpoints (local, or SageMaker with --backend sagemaker): versions, replicas, scaling policy and activity',
+    );
   endpoints
     .command('list')
     .description('list endpoints with their version, replicas, policy and recent scaling activity')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      const hosting = new LocalHostingClient(ferryHome());
+    .addOption(backendOption())
+    .addOption(regionOption())
+    .action(async (options: BackendChoice & { json?: boolean }) => {
+      const hosting = hostingOf(options);
       const all = await hosting.list();
       const withActivity = await Promise.all(
         all.map(async (endpoint) => ({
@@ -24,19 +39,19 @@ export function registerEndpoints(program: Command): void {
         })),
       );
       if (options.json) return console.log(JSON.stringify(withActivity, null, 2));
-      if (all.length === 0) {
-        return console.log('no endpoints; an approved run deploys one (`ferry demo` shows how)');
-      }
+      if (all.length === 0) return console.log(NO_ENDPOINTS[options.backend]);
       for (const { endpoint, activities } of withActivity) {
-        console.log(describeEndpoint(endpoint, activities));
+        console.log(describeEndpoint(endpoint, activities, REPLICA_UNIT[options.backend]));
       }
     });
   endpoints
     .command('delete')
     .description('stop serving an endpoint and forget it')
     .argument('<name>', 'endpoint name')
-    .action(async (name: string) => {
-      if (!(await new LocalHostingClient(ferryHome()).delete(name))) {
+    .addOption(backendOption())
+    .addOption(regionOption())
+    .action(async (name: string, options: BackendChoice) => {
+      if (!(await hostingOf(options).delete(name))) {
         throw new UserError(
           `endpoint ${name} does not exist; \`ferry endpoints list\` shows the ones that do`,
         );
@@ -45,13 +60,17 @@ export function registerEndpoints(program: Command): void {
     });
 }
 
-export function describeEndpoint(e: EndpointDescription, activities: ScalingActivity[]): string {
+export function describeEndpoint(
+  e: EndpointDescription,
+  activities: ScalingActivity[],
+  replicaUnit = 'processes',
+): string {
   const version = e.current ? `${e.current.model.group} v${e.current.model.version}` : 'none yet';
   const ready = e.replicas.filter((r) => r.state === 'ready').length;
   const p = e.policy;
   const lines = [
     `${e.name}  ${e.status}  ${version}  ${e.url}`,
-    `  replicas   ${ready} ready of ${e.desiredReplicas} desired (${e.replicas.length} processes)`,
+    `  replicas   ${ready} ready of ${e.desiredReplicas} desired (${e.replicas.length} ${replicaUnit})`,
     `  scaling    ${e.autoscaling ? 'on' : 'off'}: min ${p.minReplicas}, max ${p.maxReplicas}, ` +
       `target ${p.targetInvocationsPerReplica} invocations per replica per ${p.metricWindowSeconds} s, ` +
       `cooldowns out ${p.scaleOutCooldownSeconds} s / in ${p.scaleInCooldownSeconds} s`,

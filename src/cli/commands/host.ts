@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { runHost } from '../../backends/local/hosting/run-host';
-import { ferryHome } from '../../temporal/project-paths';
+import { localEndpointHost } from '../../backends/compose-backends';
+import { ferryHome } from '../../shared/project-paths';
 
 export function registerHost(program: Command): void {
   program
@@ -14,7 +14,7 @@ export function registerHost(program: Command): void {
     )
     .option('--exit-with-parent', 'stop when the process that started this one ends')
     .action(async (options: { bind?: string; exitWithParent?: boolean }) => {
-      await runHost({
+      await localEndpointHost.run({
         home: ferryHome(),
         bindHost: options.bind,
         exitWithParent: options.exitWithParent ?? false,

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { LocalHostingClient } from '../../backends/local/hosting/hosting-client';
-import { ferryHome } from '../../temporal/project-paths';
+import { openHosting } from '../../backends/compose-backends';
+import { ferryHome } from '../../shared/project-paths';
 import { UserError } from '../exit-codes';
 
 const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv', '.json': 'application/json' };
@@ -22,7 +22,7 @@ export function registerInvoke(program: Command): void {
       const body = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         throw new UserError(`${file}: cannot read it (${error.code ?? error.message})`);
       });
-      const endpoint = await new LocalHostingClient(ferryHome()).describe(name);
+      const endpoint = await openHosting('local', ferryHome()).describe(name);
       if (!endpoint) {
         throw new UserError(
           `endpoint ${name} does not exist; \`ferry endpoints list\` shows the ones that do`,

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { openRegistry } from '../../backends/open-registry';
 import type { ModelVersion } from '../../backends/registry';
-import { ferryHome } from '../../temporal/project-paths';
+import { backendOption, regionOption, registryOf, type BackendChoice } from '../backend-option';
 import { UserError } from '../exit-codes';
 import { formatNumber } from '../format-leaderboard';
+
+type ReadOptions = BackendChoice & { json?: boolean };
 
 export function registerModels(program: Command): void {
   const models = program
@@ -14,8 +15,10 @@ export function registerModels(program: Command): void {
     .description("list a model group's versions")
     .argument('<group>', "model group (the pipeline's modelGroup)")
     .option('--json', 'print JSON')
-    .action(async (group: string, options: { json?: boolean }) => {
-      const versions = await openRegistry('local', ferryHome()).listVersions(group);
+    .addOption(backendOption())
+    .addOption(regionOption())
+    .action(async (group: string, options: ReadOptions) => {
+      const versions = await registryOf(options).listVersions(group);
       if (options.json) return console.log(JSON.stringify(versions, null, 2));
       if (versions.length === 0)
         throw new UserError(
@@ -37,11 +40,13 @@ export function registerModels(program: Command): void {
     .argument('<group>', 'model group')
     .argument('<version>', 'version number')
     .option('--json', 'print JSON')
-    .action(async (group: string, versionText: string, options: { json?: boolean }) => {
+    .addOption(backendOption())
+    .addOption(regionOption())
+    .action(async (group: string, versionText: string, options: ReadOptions) => {
       const version = Number(versionText);
       if (!Number.isInteger(version) || version < 1)
         throw new UserError(`version '${versionText}' is not a version number; give 1, 2, ...`);
-      const found = await openRegistry('local', ferryHome()).getVersion(group, version);
+      const found = await registryOf(options).getVersion(group, version);
       if (!found)
         throw new UserError(
           `model group '${group}' has no version ${version}; 'ferry models list ${group}' shows what it has`,

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { reportDir } from '../../activities/write-report';
 import { renderMarkdown, type RunReport } from '../../report';
 import { renderHtml } from '../../report/html/render-html';
-import { ferryHome } from '../../temporal/project-paths';
+import { ferryHome } from '../../shared/project-paths';
 import { UserError } from '../exit-codes';
 
 /** The report.json versions this ferry reads. */

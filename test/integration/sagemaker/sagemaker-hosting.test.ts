@@ -24,7 +24,7 @@ import { createAwsClients } from '../../../src/backends/sagemaker/aws-clients';
 import { toScalingActivities } from '../../../src/backends/sagemaker/scaling-activities';
 import { sagemakerName } from '../../../src/backends/sagemaker/resource-names';
 import { SageMakerHosting } from '../../../src/backends/sagemaker/sagemaker-hosting';
-import type { SageMakerSettings } from '../../../src/backends/sagemaker/sagemaker-settings';
+import type { SageMakerSettings } from '../../../src/backends/sagemaker-settings';
 import {
   emulateUpdateEndpoint,
   overrideDescribeEndpoint,

@@ -11,7 +11,7 @@ import {
   type VersionRecord,
 } from '../../../src/backends/sagemaker/registry-metadata';
 import { SageMakerRegistry } from '../../../src/backends/sagemaker/sagemaker-registry';
-import type { SageMakerSettings } from '../../../src/backends/sagemaker/sagemaker-settings';
+import type { SageMakerSettings } from '../../../src/backends/sagemaker-settings';
 
 const settings: SageMakerSettings = {
   region: 'us-east-1',

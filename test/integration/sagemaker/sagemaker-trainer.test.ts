@@ -5,7 +5,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker';
 import { createAwsClients } from '../../../src/backends/sagemaker/aws-clients';
 import { SageMakerTrainer } from '../../../src/backends/sagemaker/sagemaker-trainer';
-import type { SageMakerSettings } from '../../../src/backends/sagemaker/sagemaker-settings';
+import type { SageMakerSettings } from '../../../src/backends/sagemaker-settings';
 import { JobInputError, type TrainingJob } from '../../../src/backends/trainer';
 import { trainPenguinsModel, type TrainedPenguins } from '../../fixtures/trained-model';
 import { loseAnswerThenRefuseDuplicate } from '../../fixtures/sagemaker-middleware';

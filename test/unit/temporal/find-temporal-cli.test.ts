@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findTemporalCli } from '../../../src/temporal/temporal-cli';
-import { PROJECT_ROOT } from '../../../src/temporal/project-paths';
+import { PROJECT_ROOT } from '../../../src/shared/project-paths';
 
 function fakeExecutable(dir: string): string {
   const file = path.join(dir, 'temporal');

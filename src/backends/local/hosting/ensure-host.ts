@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../../temporal/project-paths';
-import { isProcessAlive } from '../../../temporal/process-group';
+import { PROJECT_ROOT } from '../../../shared/project-paths';
+import { isProcessAlive } from '../../../shared/process-group';
 import { readLiveHostRecord, type HostRecord } from './host-record';
 
 const START_TIMEOUT_MS = 30_000;

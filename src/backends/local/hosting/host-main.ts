@@ -1,4 +1,4 @@
-import { ferryHome } from '../../../temporal/project-paths';
+import { ferryHome } from '../../../shared/project-paths';
 import { runHost } from './run-host';
 
 /**

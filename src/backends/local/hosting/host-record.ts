@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../../shared/atomic-write';
-import { isProcessAlive } from '../../../temporal/process-group';
+import { isProcessAlive } from '../../../shared/process-group';
 
 /**
  * Where a running `ferry host` listens and the token its control API wants.

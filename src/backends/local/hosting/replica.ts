@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { ALGORITHMS_DIR, algorithmDir, PYTHON, pythonEnv } from '../python-paths';
+import { ALGORITHMS_DIR, algorithmDir, PYTHON, pythonEnv } from '../../../python/python-paths';
 
 /** The Python host one replica runs: the inference toolkit's functions behind /ping and /invocations. */
 export const REPLICA_HOST_SCRIPT = path.join(ALGORITHMS_DIR, 'host', 'serve.py');

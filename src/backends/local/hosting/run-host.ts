@@ -10,7 +10,7 @@ import {
   type HostRecord,
 } from './host-record';
 import { LocalHost } from './local-host';
-import { isProcessAlive } from '../../../temporal/process-group';
+import { isProcessAlive } from '../../../shared/process-group';
 
 export interface RunHostOptions {
   home: string;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../temporal/project-paths';
+import { PROJECT_ROOT } from '../shared/project-paths';
 
 /** The project's Python (scripts/setup.sh makes it) and the algorithm scripts. */
 export const PYTHON = process.env.FERRY_PYTHON ?? path.join(PROJECT_ROOT, '.venv', 'bin', 'python');

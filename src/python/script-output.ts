@@ -1,4 +1,4 @@
-import type { Progress } from '../trainer';
+import type { Progress } from '../backends/trainer';
 
 /**
  * The lines the algorithm scripts print for us (algorithms/README.md):

@@ -1,6 +1,6 @@
-import type { BackendParts } from '../backends/backend-parts';
-import type { BackendTarget } from '../backends/backend-target';
-import type { SageMakerSettings } from '../backends/sagemaker/sagemaker-settings';
+import type { BackendParts } from './backend-parts';
+import type { BackendTarget } from './backend-target';
+import type { SageMakerSettings } from './sagemaker-settings';
 
 /**
  * The backend an activity works on, chosen by its input: the local backend

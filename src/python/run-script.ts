@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
-import { makeDirectory } from '../../shared/make-directory';
+import { makeDirectory } from '../shared/make-directory';
 import path from 'node:path';
-import { signalProcessGroup } from '../../temporal/process-group';
+import { signalProcessGroup } from '../shared/process-group';
 import { LogFollower } from './log-follower';
 import { PYTHON, pythonEnv } from './python-paths';
 import { WarmRunner, type ScriptRequest } from './warm-runner';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { endpointSchema, sagemakerSchema } from '../../config/pipeline-schema';
+import { endpointSchema, sagemakerSchema } from '../config/pipeline-schema';
 
 /**
  * What the SageMaker backend needs to know about an account: a pipeline's

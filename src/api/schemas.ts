@@ -6,48 +6,23 @@ import { MAX_DECISION_MESSAGE_CHARS } from '../workflows/approval-rules';
 import { championGateVerdictSchema, championSchema } from '../evaluation/champion-gate';
 import { metricNameSchema } from '../evaluation/metric-names';
 import { gateVerdictSchema, leaderboardRowSchema } from '../evaluation/select';
-import type {
-  CandidateStatus,
-  DecisionTrailEntry,
-  RegisteredModel,
+import {
+  candidateStatusSchema,
+  decisionAcceptedSchema,
+  runOutcomeNameSchema,
+  runStageSchema,
+  runSummarySchema,
 } from '../workflows/definitions';
-import type {
-  DeploymentSummary,
-  ReleaseSummary,
-  StepRecord,
-} from '../workflows/release-definitions';
 
 /**
  * The API's request and response shapes. Fastify validates requests with
  * them, and the OpenAPI document is generated from them (jsonSchemaTransform),
  * so what the server checks and what it documents cannot drift apart.
  *
- * Responses reuse the schemas of the modules that own the shapes (registry
- * versions, endpoints, leaderboard rows, the champion gate). A run's own
- * shapes (summary, candidates, decision trail, steps, release) are still
- * TypeScript interfaces, so their responses are loose objects: the fields a
- * client needs are named and typed here, the rest passes through as the
- * workflow made it.
+ * Responses reuse the schemas of the modules that own the shapes (a run's
+ * summary and result, registry versions, endpoints, leaderboard rows, the
+ * champion gate), so a shape is written once, where it is made.
  */
-
-/** For each field of `T` it names, a schema whose output is that field's type. */
-type Shape<T> = { [K in keyof T]?: z.ZodType<T[K]> };
-
-/**
- * A loose schema for `T`, a shape another module owns as a TypeScript
- * interface: it documents the fields it names (which must be fields of `T`,
- * with their types, or this file stops compiling) and passes the rest
- * through. Handlers must return exactly `T`.
- */
-function documents<T>(shape: Shape<T>, description?: string): z.ZodType<T> {
-  const schema = z.looseObject(shape as z.ZodRawShape);
-  return (description ? schema.describe(description) : schema) as unknown as z.ZodType<T>;
-}
-
-/** A string field whose TypeScript type is a union of names: documented, not re-listed here. */
-function named<T extends string>(description: string): z.ZodType<T> {
-  return z.string().describe(description) as unknown as z.ZodType<T>;
-}
 
 // --- shared -------------------------------------------------------------------
 
@@ -117,10 +92,18 @@ export const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('at most this many runs'),
 });
 
+/**
+ * A run's stage as its FerryStage search attribute holds it: a string, since
+ * visibility may hold one a later Ferry no longer writes.
+ */
+const stageSchema = z
+  .string()
+  .describe(`${runStageSchema.options.join(', ')}; queued until a worker picks the run up`);
+
 export const runListItemSchema = z.object({
   runId: z.string(),
   status: runStatusSchema,
-  stage: z.string().describe('FerryStage search attribute: training, awaiting-approval, ...'),
+  stage: stageSchema,
   modelGroup: z.string().optional(),
   backend: z.string().optional(),
   startedAt: z.string(),
@@ -128,16 +111,6 @@ export const runListItemSchema = z.object({
 });
 
 export const runListSchema = z.object({ runs: z.array(runListItemSchema) });
-
-export const decisionTrailEntrySchema = documents<DecisionTrailEntry>({
-  at: z.string(),
-  via: named<DecisionTrailEntry['via']>('update, signal or timeout'),
-  action: named<DecisionTrailEntry['action']>('approve, reject or expire'),
-  approver: z.string(),
-  message: z.string(),
-  accepted: z.boolean(),
-  reason: z.string().optional().describe('why a decision was refused'),
-});
 
 /**
  * A metric value as a run's summary carries it: JSON has no NaN, so a metric
@@ -162,58 +135,40 @@ export const championGateResponseSchema = championGateVerdictSchema
   .extend({ champion: championSchema.extend({ metrics: metricValuesFromJson }).optional() })
   .meta({ id: 'ChampionGate' });
 
-export const runSchema = z.looseObject({
-  runId: z.string(),
-  status: runStatusSchema,
-  startedAt: z.string(),
-  closedAt: z.string().optional(),
-  stage: z.string().describe('preparing, training, awaiting-approval, deployed, ...'),
-  modelGroup: z.string().optional(),
-  startedBy: z.string().optional(),
-  objective: z.string().optional(),
-  candidates: z
-    .array(
-      documents<CandidateStatus>({
-        id: z.string(),
-        algorithm: z.string(),
-        state: named<CandidateStatus['state']>('pending, running, succeeded or failed'),
-        error: z.string().optional(),
-      }),
-    )
-    .optional(),
-  leaderboard: z.array(leaderboardRowResponseSchema).optional(),
-  modelVersion: documents<RegisteredModel>({
-    group: z.string(),
-    version: z.number(),
-    status: named<RegisteredModel['status']>('PendingManualApproval, Approved or Rejected'),
-  }).optional(),
-  decisionTrail: z.array(decisionTrailEntrySchema).optional(),
-  championGate: championGateResponseSchema.optional(),
-  release: documents<ReleaseSummary>(
-    {
-      deployment: documents<DeploymentSummary>({
-        endpoint: z.string(),
-        url: z.string(),
-        deployedAt: z.string(),
-      }).optional(),
-    },
-    'deployment, auto scaling, load test and any rollback',
-  ).optional(),
-  steps: z
-    .array(
-      documents<StepRecord>({
-        step: named<StepRecord['step']>(
-          'prepare, train, select, register, approve, deploy, loadTest or report',
-        ),
-        status: named<StepRecord['status']>('running, done, failed or skipped'),
-      }),
-    )
-    .optional(),
-  outcome: z.string().optional().describe('how a completed run ended: deployed, rejected, ...'),
-  reason: z.string().optional(),
-  failure: z.string().optional().describe('why a run failed'),
-  reportUrl: z.string().optional().describe("where the run's report is served, once written"),
+const candidateStatusResponseSchema = candidateStatusSchema.extend({
+  metrics: metricValuesFromJson.optional(),
 });
+
+/**
+ * What the workflow's summary query and its result say about a run, metric
+ * values as JSON carries them. All optional: a run no worker has picked up
+ * yet, or a closed one no worker can replay, has only what visibility holds.
+ */
+const runFindingsSchema = runSummarySchema
+  .omit({ stage: true })
+  .extend({
+    candidates: z.array(candidateStatusResponseSchema),
+    leaderboard: z.array(leaderboardRowResponseSchema),
+    winner: leaderboardRowResponseSchema.optional(),
+    championGate: championGateResponseSchema.optional(),
+    datasetFingerprint: z.string(),
+  })
+  .partial();
+
+export const runSchema = runFindingsSchema
+  .extend({
+    runId: z.string(),
+    status: runStatusSchema,
+    startedAt: z.string(),
+    closedAt: z.string().optional(),
+    stage: stageSchema,
+    backend: z.string().optional(),
+    outcome: runOutcomeNameSchema.optional().describe('how a completed run ended'),
+    reason: z.string().optional(),
+    failure: z.string().optional().describe('why a run failed'),
+    reportUrl: z.string().optional().describe("where the run's report is served, once written"),
+  })
+  .meta({ id: 'Run' });
 
 export const decisionBodySchema = z
   .strictObject({
@@ -227,11 +182,7 @@ export const decisionBodySchema = z
   .nullable()
   .describe("optional; the approver is the token's person, a body cannot name another");
 
-export const decisionSchema = z.object({
-  runId: z.string(),
-  action: z.enum(['approve', 'reject']),
-  approver: z.string(),
-});
+export const decisionSchema = decisionAcceptedSchema.extend({ runId: z.string() });
 
 export const reportQuery = z.object({
   format: z

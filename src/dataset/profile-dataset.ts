@@ -1,36 +1,6 @@
-import { z } from 'zod';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Dataset } from './read-dataset';
-
-// The global timer, not node:timers/promises: workflow code imports this
-// module's schemas, and Temporal's workflow bundle refuses node: modules.
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export const columnProfileSchema = z.object({
-  name: z.string(),
-  type: z.enum(['numeric', 'categorical']),
-  missing: z.number().int(),
-  distinct: z.number().int(),
-});
-export type ColumnProfile = z.infer<typeof columnProfileSchema>;
-
-export const targetDistributionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('classes'), counts: z.record(z.string(), z.number().int()) }),
-  z.object({
-    kind: z.literal('numeric'),
-    min: z.number(),
-    max: z.number(),
-    mean: z.number(),
-    std: z.number(),
-  }),
-]);
-export type TargetDistribution = z.infer<typeof targetDistributionSchema>;
-
-export const datasetProfileSchema = z.object({
-  rows: z.number().int(),
-  columns: z.array(columnProfileSchema),
-  target: targetDistributionSchema,
-});
-export type DatasetProfile = z.infer<typeof datasetProfileSchema>;
+import type { ColumnProfile, DatasetProfile, TargetDistribution } from './dataset-profile';
 
 /**
  * Per column: type, missing and distinct counts; and how the target is

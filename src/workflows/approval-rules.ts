@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The approval rules of a pipeline (DESIGN.md §2), as pure code: the update
  * validator refuses with these words (leaving no trace in history), and the
@@ -9,7 +11,8 @@
  */
 export const MAX_DECISION_MESSAGE_CHARS = 10_000;
 
-export type DecisionAction = 'approve' | 'reject';
+export const decisionActionSchema = z.enum(['approve', 'reject']);
+export type DecisionAction = z.infer<typeof decisionActionSchema>;
 
 export interface Decision {
   action: DecisionAction;

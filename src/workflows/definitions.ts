@@ -1,245 +1,279 @@
-import type { BackendTarget } from '../backends/backend-target';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DecisionAction } from './approval-rules';
-import type { PipelineConfig } from '../config/pipeline-schema';
-import type { MetricName, Task } from '../evaluation/metric-names';
-import type { LeaderboardRow } from '../evaluation/select';
-import type { ChampionGateVerdict } from '../evaluation/champion-gate';
-import type { DatasetProfile } from '../dataset/profile-dataset';
-import type { ReleaseSummary, ReportFiles, StepRecord } from './release-definitions';
+import { z } from 'zod';
+import { backendTargetSchema } from '../backends/backend-target';
+import { approvalStatusSchema } from '../backends/registry';
+import { trainingOutcomeSchema } from '../backends/trainer';
+import {
+  datasetSchema,
+  datasetTargetSchema,
+  pipelineSchema,
+  splitSchema,
+} from '../config/pipeline-schema';
+import { datasetProfileSchema } from '../dataset/dataset-profile';
+import { championGateVerdictSchema, championSchema } from '../evaluation/champion-gate';
+import { metricNameSchema, metricValuesSchema } from '../evaluation/metric-names';
+import { leaderboardRowSchema } from '../evaluation/select';
+import { decisionActionSchema } from './approval-rules';
+import { releaseSummarySchema, reportFilesSchema, stepRecordSchema } from './release-definitions';
 
 /**
- * The shapes that cross the workflow boundary: workflow input and result,
- * activity inputs and outputs, and the queries. Shared by the workflows, the
- * activities and the clients (CLI, API), so each shape is written once.
+ * The shapes that cross the workflow boundary, each once as a zod schema
+ * with its type inferred from it: workflow input and result, activity
+ * inputs and outputs, and the queries. The workflows, the activities and the
+ * clients (CLI, API) share them; the API serves them in its OpenAPI
+ * document. Schemas are pure data, so the workflow sandbox imports them.
  */
 
 export const PIPELINE_WORKFLOW = 'trainingPipeline';
 
-export interface PipelineInput {
-  config: PipelineConfig;
+/** Which backend does the work; absent for the local backend. */
+const backend = backendTargetSchema.optional();
+
+export const pipelineInputSchema = z.object({
+  config: pipelineSchema,
   /** Who started the run (`ferry run --as`, FERRY_USER, or the OS user). */
-  startedBy: string;
-}
+  startedBy: z.string(),
+});
+/** A validated pipeline file and its starter: what `trainingPipeline` takes (defaults already applied). */
+export type PipelineInput = z.output<typeof pipelineInputSchema>;
+
+/** How a run ends, when it ends with a result (a failed or cancelled run has none). */
+export const runOutcomeNameSchema = z.enum([
+  'no-candidate-passed',
+  'rejected',
+  'expired',
+  'deployed',
+  'rolled-back',
+]);
 
 /** Where a run is: the stage of the step it is in, then the outcome it ended with. */
-export type RunStage =
-  | 'preparing'
-  | 'training'
-  | 'selecting'
-  | 'registering'
-  | 'awaiting-approval'
-  | 'deploying'
-  | 'scaling'
-  | 'load-testing'
-  | 'rolling-back'
-  | 'reporting'
-  | RunOutcome['outcome']
-  | 'failed';
+export const runStageSchema = z.enum([
+  'preparing',
+  'training',
+  'selecting',
+  'registering',
+  'awaiting-approval',
+  'deploying',
+  'scaling',
+  'load-testing',
+  'rolling-back',
+  'reporting',
+  ...runOutcomeNameSchema.options,
+  'failed',
+]);
+export type RunStage = z.infer<typeof runStageSchema>;
 
-export type CandidateState = 'pending' | 'running' | 'succeeded' | 'failed';
+export const candidateSchema = z.object({
+  id: z.string(),
+  index: z.number().int(),
+  algorithm: z.string(),
+  hyperparameters: z.record(z.string(), z.number()),
+  seed: z.number().int(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;
 
-export interface Candidate {
-  id: string;
-  index: number;
-  algorithm: string;
-  hyperparameters: Record<string, number>;
-  seed: number;
-}
+export const candidateStateSchema = z.enum(['pending', 'running', 'succeeded', 'failed']);
+export type CandidateState = z.infer<typeof candidateStateSchema>;
 
-export interface CandidateStatus {
-  id: string;
-  algorithm: string;
-  state: CandidateState;
-  error?: string;
-  metrics?: Partial<Record<MetricName, number>>;
-  trainingMs?: number;
-}
+export const candidateStatusSchema = z.object({
+  id: z.string(),
+  algorithm: z.string(),
+  state: candidateStateSchema,
+  error: z.string().optional(),
+  metrics: metricValuesSchema.optional(),
+  trainingMs: z.number().optional(),
+});
+export type CandidateStatus = z.infer<typeof candidateStatusSchema>;
 
-/** How a run ended and what it found, before its report is written. */
-export interface RunOutcome {
-  outcome: 'no-candidate-passed' | 'rejected' | 'expired' | 'deployed' | 'rolled-back';
-  runId: string;
-  datasetFingerprint: string;
-  winner?: LeaderboardRow;
-  leaderboard: LeaderboardRow[];
-  reason?: string;
-  candidates: CandidateStatus[];
-  /** The registry version of the winner, once registered. */
-  modelVersion?: RegisteredModel;
-  /** Every decision attempt, once the run asked for one. */
-  decisionTrail?: DecisionTrailEntry[];
-  championGate?: ChampionGateVerdict;
-  /** Deploy, auto scaling, load test and any rollback, once an approved version was deployed. */
-  release?: ReleaseSummary;
-}
-
-/** What the report is written from: the outcome and the eight steps with their times. */
-export interface ReportedRun extends RunOutcome {
-  steps: StepRecord[];
-}
-
-/** A finished run's result: what it found, its steps, and where its report is. */
-export interface PipelineResult extends ReportedRun {
-  report: ReportFiles;
-}
-
-export interface EvaluateChampionInput {
-  runId: string;
-  group: string;
-  task: Task;
-  target: string;
-  testChannel: string;
-  /** Which backend does the work; absent for the local backend. */
-  backend?: BackendTarget;
-}
-
-export type ChampionEvaluation =
-  | { found: false }
-  | {
-      found: true;
-      version: number;
-      algorithm: string;
-      metrics: Partial<Record<MetricName, number>>;
-    };
+export const registeredModelSchema = z.object({
+  group: z.string(),
+  version: z.number().int(),
+  status: approvalStatusSchema,
+});
+export type RegisteredModel = z.infer<typeof registeredModelSchema>;
 
 /** Every decision attempt that reached the run, accepted or refused (refused updates never do). */
-export interface DecisionTrailEntry {
-  at: string;
-  via: 'update' | 'signal' | 'timeout';
-  action: DecisionAction | 'expire';
-  approver: string;
-  message: string;
-  accepted: boolean;
-  reason?: string;
-}
+export const decisionTrailEntrySchema = z
+  .object({
+    at: z.string(),
+    via: z.enum(['update', 'signal', 'timeout']),
+    action: z.enum([...decisionActionSchema.options, 'expire']),
+    approver: z.string(),
+    message: z.string(),
+    accepted: z.boolean(),
+    reason: z.string().optional().describe('why a decision was refused'),
+  })
+  .meta({ id: 'DecisionTrailEntry' });
+export type DecisionTrailEntry = z.infer<typeof decisionTrailEntrySchema>;
 
 /** What `ferry approve` and `ferry reject` send, and what a signal should carry. */
-export interface DecisionRequest {
-  approver: string;
-  message?: string;
-}
+export const decisionRequestSchema = z.object({
+  approver: z.string(),
+  message: z.string().optional(),
+});
+export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
 
-export interface DecisionAccepted {
-  action: DecisionAction;
-  approver: string;
-}
+export const decisionAcceptedSchema = z.object({
+  action: decisionActionSchema,
+  approver: z.string(),
+});
+export type DecisionAccepted = z.infer<typeof decisionAcceptedSchema>;
 
-export interface SetModelStatusInput {
-  group: string;
-  version: number;
-  status: 'Approved' | 'Rejected';
-  by: string;
-  reason: string;
-  /** Which backend does the work; absent for the local backend. */
-  backend?: BackendTarget;
-}
+/** How a run ended and what it found, before its report is written. */
+export const runOutcomeSchema = z.object({
+  outcome: runOutcomeNameSchema,
+  runId: z.string(),
+  datasetFingerprint: z.string(),
+  winner: leaderboardRowSchema.optional(),
+  leaderboard: z.array(leaderboardRowSchema),
+  reason: z.string().optional(),
+  candidates: z.array(candidateStatusSchema),
+  /** The registry version of the winner, once registered. */
+  modelVersion: registeredModelSchema.optional(),
+  /** Every decision attempt, once the run asked for one. */
+  decisionTrail: z.array(decisionTrailEntrySchema).optional(),
+  championGate: championGateVerdictSchema.optional(),
+  /** Deploy, auto scaling, load test and any rollback, once an approved version was deployed. */
+  release: releaseSummarySchema.optional(),
+});
+export type RunOutcome = z.infer<typeof runOutcomeSchema>;
+
+/** What the report is written from: the outcome and the eight steps with their times. */
+export const reportedRunSchema = runOutcomeSchema.extend({ steps: z.array(stepRecordSchema) });
+export type ReportedRun = z.infer<typeof reportedRunSchema>;
+
+/** A finished run's result: what it found, its steps, and where its report is. */
+export const pipelineResultSchema = reportedRunSchema.extend({ report: reportFilesSchema });
+export type PipelineResult = z.infer<typeof pipelineResultSchema>;
 
 // --- activities ---------------------------------------------------------------
 
-export interface PrepareDataInput {
-  runId: string;
-  dataset: { path: string; target: string; task: Task; positiveClass?: string };
-  split: { train: number; validation: number; test: number; seed: number; stratify?: boolean };
-  /** Which backend does the work; absent for the local backend. */
-  backend?: BackendTarget;
-}
+export const prepareDataInputSchema = z.object({
+  runId: z.string(),
+  dataset: datasetSchema,
+  split: splitSchema,
+  backend,
+});
+export type PrepareDataInput = z.infer<typeof prepareDataInputSchema>;
 
-export interface PreparedData {
-  fingerprint: string;
+export const preparedDataSchema = z.object({
+  fingerprint: z.string(),
   /** Folders holding train.csv, validation.csv and test.csv (SageMaker channels). */
-  channels: { train: string; validation: string; test: string };
-  rows: { train: number; validation: number; test: number; withoutTarget: number };
-  classes?: string[];
-  profile: DatasetProfile;
-}
+  channels: z.object({ train: z.string(), validation: z.string(), test: z.string() }),
+  rows: z.object({
+    train: z.number().int(),
+    validation: z.number().int(),
+    test: z.number().int(),
+    withoutTarget: z.number().int(),
+  }),
+  classes: z.array(z.string()).optional(),
+  profile: datasetProfileSchema,
+});
+export type PreparedData = z.infer<typeof preparedDataSchema>;
 
-export interface TrainCandidateInput {
-  runId: string;
-  candidate: Candidate;
-  task: Task;
-  target: string;
-  positiveClass?: string;
-  channels: PreparedData['channels'];
+export const trainCandidateInputSchema = datasetTargetSchema.extend({
+  runId: z.string(),
+  candidate: candidateSchema,
+  channels: preparedDataSchema.shape.channels,
   /** How many trainings run at once, so each takes its share of the cores. */
-  concurrentTrainings: number;
-  /** Which backend does the work; absent for the local backend. */
-  backend?: BackendTarget;
-}
+  concurrentTrainings: z.number().int().min(1),
+  backend,
+});
+export type TrainCandidateInput = z.infer<typeof trainCandidateInputSchema>;
 
-export interface TrainedModel {
-  modelDir: string;
-  validationMetrics: Record<string, number>;
-  trainingMs: number;
-}
+export const trainedModelSchema = trainingOutcomeSchema.extend({ trainingMs: z.number() });
+export type TrainedModel = z.infer<typeof trainedModelSchema>;
 
-export interface EvaluateCandidateInput {
-  runId: string;
-  candidate: Candidate;
-  task: Task;
-  target: string;
-  classes?: string[];
-  modelDir: string;
-  testChannel: string;
-  /** Which backend does the work; absent for the local backend. */
-  backend?: BackendTarget;
-}
+export const evaluateCandidateInputSchema = datasetTargetSchema
+  .omit({ positiveClass: true })
+  .extend({
+    runId: z.string(),
+    candidate: candidateSchema,
+    classes: z.array(z.string()).optional(),
+    modelDir: z.string(),
+    testChannel: z.string(),
+    backend,
+  });
+export type EvaluateCandidateInput = z.infer<typeof evaluateCandidateInputSchema>;
 
-export interface CandidateEvaluation {
-  metrics: Partial<Record<MetricName, number>>;
-  rows: number;
-}
+export const candidateEvaluationSchema = z.object({
+  metrics: metricValuesSchema,
+  rows: z.number().int(),
+});
+export type CandidateEvaluation = z.infer<typeof candidateEvaluationSchema>;
 
-export interface CandidateWorkflowInput {
-  runId: string;
-  candidate: Candidate;
-  config: Pick<PipelineConfig, 'dataset' | 'candidates'>;
-  data: Pick<PreparedData, 'channels' | 'classes'>;
-  /** Which backend does the work; absent for the local backend. */
-  backend?: BackendTarget;
-}
+export const candidateWorkflowInputSchema = z.object({
+  runId: z.string(),
+  candidate: candidateSchema,
+  config: pipelineSchema.pick({ dataset: true, candidates: true }),
+  data: preparedDataSchema.pick({ channels: true, classes: true }),
+  backend,
+});
+export type CandidateWorkflowInput = z.output<typeof candidateWorkflowInputSchema>;
 
-export interface CandidateOutcome {
-  candidateId: string;
-  metrics: Partial<Record<MetricName, number>>;
-  validationMetrics: Record<string, number>;
-  trainingMs: number;
-  modelDir: string;
-}
+export const candidateOutcomeSchema = z.object({
+  candidateId: z.string(),
+  metrics: metricValuesSchema,
+  validationMetrics: z.record(z.string(), z.number()),
+  trainingMs: z.number(),
+  modelDir: z.string(),
+});
+export type CandidateOutcome = z.infer<typeof candidateOutcomeSchema>;
 
-export interface RegisterModelInput {
-  runId: string;
-  group: string;
+export const evaluateChampionInputSchema = datasetTargetSchema
+  .omit({ positiveClass: true })
+  .extend({
+    runId: z.string(),
+    group: z.string(),
+    testChannel: z.string(),
+    backend,
+  });
+export type EvaluateChampionInput = z.infer<typeof evaluateChampionInputSchema>;
+
+export const championEvaluationSchema = z.discriminatedUnion('found', [
+  z.object({ found: z.literal(false) }),
+  championSchema.extend({ found: z.literal(true) }),
+]);
+export type ChampionEvaluation = z.infer<typeof championEvaluationSchema>;
+
+export const registerModelInputSchema = z.object({
+  runId: z.string(),
+  group: z.string(),
   /** The selected candidate, with its metrics and where its model is. */
-  winner: LeaderboardRow;
-  datasetFingerprint: string;
-  config: PipelineConfig;
-  startedBy: string;
-  /** Which backend does the work; absent for the local backend. */
-  backend?: BackendTarget;
-}
+  winner: leaderboardRowSchema,
+  datasetFingerprint: z.string(),
+  config: pipelineSchema,
+  startedBy: z.string(),
+  backend,
+});
+export type RegisterModelInput = z.output<typeof registerModelInputSchema>;
 
-export interface RegisteredModel {
-  group: string;
-  version: number;
-  status: 'PendingManualApproval' | 'Approved' | 'Rejected';
-}
+export const setModelStatusInputSchema = z.object({
+  group: z.string(),
+  version: z.number().int(),
+  status: approvalStatusSchema.exclude(['PendingManualApproval']),
+  by: z.string(),
+  reason: z.string(),
+  backend,
+});
+export type SetModelStatusInput = z.infer<typeof setModelStatusInputSchema>;
 
 // --- queries ------------------------------------------------------------------
 
-export interface RunSummary {
-  stage: RunStage;
-  objective: MetricName;
-  modelGroup: string;
-  startedBy: string;
-  candidates: CandidateStatus[];
-  leaderboard: LeaderboardRow[];
-  modelVersion?: RegisteredModel;
-  decisionTrail: DecisionTrailEntry[];
-  championGate?: ChampionGateVerdict;
-  release?: ReleaseSummary;
-  steps: StepRecord[];
-}
+export const runSummarySchema = z.object({
+  stage: runStageSchema,
+  objective: metricNameSchema,
+  modelGroup: z.string(),
+  startedBy: z.string(),
+  candidates: z.array(candidateStatusSchema),
+  leaderboard: z.array(leaderboardRowSchema),
+  modelVersion: registeredModelSchema.optional(),
+  decisionTrail: z.array(decisionTrailEntrySchema),
+  championGate: championGateVerdictSchema.optional(),
+  release: releaseSummarySchema.optional(),
+  steps: z.array(stepRecordSchema),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
 
 export const summaryQuery = defineQuery<RunSummary>('summary');
 export const approveUpdate = defineUpdate<DecisionAccepted, [DecisionRequest]>('approve');
@@ -249,4 +283,4 @@ export const approveSignal = defineSignal<[unknown]>('approve');
 export const rejectSignal = defineSignal<[unknown]>('reject');
 export const stageQuery = defineQuery<RunStage>('stage');
 export const candidatesQuery = defineQuery<CandidateStatus[]>('candidates');
-export const leaderboardQuery = defineQuery<LeaderboardRow[]>('leaderboard');
+export const leaderboardQuery = defineQuery<z.infer<typeof leaderboardRowSchema>[]>('leaderboard');

@@ -1,15 +1,21 @@
-import type { BackendTarget } from '../backends/backend-target';
-import type { RollbackResult, ScalingPolicy } from '../backends/hosting';
-import type { PipelineConfig } from '../config/pipeline-schema';
-import type { LoadTestResult, SloVerdict } from '../loadtest/load-types';
+import { z } from 'zod';
+import { backendTargetSchema } from '../backends/backend-target';
+import {
+  endpointModelSchema,
+  rollbackResultSchema,
+  scalingPolicySchema,
+} from '../backends/hosting';
+import { datasetTargetSchema, loadTestSchema } from '../config/pipeline-schema';
+import { loadTestResultSchema, sloVerdictSchema } from '../loadtest/load-types';
 
 /**
  * The shapes of steps 6 to 8 (deploy, auto scaling, load test, rollback,
- * report), shared by the workflow, the activities and the clients.
+ * report), shared by the workflow, the activities and the clients, each a
+ * zod schema with its type inferred from it.
  */
 
-/** The eight steps of DESIGN.md §2, as the report lists them. */
-export const PIPELINE_STEPS = [
+/** The eight steps of DESIGN.md §2, in order. */
+export const pipelineStepSchema = z.enum([
   'prepare',
   'train',
   'select',
@@ -18,96 +24,113 @@ export const PIPELINE_STEPS = [
   'deploy',
   'loadTest',
   'report',
-] as const;
-export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+]);
+export type PipelineStep = z.infer<typeof pipelineStepSchema>;
+export const PIPELINE_STEPS: readonly PipelineStep[] = pipelineStepSchema.options;
 
-export interface StepRecord {
-  step: PipelineStep;
-  status: 'running' | 'done' | 'failed' | 'skipped';
-  startedAt?: string;
-  endedAt?: string;
-  note?: string;
-}
+export const stepRecordSchema = z
+  .object({
+    step: pipelineStepSchema,
+    status: z.enum(['running', 'done', 'failed', 'skipped']),
+    startedAt: z.string().optional(),
+    endedAt: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .meta({ id: 'StepRecord' });
+export type StepRecord = z.infer<typeof stepRecordSchema>;
 
-export interface VersionRef {
-  group: string;
-  version: number;
-}
+export const versionRefSchema = z.object({ group: z.string(), version: z.number().int() });
+export type VersionRef = z.infer<typeof versionRefSchema>;
 
 /** A run's deployment id: the same on every retry and replay, so a retried deploy is one deployment. */
 export function deploymentIdOf(runId: string): string {
   return `${runId}-deploy`;
 }
 
-export interface DeployEndpointInput {
-  runId: string;
-  endpoint: string;
-  model: VersionRef;
-  policy: ScalingPolicy;
-  backend?: BackendTarget;
-}
+/** Which backend does the work; absent for the local backend. */
+const backend = backendTargetSchema.optional();
 
-export interface DeploymentSummary {
-  endpoint: string;
-  url: string;
-  deploymentId: string;
-  model: VersionRef & { algorithm: string };
+export const deployEndpointInputSchema = z.object({
+  runId: z.string(),
+  endpoint: z.string(),
+  model: versionRefSchema,
+  policy: scalingPolicySchema,
+  backend,
+});
+export type DeployEndpointInput = z.infer<typeof deployEndpointInputSchema>;
+
+export const deploymentSummarySchema = z.object({
+  endpoint: z.string(),
+  url: z.string(),
+  deploymentId: z.string(),
+  model: versionRefSchema.extend({ algorithm: endpointModelSchema.shape.algorithm }),
   /** What the endpoint served before, if anything: where a rollback returns to. */
-  previous?: VersionRef;
-  replicas: number;
-  deployedAt: string;
-}
+  previous: versionRefSchema.optional(),
+  replicas: z.number().int(),
+  deployedAt: z.string(),
+});
+export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;
 
-export interface ConfigureAutoscalingInput {
-  endpoint: string;
-  policy: ScalingPolicy;
-  backend?: BackendTarget;
-}
+export const configureAutoscalingInputSchema = z.object({
+  endpoint: z.string(),
+  policy: scalingPolicySchema,
+  backend,
+});
+export type ConfigureAutoscalingInput = z.infer<typeof configureAutoscalingInputSchema>;
 
-export interface AutoscalingSummary {
-  endpoint: string;
-  policy: ScalingPolicy;
-  replicas: number;
-}
+export const autoscalingSummarySchema = z.object({
+  endpoint: z.string(),
+  policy: scalingPolicySchema,
+  replicas: z.number().int(),
+});
+export type AutoscalingSummary = z.infer<typeof autoscalingSummarySchema>;
 
-export interface LoadTestEndpointInput {
-  runId: string;
-  endpoint: string;
-  loadTest: PipelineConfig['loadTest'];
+export const loadTestEndpointInputSchema = z.object({
+  runId: z.string(),
+  endpoint: z.string(),
+  loadTest: loadTestSchema,
   /** The test split: the load test sends its rows, without the target column. */
-  testChannel: string;
-  target: string;
-  backend?: BackendTarget;
-}
+  testChannel: z.string(),
+  target: datasetTargetSchema.shape.target,
+  backend,
+});
+export type LoadTestEndpointInput = z.output<typeof loadTestEndpointInputSchema>;
 
-export interface LoadTestOutcome {
-  result: LoadTestResult;
-  verdict: SloVerdict;
+export const loadTestOutcomeSchema = z.object({
+  result: loadTestResultSchema,
+  verdict: sloVerdictSchema,
   /** One request and its answer, sent through the endpoint before the load. */
-  sample: { contentType: string; request: string; response: string };
-}
+  sample: z.object({ contentType: z.string(), request: z.string(), response: z.string() }),
+});
+export type LoadTestOutcome = z.infer<typeof loadTestOutcomeSchema>;
 
-export interface RollbackEndpointInput {
-  runId: string;
-  endpoint: string;
-  deploymentId: string;
-  model: VersionRef;
-  reason: string;
-  backend?: BackendTarget;
-}
+export const rollbackEndpointInputSchema = z.object({
+  runId: z.string(),
+  endpoint: z.string(),
+  deploymentId: z.string(),
+  model: versionRefSchema,
+  reason: z.string(),
+  backend,
+});
+export type RollbackEndpointInput = z.infer<typeof rollbackEndpointInputSchema>;
 
-export type RollbackSummary = RollbackResult & { reason: string };
+export const rollbackSummarySchema = rollbackResultSchema.extend({ reason: z.string() });
+export type RollbackSummary = z.infer<typeof rollbackSummarySchema>;
 
-export interface ReleaseSummary {
-  deployment?: DeploymentSummary;
-  autoscaling?: AutoscalingSummary;
-  loadTest?: LoadTestOutcome;
-  rollback?: RollbackSummary;
-}
+export const releaseSummarySchema = z
+  .object({
+    deployment: deploymentSummarySchema.optional(),
+    autoscaling: autoscalingSummarySchema.optional(),
+    loadTest: loadTestOutcomeSchema.optional(),
+    rollback: rollbackSummarySchema.optional(),
+  })
+  .meta({ id: 'ReleaseSummary' });
+export type ReleaseSummary = z.infer<typeof releaseSummarySchema>;
 
-export interface ReportFiles {
-  dir: string;
-  json: string;
-  markdown: string;
-  html: string;
-}
+export const reportFilesSchema = z.object({
+  dir: z.string(),
+  json: z.string(),
+  markdown: z.string(),
+  html: z.string(),
+});
+export type ReportFiles = z.infer<typeof reportFilesSchema>;

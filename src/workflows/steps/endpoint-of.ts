@@ -1,4 +1,4 @@
-import type { ScalingPolicy } from '../../backends/hosting';
+import { scalingPolicySchema, type ScalingPolicy } from '../../backends/hosting';
 import type { PipelineConfig } from '../../config/pipeline-schema';
 
 /** The endpoint a pipeline deploys to: its own name, or the model group's. */
@@ -6,14 +6,7 @@ export function endpointOf(config: Pick<PipelineConfig, 'endpoint' | 'modelGroup
   return config.endpoint.name ?? config.modelGroup;
 }
 
+/** The endpoint section's scaling fields: the policy's schema is the section's, so nothing is listed twice. */
 export function scalingPolicyOf(endpoint: PipelineConfig['endpoint']): ScalingPolicy {
-  return {
-    minReplicas: endpoint.minReplicas,
-    maxReplicas: endpoint.maxReplicas,
-    targetInvocationsPerReplica: endpoint.targetInvocationsPerReplica,
-    metricWindowSeconds: endpoint.metricWindowSeconds,
-    scaleOutCooldownSeconds: endpoint.scaleOutCooldownSeconds,
-    scaleInCooldownSeconds: endpoint.scaleInCooldownSeconds,
-    coldStartTimeoutSeconds: endpoint.coldStartTimeoutSeconds,
-  };
+  return scalingPolicySchema.strip().parse(endpoint);
 }

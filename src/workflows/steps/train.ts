@@ -3,7 +3,7 @@ import type { ScoredCandidate } from '../../evaluation/select';
 import { mapBounded } from '../bounded';
 import { candidateWorkflow } from '../candidate';
 import { generateCandidates } from '../candidate-generator';
-import type { PreparedData } from '../definitions';
+import type { Candidate, PreparedData } from '../definitions';
 import type { RunState } from '../run-state';
 
 /**
@@ -12,45 +12,49 @@ import type { RunState } from '../run-state';
  * and left out; the step fails only when the run is cancelled.
  */
 export function train(run: RunState, data: PreparedData): Promise<ScoredCandidate[]> {
-  const { config, runId } = run;
-  const candidates = run.track(generateCandidates(config.candidates));
+  const { candidates: space } = run.config;
+  const candidates = run.track(generateCandidates(space));
   return run.step(
     'train',
     async () => {
-      const scored = await mapBounded(
-        candidates,
-        config.candidates.maxParallel,
-        async (candidate) => {
-          const outcome = await run.trainAndEvaluate(candidate, () =>
-            executeChild(candidateWorkflow, {
-              workflowId: `${runId}-${candidate.id}`,
-              args: [
-                {
-                  runId,
-                  candidate,
-                  config: { dataset: config.dataset, candidates: config.candidates },
-                  data: { channels: data.channels, classes: data.classes },
-                  backend: run.backend,
-                },
-              ],
-            }),
-          );
-          if (!outcome) return [];
-          const { id, index, algorithm, hyperparameters } = candidate;
-          return [
-            {
-              id,
-              index,
-              algorithm,
-              hyperparameters,
-              metrics: outcome.metrics,
-              modelDir: outcome.modelDir,
-            },
-          ];
-        },
+      const scored = await mapBounded(candidates, space.maxParallel, (candidate) =>
+        trainOne(run, data, candidate),
       );
-      return scored.flat();
+      return scored.filter((one): one is ScoredCandidate => one !== undefined);
     },
     (scored) => ({ note: `${scored.length} of ${candidates.length} candidates trained` }),
   );
+}
+
+/** One candidate's child workflow; undefined when it failed (its status says why). */
+async function trainOne(
+  run: RunState,
+  data: PreparedData,
+  candidate: Candidate,
+): Promise<ScoredCandidate | undefined> {
+  const { config, runId } = run;
+  const outcome = await run.trainAndEvaluate(candidate, () =>
+    executeChild(candidateWorkflow, {
+      workflowId: `${runId}-${candidate.id}`,
+      args: [
+        {
+          runId,
+          candidate,
+          config: { dataset: config.dataset, candidates: config.candidates },
+          data: { channels: data.channels, classes: data.classes },
+          backend: run.backend,
+        },
+      ],
+    }),
+  );
+  if (!outcome) return undefined;
+  const { id, index, algorithm, hyperparameters } = candidate;
+  return {
+    id,
+    index,
+    algorithm,
+    hyperparameters,
+    metrics: outcome.metrics,
+    modelDir: outcome.modelDir,
+  };
 }

@@ -4,12 +4,8 @@ import { summaryQuery, type PipelineResult } from '../workflows/definitions';
 import type { trainingPipeline } from '../workflows/pipeline';
 import { EXIT_NO_MODEL, EXIT_ROLLED_BACK, EXIT_RUN_FAILED } from './exit-codes';
 import { formatRelease } from './format-release';
-import {
-  formatChampionGate,
-  formatLeaderboard,
-  formatNumber,
-  formatTrailEntry,
-} from './format-leaderboard';
+import { formatChampionGate, formatLeaderboard, formatTrailEntry } from './format-leaderboard';
+import { formatMetric } from '../text/numbers';
 import { RunProgress } from './run-progress';
 import { formatLoadProgress, readLoadTestProgress } from './load-test-progress';
 
@@ -90,7 +86,7 @@ export async function followRun(
   }
   const winner = outcome.winner;
   console.log(
-    `selected ${winner?.id ?? '?'} (${winner?.algorithm ?? '?'}) with ${config.objective} ${formatNumber(winner?.objectiveValue)}`,
+    `selected ${winner?.id ?? '?'} (${winner?.algorithm ?? '?'}) with ${config.objective} ${formatMetric(winner?.objectiveValue)}`,
   );
   const registered = outcome.modelVersion;
   for (const line of formatRelease(outcome)) console.log(line);

@@ -1,4 +1,4 @@
-import type { Align, TextTable } from './text-table';
+import type { Align, TextTable } from '../text/text-table';
 
 /**
  * GitHub-flavoured Markdown tables. Cells hold free text (decision messages,

@@ -3,7 +3,7 @@ import { openRegistry } from '../../backends/open-registry';
 import type { ModelVersion } from '../../backends/registry';
 import { ferryHome } from '../../temporal/project-paths';
 import { UserError } from '../exit-codes';
-import { formatNumber } from '../format-leaderboard';
+import { formatMetric } from '../../text/numbers';
 
 export function registerModels(program: Command): void {
   const models = program
@@ -24,7 +24,7 @@ export function registerModels(program: Command): void {
       for (const v of versions) {
         const metrics = Object.entries(v.metrics)
           .slice(0, 4)
-          .map(([name, value]) => `${name}=${formatNumber(value)}`)
+          .map(([name, value]) => `${name}=${formatMetric(value)}`)
           .join(' ');
         console.log(
           `${group} v${v.version}  ${v.status.padEnd(21)}  ${v.lineage.algorithm.padEnd(22)}  ${metrics}  run ${v.lineage.runId}`,
@@ -56,7 +56,7 @@ function describeVersion(v: ModelVersion): string {
     `${v.group} version ${v.version}: ${v.status} (registered ${v.createdAt})`,
     'metrics:',
     ...Object.entries(v.metrics).map(
-      ([name, value]) => `  ${name.padEnd(12)} ${formatNumber(value)}`,
+      ([name, value]) => `  ${name.padEnd(12)} ${formatMetric(value)}`,
     ),
     'lineage:',
     `  run          ${v.lineage.runId} (candidate ${v.lineage.candidateId})`,

@@ -1,4 +1,4 @@
-import type { Align, TextTable } from '../text-table';
+import type { Align, TextTable } from '../../text/text-table';
 import { markup, joinHtml, type Html } from './html-text';
 
 /**

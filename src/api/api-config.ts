@@ -1,4 +1,4 @@
-import { UserError } from '../cli/exit-codes';
+import { UserError } from '../shared/user-error';
 import { ApiTokensInvalid, parseApiTokens, type ApiToken } from './api-tokens';
 
 export const DEFAULT_API_HOST = '127.0.0.1';

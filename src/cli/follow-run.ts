@@ -16,7 +16,7 @@ export interface FollowOptions {
   onAwaitingApproval?: () => Promise<void>;
 }
 
-export function approvalPrompt(runId: string, config: PipelineConfig): string {
+function approvalPrompt(runId: string, config: PipelineConfig): string {
   return [
     `run ${runId} is waiting for a decision (approvers: ${config.approval.approvers.join(', ')}; expires after ${config.approval.timeout}):`,
     `  ferry approve ${runId} --as <name> -m "why"`,

@@ -10,7 +10,7 @@ import { markup, joinHtml, type Html } from './html-text';
 export type Cell = string | Html;
 
 /** A table with a header row; `align` right-aligns number columns. */
-export function htmlTable(
+function htmlTable(
   header: readonly string[],
   rows: readonly (readonly Cell[])[],
   align: readonly Align[] = [],

@@ -37,7 +37,7 @@ function htmlTable(
   </div>`;
 }
 
-/** A shared table (text-table.ts) on the page: its lead, then the table, or its empty note. */
+/** A shared table (src/text/text-table.ts) on the page: its lead, then the table, or its empty note. */
 export function htmlTableOf(table: TextTable<Cell>): Html {
   if (table.rows.length === 0 && table.empty !== undefined) return emptyNote(table.empty);
   const drawn = htmlTable(table.header, table.rows, table.align);

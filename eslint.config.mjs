@@ -218,5 +218,23 @@ export default tseslint.config(
     ],
     rules: restrict(IMPLEMENTATIONS),
   },
+  {
+    // The report and the HTTP API are faces beside the CLI, not above it: what
+    // they share with it lives in text/, shared/ or temporal/ (DESIGN.md §5).
+    files: ['src/report/**/*.ts', 'src/api/**/*.ts', 'src/text/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/cli', '**/cli/*'],
+              message: 'share it through src/text, src/shared or src/temporal instead of cli/',
+            },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

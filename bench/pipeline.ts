@@ -7,7 +7,7 @@ import { approveWhenWaiting, waitForStage } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import type { trainingPipeline } from '../src/workflows/pipeline';
 import { benchWorker, machine, progress, round } from './bench-server';
-import { withAbsoluteDatasetPath } from '../src/cli/start-run';
+import { withAbsoluteDatasetPath } from '../src/temporal/start-run';
 
 const DEMO_PIPELINE = path.resolve(__dirname, '..', 'examples', 'churn.yaml');
 

@@ -1,7 +1,7 @@
-import { UserError } from '../cli/exit-codes';
+import { UserError } from '../shared/user-error';
 import { ApiTokensInvalid, parseApiTokens, type ApiToken } from './api-tokens';
 
-export const DEFAULT_API_HOST = '127.0.0.1';
+const DEFAULT_API_HOST = '127.0.0.1';
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** How `ferry api` is configured: environment first, command-line options over it. */

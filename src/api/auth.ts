@@ -70,7 +70,7 @@ function whyUnauthorized(request: FastifyRequest): string {
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The person a request speaks for; undefined without a valid token. */
-export function personOf(request: FastifyRequest, tokens: TokenBook): string | undefined {
+function personOf(request: FastifyRequest, tokens: TokenBook): string | undefined {
   const header = request.headers.authorization;
   const match = header === undefined ? null : BEARER.exec(header);
   return match?.[1] === undefined ? undefined : tokens.personFor(match[1]);

@@ -1,7 +1,9 @@
+import { INVALID_INPUT_EXIT_CODE } from '../shared/user-error';
+
 /** The ferry command's exit codes, so scripts can branch on the outcome. */
 export const EXIT_OK = 0;
 export const EXIT_UNEXPECTED = 1;
-export const EXIT_INVALID = 2;
+export const EXIT_INVALID = INVALID_INPUT_EXIT_CODE;
 /** A run that failed (for example on a bad dataset). */
 export const EXIT_RUN_FAILED = 1;
 /** A decision the run's rules refused (ferry approve / reject). */
@@ -10,13 +12,3 @@ export const EXIT_REFUSED = 3;
 export const EXIT_NO_MODEL = 4;
 /** An approved model failed its load test's SLO and the endpoint was rolled back. */
 export const EXIT_ROLLED_BACK = 5;
-
-/** An error the user can fix; the CLI prints its message alone and exits with `exitCode`. */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT_INVALID,
-  ) {
-    super(message);
-  }
-}

@@ -4,12 +4,8 @@ import { summaryQuery, type PipelineResult } from '../workflows/definitions';
 import type { trainingPipeline } from '../workflows/pipeline';
 import { EXIT_NO_MODEL, EXIT_ROLLED_BACK, EXIT_RUN_FAILED } from './exit-codes';
 import { formatRelease } from './format-release';
-import {
-  formatChampionGate,
-  formatLeaderboard,
-  formatNumber,
-  formatTrailEntry,
-} from './format-leaderboard';
+import { formatChampionGate, formatLeaderboard, formatTrailEntry } from './format-leaderboard';
+import { formatMetric } from '../text/numbers';
 import { RunProgress } from './run-progress';
 import { formatLoadProgress, readLoadTestProgress } from './load-test-progress';
 
@@ -20,7 +16,7 @@ export interface FollowOptions {
   onAwaitingApproval?: () => Promise<void>;
 }
 
-export function approvalPrompt(runId: string, config: PipelineConfig): string {
+function approvalPrompt(runId: string, config: PipelineConfig): string {
   return [
     `run ${runId} is waiting for a decision (approvers: ${config.approval.approvers.join(', ')}; expires after ${config.approval.timeout}):`,
     `  ferry approve ${runId} --as <name> -m "why"`,
@@ -90,7 +86,7 @@ export async function followRun(
   }
   const winner = outcome.winner;
   console.log(
-    `selected ${winner?.id ?? '?'} (${winner?.algorithm ?? '?'}) with ${config.objective} ${formatNumber(winner?.objectiveValue)}`,
+    `selected ${winner?.id ?? '?'} (${winner?.algorithm ?? '?'}) with ${config.objective} ${formatMetric(winner?.objectiveValue)}`,
   );
   const registered = outcome.modelVersion;
   for (const line of formatRelease(outcome)) console.log(line);

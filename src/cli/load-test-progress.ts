@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { LoadProgress } from '../loadtest/load-types';
+import { formatMs } from '../text/numbers';
 
 /**
  * The running load test's latest heartbeat, read from the run's pending
@@ -33,6 +34,6 @@ export function formatLoadProgress(progress: LoadProgress): string {
   const elapsed = Math.min(progress.elapsedMs, progress.totalMs) / 1000;
   return (
     `load test (${progress.phase}): ${elapsed.toFixed(0)}/${(progress.totalMs / 1000).toFixed(0)} s, ` +
-    `${progress.sent} sent, ${progress.errors} errors, p99 ${progress.p99Ms.toFixed(1)} ms`
+    `${progress.sent} sent, ${progress.errors} errors, p99 ${formatMs(progress.p99Ms)}`
   );
 }

@@ -13,7 +13,8 @@ import { registerInvoke } from './commands/invoke';
 import { registerApi } from './commands/api';
 import { registerReport } from './commands/report';
 import { NoTemporalServer } from '../temporal/client';
-import { EXIT_INVALID, EXIT_UNEXPECTED, UserError } from './exit-codes';
+import { EXIT_INVALID, EXIT_UNEXPECTED } from './exit-codes';
+import { UserError } from '../shared/user-error';
 import { TemporalCliNotFound } from '../temporal/temporal-cli';
 
 function buildProgram(): Command {

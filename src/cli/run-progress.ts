@@ -1,7 +1,7 @@
 import type { CandidateStatus, RunStage } from '../workflows/definitions';
 import type { MetricName } from '../evaluation/metric-names';
 import { isHigherBetter } from '../evaluation/metric-names';
-import { formatNumber } from './format-leaderboard';
+import { formatMetric } from '../text/numbers';
 
 /**
  * Progress of a run on the terminal: on a TTY one line rewritten in place,
@@ -38,7 +38,7 @@ export class RunProgress {
       candidates.filter((c) => c.state === state).length;
     const best = this.best(candidates);
     const bestText = best
-      ? `, best so far ${best.id} (${best.algorithm}) ${this.objective}=${formatNumber(best.metrics?.[this.objective])}`
+      ? `, best so far ${best.id} (${best.algorithm}) ${this.objective}=${formatMetric(best.metrics?.[this.objective])}`
       : '';
     return `training: ${count('succeeded')}/${candidates.length} done, ${count('running')} running, ${count('failed')} failed${bestText}`;
   }

@@ -1,19 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { formatProblem } from '../config/problem';
 import { validatePipelineFile } from '../config/validate-pipeline';
-import type { PipelineConfig } from '../config/pipeline-schema';
-import { FERRY_BACKEND, FERRY_MODEL_GROUP, FERRY_STAGE } from '../temporal/search-attributes';
-import { ferryTaskQueue } from '../temporal/task-queues';
-import type { trainingPipeline } from '../workflows/pipeline';
-import { EXIT_INVALID, UserError } from './exit-codes';
-
-export interface StartedRun {
-  handle: WorkflowHandle<typeof trainingPipeline>;
-  config: PipelineConfig;
-  runId: string;
-}
+import { startValidatedRun, type StartedRun } from '../temporal/start-run';
+import { EXIT_INVALID } from './exit-codes';
+import { UserError } from '../shared/user-error';
 
 /** Validates the file (a bad one starts nothing) and starts a run of it, as `ferry run` and the demo do. */
 export async function startPipelineRun(
@@ -30,38 +21,4 @@ export async function startPipelineRun(
     startedBy,
     baseDir: path.dirname(path.resolve(file)),
   });
-}
-
-/**
- * Starts a run of a pipeline that has passed validation (`ferry run`, the
- * demo and the HTTP API): the run id, task queue and search attributes every
- * run gets. Relative dataset paths are resolved against `baseDir`.
- */
-export async function startValidatedRun(
-  client: Client,
-  validConfig: PipelineConfig,
-  options: { startedBy: string; baseDir: string; taskQueue?: string },
-): Promise<StartedRun> {
-  const config = withAbsoluteDatasetPath(validConfig, options.baseDir);
-  const runId = `ferry-${config.name}-${randomBytes(4).toString('hex')}`;
-  const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-    taskQueue: options.taskQueue ?? ferryTaskQueue(),
-    workflowId: runId,
-    args: [{ config, startedBy: options.startedBy }],
-    typedSearchAttributes: [
-      { key: FERRY_STAGE, value: 'queued' },
-      { key: FERRY_MODEL_GROUP, value: config.modelGroup },
-      { key: FERRY_BACKEND, value: config.backend },
-    ],
-  });
-  return { handle, config, runId };
-}
-
-/** The worker may run in another folder: hand it an absolute dataset path. */
-export function withAbsoluteDatasetPath(config: PipelineConfig, baseDir: string): PipelineConfig {
-  if (config.dataset.path.startsWith('s3://')) return config;
-  return {
-    ...config,
-    dataset: { ...config.dataset, path: path.resolve(baseDir, config.dataset.path) },
-  };
 }

@@ -106,7 +106,3 @@ export const ALGORITHMS = {
 
 export type AlgorithmName = keyof typeof ALGORITHMS;
 export const ALGORITHM_NAMES = Object.keys(ALGORITHMS) as [AlgorithmName, ...AlgorithmName[]];
-
-export function algorithmSpec(name: AlgorithmName): AlgorithmSpec {
-  return ALGORITHMS[name];
-}

@@ -26,8 +26,8 @@ export interface RuleOptions {
   allowShortApprovalTimeout?: boolean;
 }
 
-export const MIN_APPROVAL_TIMEOUT_MS = 60_000;
-export const MAX_APPROVAL_TIMEOUT_MS = 30 * 24 * 3_600_000;
+const MIN_APPROVAL_TIMEOUT_MS = 60_000;
+const MAX_APPROVAL_TIMEOUT_MS = 30 * 24 * 3_600_000;
 
 export function checkPipelineRules(raw: unknown, options: RuleOptions = {}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];

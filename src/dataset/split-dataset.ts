@@ -15,7 +15,7 @@ export interface SplitIndices {
 }
 
 /** Below this a split leaves too little to learn from or to judge by. */
-export const MIN_ROWS_FOR_SPLIT = 10;
+const MIN_ROWS_FOR_SPLIT = 10;
 
 /**
  * Splits row indices into train / validation / test, deterministically from

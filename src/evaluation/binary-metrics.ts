@@ -8,7 +8,7 @@ import { averagePrecision, rocAuc } from './ranking-metrics';
  * positive where a scikit-learn classifier's predict() says negative (it
  * takes the first of tied classes); label metrics here follow `>= 0.5`.
  */
-export const POSITIVE_THRESHOLD = 0.5;
+const POSITIVE_THRESHOLD = 0.5;
 
 /** Every binary metric, so the compiler notices one left out. */
 export type BinaryMetrics = Record<(typeof METRICS_BY_TASK)['binary'][number], number>;

@@ -30,7 +30,7 @@ export function predictedCounts(counts: ConfusionMatrix): number[] {
   return counts.map((_, column) => counts.reduce((sum, row) => sum + (row[column] as number), 0));
 }
 
-export function correctCount(counts: ConfusionMatrix): number {
+function correctCount(counts: ConfusionMatrix): number {
   return counts.reduce((sum, row, index) => sum + (row[index] as number), 0);
 }
 

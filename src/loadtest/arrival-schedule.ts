@@ -43,7 +43,7 @@ export interface ArrivalScheduleInput {
 }
 
 /** One process sends at most a few thousand requests a second; beyond this the schedule alone would eat the heap. */
-export const MAX_SCHEDULED_REQUESTS = 2_000_000;
+const MAX_SCHEDULED_REQUESTS = 2_000_000;
 
 /** A schedule that cannot be built as asked; the name is the Temporal failure type. */
 export class LoadScheduleError extends Error {
@@ -67,7 +67,7 @@ interface RateSegment {
 const UNIT_EPSILON = 1e-9;
 
 /** A phase's display name: its own, or `phase-<n>` counting from 1. */
-export function phaseName(phase: Pick<LoadPhase, 'name'>, index: number): string {
+function phaseName(phase: Pick<LoadPhase, 'name'>, index: number): string {
   return phase.name ?? `phase-${index + 1}`;
 }
 
@@ -81,7 +81,7 @@ export function phaseName(phase: Pick<LoadPhase, 'name'>, index: number): string
  * - steps = 1: one stair, at toRatePerSecond for the whole phase (a step
  *   straight to the target; the phase before it, if any, holds the start rate).
  */
-export function phaseRatePieces(
+function phaseRatePieces(
   phase: LoadPhase,
 ): { durationSeconds: number; fromRate: number; toRate: number }[] {
   const { durationSeconds, ratePerSecond: from, toRatePerSecond: to, steps } = phase;

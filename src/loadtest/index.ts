@@ -4,27 +4,10 @@ import { buildArrivalSchedule } from './arrival-schedule';
 import type { LoadProgress, LoadTestResult } from './load-types';
 import { runOpenLoop, type RequestSender } from './open-loop';
 
-export {
-  buildArrivalSchedule,
-  LoadScheduleError,
-  MAX_SCHEDULED_REQUESTS,
-  phaseName,
-  phaseRatePieces,
-  type ArrivalSchedule,
-  type ArrivalScheduleInput,
-  type ScheduledPhase,
-} from './arrival-schedule';
 export { createHttpInvoker, type HttpInvoker, type HttpInvokerOptions } from './http-invoker';
-export {
-  createLatencyHistogram,
-  percentileMs,
-  recordLatencyMs,
-  summarizeLatency,
-  type LatencyHistogram,
-} from './latency-histogram';
 export type * from './load-types';
-export { runOpenLoop, type OpenLoopOptions, type RequestSender } from './open-loop';
-export { errorKind, RequestError } from './request-error';
+export type { RequestSender } from './open-loop';
+export { RequestError } from './request-error';
 export { judgeSlo, type LoadSlo } from './slo';
 
 /** The loadTest section of a pipeline file, defaults applied. */

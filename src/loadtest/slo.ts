@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { sloSchema } from '../config/pipeline-schema';
+import { formatPercent } from '../text/numbers';
 import type { LoadTestResult, SloBreach, SloVerdict } from './load-types';
 
 /** The SLO section of a pipeline file's loadTest, defaults applied. */
@@ -64,11 +65,4 @@ export function judgeSlo(
 function formatMs(ms: number, limit?: number): string {
   const short = Number(ms.toFixed(1));
   return `${limit !== undefined && short <= limit ? Number(ms.toFixed(3)) : short} ms`;
-}
-
-/** Two decimals ("1.25%"), or two significant digits below 0.01% so a breach of a 0 limit never reads "0.00%". */
-function formatPercent(fraction: number): string {
-  const percent = fraction * 100;
-  if (percent > 0 && percent < 0.01) return `${Number(percent.toPrecision(2))}%`;
-  return `${percent.toFixed(2)}%`;
 }

@@ -1,3 +1,4 @@
+import { rollbackClause, versionRef } from '../text/release-words';
 import type { RunReport } from './run-report';
 
 /**
@@ -6,9 +7,7 @@ import type { RunReport } from './run-report';
  * or "Rolled back: p99 latency 412.3 ms is over the SLO's 250 ms; ...".
  */
 export function runHeadline(report: Omit<RunReport, 'headline'>): string {
-  const version = report.registered
-    ? `${report.registered.group} v${report.registered.version}`
-    : 'the model';
+  const version = report.registered ? versionRef(report.registered) : 'the model';
   switch (report.outcome) {
     case 'deployed': {
       const { deployment, loadTest } = report;
@@ -42,16 +41,5 @@ function lastAccepted(report: Omit<RunReport, 'headline'>) {
 }
 
 function rollbackTail(report: Omit<RunReport, 'headline'>): string {
-  const rollback = report.rollback;
-  if (!rollback) return '';
-  switch (rollback.action) {
-    case 'restored':
-      return rollback.restored
-        ? `; endpoint ${rollback.endpoint} is back on ${rollback.restored.group} v${rollback.restored.version}`
-        : `; endpoint ${rollback.endpoint} is back on its previous version`;
-    case 'removed':
-      return `; endpoint ${rollback.endpoint} was removed (it was a first deployment)`;
-    case 'nothing-to-do':
-      return `; endpoint ${rollback.endpoint} had nothing to undo`;
-  }
+  return report.rollback ? `; ${rollbackClause(report.rollback)}` : '';
 }

@@ -4,14 +4,8 @@ import type {
   SloBreach,
   SloVerdict,
 } from '../loadtest/load-types';
-import {
-  formatCount,
-  formatDuration,
-  formatMs,
-  formatPercent,
-  formatRate,
-} from './markdown-format';
-import { type TextTable, rightAligned } from './text-table';
+import { formatCount, formatDuration, formatMs, formatPercent, formatRate } from '../text/numbers';
+import { type TextTable, rightAligned } from '../text/text-table';
 import { bucketTimeline, MAX_TIMELINE_ROWS } from './timeline-buckets';
 
 /**

@@ -1,4 +1,4 @@
-import type { Align, TextTable } from './text-table';
+import type { Align, TextTable } from '../text/text-table';
 
 /**
  * GitHub-flavoured Markdown tables. Cells hold free text (decision messages,
@@ -34,7 +34,7 @@ export function markdownTable(
   return [line(header), divider, ...rows.map(line)].join('\n');
 }
 
-/** A shared table (text-table.ts) in Markdown: its lead, then the table, or its empty note. */
+/** A shared table (src/text/text-table.ts) in Markdown: its lead, then the table, or its empty note. */
 export function markdownTableOf(table: TextTable): string {
   if (table.rows.length === 0 && table.empty !== undefined) return emptyNote(table.empty);
   const drawn = markdownTable(table.header, table.rows, table.align);

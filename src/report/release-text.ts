@@ -1,9 +1,10 @@
 import type { ScalingActivity } from '../backends/hosting';
 import type { AutoscalingSummary } from '../workflows/release-definitions';
-import { formatCount, formatTime } from './markdown-format';
+import { formatCount, formatTime } from '../text/numbers';
+import { versionRef } from '../text/release-words';
 import { endedPhrase } from './outcome-words';
 import type { ReportDeployment, ReportRollback, RunReport } from './run-report';
-import type { TextTable } from './text-table';
+import type { TextTable } from '../text/text-table';
 
 /**
  * The words and tables of the Deployment, Scaling and Rollback sections as
@@ -21,11 +22,11 @@ export function notDeployedWhy(report: RunReport): string {
 
 /** "churn v3 (xgboost)". */
 export function deployedModelText({ model }: ReportDeployment): string {
-  return `${model.group} v${model.version} (${model.algorithm})`;
+  return `${versionRef(model)} (${model.algorithm})`;
 }
 
 export function previousVersionText({ previous }: ReportDeployment): string {
-  return previous ? `${previous.group} v${previous.version}` : 'none (first deployment)';
+  return previous ? versionRef(previous) : 'none (first deployment)';
 }
 
 /** The auto scaling policy's settings and the size the endpoint had once it was applied. */
@@ -79,7 +80,7 @@ export function rollbackAction(rollback: ReportRollback): string {
   const { restored } = rollback;
   switch (rollback.action) {
     case 'restored':
-      return `Endpoint ${rollback.endpoint} was restored to ${restored ? `${restored.group} v${restored.version} (${restored.algorithm})` : 'its previous version'}.`;
+      return `Endpoint ${rollback.endpoint} was restored to ${restored ? `${versionRef(restored)} (${restored.algorithm})` : 'its previous version'}.`;
     case 'removed':
       return `Endpoint ${rollback.endpoint} was removed: this was its first deployment, so there was nothing to go back to.`;
     default:

@@ -1,4 +1,5 @@
-import { formatTime } from './markdown-format';
+import { decisionResult, gatesWord } from '../text/leaderboard-text';
+import { formatTime } from '../text/numbers';
 import { emptyNote, markdownTableOf } from './markdown-table';
 import { endedPhrase, outcomeLabel } from './outcome-words';
 import { renderLoadTest } from './render-load-test';
@@ -16,7 +17,7 @@ import {
   thresholdGatesLabel,
   thresholdTable,
 } from './run-text';
-import type { Fact } from './text-table';
+import type { Fact } from '../text/text-table';
 
 /**
  * The report as a Markdown document: the outcome in one line at the top,
@@ -86,8 +87,8 @@ function renderLeaderboard(report: RunReport): string {
 }
 
 function gatesCell(gates: readonly ReportGate[], passed: boolean): string {
-  if (gates.length === 0) return '-';
-  return passed ? 'pass' : `fail: ${failedGateNames(gates)}`;
+  const word = gatesWord(gates, passed);
+  return word === 'fail' ? `fail: ${failedGateNames(gates)}` : word;
 }
 
 function renderChosenModel(report: RunReport): string {
@@ -138,9 +139,5 @@ function renderRegistry(report: RunReport): string {
 function renderDecisionTrail(report: RunReport): string {
   const trail = report.decisionTrail;
   if (trail === null) return emptyNote(`No decision: ${endedPhrase(report.outcome)}`);
-  return markdownTableOf(
-    decisionTrailTable(trail, (entry) =>
-      entry.accepted ? 'accepted' : `refused: ${entry.reason ?? 'no reason given'}`,
-    ),
-  );
+  return markdownTableOf(decisionTrailTable(trail, decisionResult));
 }

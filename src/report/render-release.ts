@@ -1,4 +1,5 @@
-import { formatTime } from './markdown-format';
+import { formatTime } from '../text/numbers';
+import { versionRef } from '../text/release-words';
 import { emptyNote, markdownTableOf } from './markdown-table';
 import {
   deployedModelText,
@@ -52,7 +53,7 @@ export function renderRollback(report: RunReport): string {
   const rollback = report.rollback;
   if (!rollback) return emptyNote(noRollbackWhy(report));
   const status = report.registered
-    ? `\n- Registry: ${report.registered.group} v${report.registered.version} is now **${report.registered.status}**`
+    ? `\n- Registry: ${versionRef(report.registered)} is now **${report.registered.status}**`
     : '';
   return `- ${rollbackAction(rollback)}\n- Reason: ${rollback.reason}${status}`;
 }

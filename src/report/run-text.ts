@@ -1,4 +1,5 @@
-import { formatDuration, formatMetric, formatTime } from './markdown-format';
+import { byObjectiveThenName, championPhrase, otherMetricNames } from '../text/leaderboard-text';
+import { formatDuration, formatMetric, formatTime } from '../text/numbers';
 import { endedPhrase } from './outcome-words';
 import type {
   CandidateCounts,
@@ -12,7 +13,7 @@ import type {
   ReportStep,
   RunReport,
 } from './run-report';
-import type { Fact, TextTable } from './text-table';
+import type { Fact, TextTable } from '../text/text-table';
 
 /**
  * The words and tables of the report's sections up to the decision (steps,
@@ -66,9 +67,7 @@ export function leaderboardTable<C>(
   chosen: (id: string) => string | C,
   gates: (row: ReportLeaderboardRow) => string | C,
 ): TextTable<string | C> {
-  const others = [...new Set(report.leaderboard.flatMap((row) => Object.keys(row.metrics)))]
-    .filter((name) => name !== report.objective)
-    .sort((a, b) => byObjectiveThenName(report.objective, a, b)) as (keyof ReportMetrics)[];
+  const others = otherMetricNames(report.objective, report.leaderboard) as (keyof ReportMetrics)[];
   const winner = report.chosenModel?.candidateId;
   return {
     header: [
@@ -143,13 +142,7 @@ export function thresholdTable<C>(gates: ReportGates, verdict: Verdict<C>): Text
 
 /** The champion the winner was held against, on this run's test split; null when there was none. */
 export function championFact(report: RunReport, gate: ReportChampionGate): Fact | null {
-  const champion = gate.champion;
-  if (!champion) return null;
-  const value = formatMetric(champion.metrics[report.objective as keyof ReportMetrics]);
-  return [
-    'Champion',
-    `version ${champion.version} (${champion.algorithm}), ${report.objective} ${value} on this run's test split`,
-  ];
+  return gate.champion ? ['Champion', championPhrase(gate.champion, report.objective)] : null;
 }
 
 /** Every approve or reject that reached the run; `result` draws whether it was accepted. */
@@ -169,10 +162,4 @@ export function decisionTrailTable<C>(
     ]),
     empty: 'No decision reached the run',
   };
-}
-
-/** The objective first, then the other metrics by name (code-unit order, the same on every locale). */
-function byObjectiveThenName(objective: string, a: string, b: string): number {
-  if (a === objective || b === objective) return a === objective ? (b === objective ? 0 : -1) : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -12,11 +12,6 @@ export class NoTemporalServer extends Error {
   readonly type = 'NoTemporalServer';
 }
 
-/** TEMPORAL_ADDRESS, else the server of a running `ferry dev` for this FERRY_HOME. */
-export function resolveTemporalAddress(env: NodeJS.ProcessEnv = process.env): string {
-  return resolveConnection(env).connection.address;
-}
-
 export async function connectClient(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ client: Client; close: () => Promise<void> }> {

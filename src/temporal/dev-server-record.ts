@@ -15,7 +15,7 @@ export interface DevServerRecord {
   serverPid: number;
 }
 
-export function recordFile(home: string): string {
+function recordFile(home: string): string {
   return path.join(home, 'dev-server.json');
 }
 

@@ -1,6 +1,6 @@
 import { readApiConfig } from '../../src/api/api-config';
 import { ApiTokensInvalid, parseApiTokens, TokenBook } from '../../src/api/api-tokens';
-import { UserError } from '../../src/cli/exit-codes';
+import { UserError } from '../../src/shared/user-error';
 
 // `ferry api`'s configuration, without a server: the HTTP behaviour is in api.test.ts.
 

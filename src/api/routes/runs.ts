@@ -2,7 +2,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { ConfigProblem } from '../../config/problem';
 import { validatePipeline } from '../../config/validate-pipeline';
-import { startValidatedRun } from '../../cli/start-run';
+import { startValidatedRun } from '../../temporal/start-run';
 import type { ApiContext } from '../api-context';
 import { actingPerson, securityFor } from '../auth';
 import { ApiError, describeProblems } from '../errors';

@@ -36,7 +36,7 @@ const FIXES: Record<string, string> = {
   InvalidSignatureException: "the worker's AWS secret key does not match its access key",
 };
 
-export function isThrottling(error: unknown): boolean {
+function isThrottling(error: unknown): boolean {
   return THROTTLING.has(errorName(error)) || httpStatus(error) === 429;
 }
 
@@ -74,7 +74,7 @@ export function isAlreadyExists(error: unknown): boolean {
  * which the SDK reports as a JSON parse error; that is "not implemented",
  * not a fault in our request or a passing outage.
  */
-export function isUnsupportedOperation(error: unknown): boolean {
+function isUnsupportedOperation(error: unknown): boolean {
   return (
     httpStatus(error) === 500 &&
     (errorName(error) === 'SyntaxError' ||

@@ -5,7 +5,7 @@ import { FAILURE } from '../../shared/failure-types';
 export type Framework = 'xgboost' | 'sklearn';
 
 /** XGBoost runs in the XGBoost container; the scikit-learn models in the scikit-learn one. */
-export function frameworkOf(algorithm: string): Framework {
+function frameworkOf(algorithm: string): Framework {
   return algorithm === 'xgboost' ? 'xgboost' : 'sklearn';
 }
 

@@ -19,7 +19,7 @@ import { policyFromTag, TAG } from './hosting-tags';
  * Updating, so a caller waits; a state that serves nothing it was asked to
  * (OutOfService, UpdateRollbackFailed) reads as Failed.
  */
-export function toEndpointStatus(status: AwsStatus | undefined): EndpointStatus {
+function toEndpointStatus(status: AwsStatus | undefined): EndpointStatus {
   switch (status) {
     case 'Creating':
       return 'Creating';
@@ -86,7 +86,7 @@ export function currentAndPending(
  * with port and pid 0 (there is no process of ours to point at) and state
  * ready (SageMaker counts an instance only once it passes its health checks).
  */
-export function syntheticReplicas(
+function syntheticReplicas(
   endpoint: DescribeEndpointOutput,
   served: DeployedVersion | undefined,
 ): ReplicaDescription[] {
@@ -103,7 +103,7 @@ export function syntheticReplicas(
 }
 
 /** How deployments ended, oldest first; a replaced deployment stays live, as the local backend shows it. */
-export function deploymentOutcomes(
+function deploymentOutcomes(
   endpoint: DescribeEndpointOutput,
   current: ConfigVersion | undefined,
   previous: ConfigVersion | undefined,

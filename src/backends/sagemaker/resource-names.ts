@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** SageMaker's limit for job, model, endpoint and config names. */
-export const SAGEMAKER_NAME_MAX = 63;
+const SAGEMAKER_NAME_MAX = 63;
 
 /**
  * A SageMaker resource name derived from a run and step

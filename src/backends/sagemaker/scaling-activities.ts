@@ -15,7 +15,7 @@ import { FAILURE } from '../../shared/failure-types';
  * Application Auto Scaling recorded them. Only successful changes count: a
  * failed or cancelled one did not change the size.
  */
-export async function describeScalingActivities(
+async function describeScalingActivities(
   autoscaling: ApplicationAutoScalingClient,
   endpoint: string,
   since?: string,

@@ -14,7 +14,7 @@ export const VARIANT = 'AllTraffic';
 const NAMESPACE = 'sagemaker';
 const DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 /** One policy per endpoint, under a fixed name, so putting it again replaces it. */
-export const POLICY_NAME = 'ferry-invocations-per-instance';
+const POLICY_NAME = 'ferry-invocations-per-instance';
 
 /** Application Auto Scaling's name for an endpoint's variant. */
 export function scalingResourceId(endpoint: string): string {
@@ -34,7 +34,7 @@ export function minInstances(policy: ScalingPolicy): number {
  * SageMakerVariantInvocationsPerInstance counts invocations per instance per
  * minute, while the policy's target is per its own metric window.
  */
-export function targetInvocationsPerMinute(policy: ScalingPolicy): number {
+function targetInvocationsPerMinute(policy: ScalingPolicy): number {
   return (policy.targetInvocationsPerReplica * 60) / policy.metricWindowSeconds;
 }
 

@@ -18,7 +18,7 @@ const SHARED_MODULE = 'ferry_tabular.py';
  * shared module beside them. Built the same way every time (fixed times and
  * order), so its key can be its content hash and an upload is idempotent.
  */
-export async function buildSourceBundle(algorithm: string): Promise<Buffer> {
+async function buildSourceBundle(algorithm: string): Promise<Buffer> {
   const staging = await mkdtemp(path.join(tmpdir(), 'ferry-sourcedir-'));
   try {
     await Promise.all([

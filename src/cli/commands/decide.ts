@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../temporal/client';
 import { sendDecision } from '../../temporal/run-control';
-import { EXIT_REFUSED, UserError } from '../exit-codes';
+import { EXIT_REFUSED } from '../exit-codes';
+import { UserError } from '../../shared/user-error';
 import { whoAmI } from '../who-am-i';
 import { pastTense } from '../../workflows/approval-rules';
 

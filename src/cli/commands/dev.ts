@@ -8,7 +8,7 @@ import { installWorkerLogging } from '../../temporal/worker-logging';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 import { createFerryWorker } from '../../worker';
 import { localEndpointHost, stopBackendProcesses } from '../../backends/compose-backends';
-import { UserError } from '../exit-codes';
+import { UserError } from '../../shared/user-error';
 
 interface DevOptions {
   host: string;

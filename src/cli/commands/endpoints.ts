@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { EndpointDescription, ScalingActivity } from '../../backends/hosting';
 import { backendOption, hostingOf, regionOption, type BackendChoice } from '../backend-option';
-import { UserError } from '../exit-codes';
+import { UserError } from '../../shared/user-error';
+import { scalingTarget, versionRef } from '../../text/release-words';
 
 const RECENT_ACTIVITIES = 5;
 
@@ -65,18 +66,18 @@ export function describeEndpoint(
   activities: ScalingActivity[],
   replicaUnit = 'processes',
 ): string {
-  const version = e.current ? `${e.current.model.group} v${e.current.model.version}` : 'none yet';
+  const version = e.current ? versionRef(e.current.model) : 'none yet';
   const ready = e.replicas.filter((r) => r.state === 'ready').length;
   const p = e.policy;
   const lines = [
     `${e.name}  ${e.status}  ${version}  ${e.url}`,
     `  replicas   ${ready} ready of ${e.desiredReplicas} desired (${e.replicas.length} ${replicaUnit})`,
     `  scaling    ${e.autoscaling ? 'on' : 'off'}: min ${p.minReplicas}, max ${p.maxReplicas}, ` +
-      `target ${p.targetInvocationsPerReplica} invocations per replica per ${p.metricWindowSeconds} s, ` +
+      `target ${scalingTarget(p)}, ` +
       `cooldowns out ${p.scaleOutCooldownSeconds} s / in ${p.scaleInCooldownSeconds} s`,
   ];
   if (e.previous) {
-    lines.push(`  previous   ${e.previous.model.group} v${e.previous.model.version}`);
+    lines.push(`  previous   ${versionRef(e.previous.model)}`);
   }
   if (e.lastFailure) lines.push(`  last failure  ${e.lastFailure.reason}`);
   for (const a of activities) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { openHosting } from '../../backends/compose-backends';
 import { ferryHome } from '../../shared/project-paths';
-import { UserError } from '../exit-codes';
+import { UserError } from '../../shared/user-error';
 
 const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv', '.json': 'application/json' };
 

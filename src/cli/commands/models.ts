@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { ModelVersion } from '../../backends/registry';
 import { backendOption, regionOption, registryOf, type BackendChoice } from '../backend-option';
-import { UserError } from '../exit-codes';
-import { formatNumber } from '../format-leaderboard';
+import { UserError } from '../../shared/user-error';
+import { formatMetric } from '../../text/numbers';
 
 type ReadOptions = BackendChoice & { json?: boolean };
 
@@ -27,7 +27,7 @@ export function registerModels(program: Command): void {
       for (const v of versions) {
         const metrics = Object.entries(v.metrics)
           .slice(0, 4)
-          .map(([name, value]) => `${name}=${formatNumber(value)}`)
+          .map(([name, value]) => `${name}=${formatMetric(value)}`)
           .join(' ');
         console.log(
           `${group} v${v.version}  ${v.status.padEnd(21)}  ${v.lineage.algorithm.padEnd(22)}  ${metrics}  run ${v.lineage.runId}`,
@@ -61,7 +61,7 @@ function describeVersion(v: ModelVersion): string {
     `${v.group} version ${v.version}: ${v.status} (registered ${v.createdAt})`,
     'metrics:',
     ...Object.entries(v.metrics).map(
-      ([name, value]) => `  ${name.padEnd(12)} ${formatNumber(value)}`,
+      ([name, value]) => `  ${name.padEnd(12)} ${formatMetric(value)}`,
     ),
     'lineage:',
     `  run          ${v.lineage.runId} (candidate ${v.lineage.candidateId})`,

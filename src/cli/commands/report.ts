@@ -5,7 +5,7 @@ import { reportDir } from '../../activities/write-report';
 import { renderMarkdown, type RunReport } from '../../report';
 import { renderHtml } from '../../report/html/render-html';
 import { ferryHome } from '../../shared/project-paths';
-import { UserError } from '../exit-codes';
+import { UserError } from '../../shared/user-error';
 
 /** The report.json versions this ferry reads. */
 const READABLE_VERSION = 1;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../temporal/client';
 import { summaryQuery } from '../../workflows/definitions';
-import { UserError } from '../exit-codes';
+import { UserError } from '../../shared/user-error';
 import { formatChampionGate, formatLeaderboard, formatTrailEntry } from '../format-leaderboard';
 import { formatRelease } from '../format-release';
 

@@ -1,4 +1,4 @@
-import type { Align, TextTable } from '../text-table';
+import type { Align, TextTable } from '../../text/text-table';
 import { markup, joinHtml, type Html } from './html-text';
 
 /**
@@ -10,7 +10,7 @@ import { markup, joinHtml, type Html } from './html-text';
 export type Cell = string | Html;
 
 /** A table with a header row; `align` right-aligns number columns. */
-export function htmlTable(
+function htmlTable(
   header: readonly string[],
   rows: readonly (readonly Cell[])[],
   align: readonly Align[] = [],
@@ -37,7 +37,7 @@ export function htmlTable(
   </div>`;
 }
 
-/** A shared table (text-table.ts) on the page: its lead, then the table, or its empty note. */
+/** A shared table (src/text/text-table.ts) on the page: its lead, then the table, or its empty note. */
 export function htmlTableOf(table: TextTable<Cell>): Html {
   if (table.rows.length === 0 && table.empty !== undefined) return emptyNote(table.empty);
   const drawn = htmlTable(table.header, table.rows, table.align);

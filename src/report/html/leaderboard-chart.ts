@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatMetric } from '../markdown-format';
+import { formatMetric } from '../../text/numbers';
 import type { RunReport } from '../run-report';
 import { CHART_CONFIG, CHART_WIDTH, COLORS } from './chart-style';
 

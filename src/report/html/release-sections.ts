@@ -1,4 +1,5 @@
-import { formatTime } from '../markdown-format';
+import { formatTime } from '../../text/numbers';
+import { versionRef } from '../../text/release-words';
 import {
   deployedModelText,
   noRollbackWhy,
@@ -86,7 +87,7 @@ function rollbackBody(report: RunReport): Html {
       ? [
           [
             'Registry',
-            `${report.registered.group} v${report.registered.version} is now ${report.registered.status}`,
+            `${versionRef(report.registered)} is now ${report.registered.status}`,
           ] as const,
         ]
       : []),

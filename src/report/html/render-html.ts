@@ -1,4 +1,4 @@
-import { formatTime } from '../markdown-format';
+import { formatTime } from '../../text/numbers';
 import { outcomeLabel, type RunOutcome } from '../outcome-words';
 import type { RunReport } from '../run-report';
 import { code, factList } from './html-blocks';

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { formatCount } from '../markdown-format';
+import { formatCount } from '../../text/numbers';
 import type { RunReport } from '../run-report';
 import { chartFigure } from './html-blocks';
 import { trustedHtml, type Html } from './html-text';

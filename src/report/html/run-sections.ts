@@ -1,3 +1,4 @@
+import { refusalReason } from '../../text/leaderboard-text';
 import { endedPhrase } from '../outcome-words';
 import type { ReportGate, ReportGates, ReportStep, RunReport } from '../run-report';
 import {
@@ -121,7 +122,7 @@ export function decisionTrailSection(report: RunReport): Html {
           decisionTrailTable(trail, (entry) =>
             entry.accepted
               ? badge(true, 'accepted')
-              : markup`${badge(false, 'refused')} ${entry.reason ?? 'no reason given'}`,
+              : markup`${badge(false, 'refused')} ${refusalReason(entry)}`,
           ),
         );
   return section('decision-trail', 'Decision trail', [body]);

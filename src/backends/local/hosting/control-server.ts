@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { deployRequestSchema, EndpointBusy, scalingPolicySchema } from '../../hosting';
+import { hostLog } from './host-log';
 import { EndpointNotFound, type LocalHost } from './local-host';
 
 const rollbackSchema = z.strictObject({ deploymentId: z.string().min(1) });
@@ -67,11 +68,11 @@ export function buildControlServer(host: LocalHost, token: string): FastifyInsta
 
   // Handlers that return a value synchronously are fine: fastify sends it,
   // and a thrown ZodError reaches the error handler either way.
-  app.setErrorHandler((error, _request, reply) => sendError(error, reply));
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   return app;
 }
 
-function sendError(error: unknown, reply: FastifyReply) {
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof z.ZodError) {
     const problems = error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
     return reply.code(400).send({ code: 'ValidationError', message: problems.join('; ') });
@@ -84,6 +85,13 @@ function sendError(error: unknown, reply: FastifyReply) {
   }
   const status = (error as { statusCode?: number }).statusCode ?? 500;
   const message = error instanceof Error ? error.message : String(error);
+  // The method and URL, never the headers: they carry the host token.
+  if (status >= 500) {
+    hostLog().error(
+      { err: error, method: request.method, url: request.url },
+      'control API call failed',
+    );
+  }
   return reply.code(status).send({ code: status < 500 ? 'BadRequest' : 'InternalError', message });
 }
 

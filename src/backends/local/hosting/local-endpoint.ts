@@ -9,7 +9,10 @@ import {
   type RollbackResult,
   type ScalingPolicy,
 } from '../../hosting';
+import { versionRef } from '../../../text/release-words';
+import type { Logger } from '../../../shared/logger';
 import type { EndpointStore, StoredEndpoint } from './endpoint-store';
+import { hostLog } from './host-log';
 import { pingReplica, startReplica, type ReplicaProcess } from './replica';
 import { Router } from './router';
 import { decideScaling, InvocationWindow } from './scaling-decision';
@@ -53,6 +56,8 @@ export class LocalEndpoint {
     private readonly router: Router,
     private readonly store: EndpointStore,
     status: EndpointStatus,
+    /** Every line names the endpoint; rollouts and replicas add their deployment. */
+    private readonly log: Logger,
   ) {
     this.status = status;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
@@ -67,12 +72,14 @@ export class LocalEndpoint {
   ): Promise<LocalEndpoint> {
     const version = deployedVersion(request);
     const holder: { endpoint?: LocalEndpoint } = {};
+    const log = hostLog().child({ endpoint: request.endpoint });
     const router = await Router.start({
       endpoint: request.endpoint,
       host,
       port: 0,
       coldStartTimeoutMs: request.policy.coldStartTimeoutSeconds * 1000,
       hooks: routerHooks(holder),
+      log,
     });
     const state = {
       name: request.endpoint,
@@ -83,8 +90,9 @@ export class LocalEndpoint {
       createdAt: new Date().toISOString(),
       autoscaling: false,
     };
-    const endpoint = new LocalEndpoint(state, router, store, 'Creating');
+    const endpoint = new LocalEndpoint(state, router, store, 'Creating', log);
     holder.endpoint = endpoint;
+    log.info({ url: router.url }, 'endpoint created');
     void endpoint.rollOut(version, Math.max(1, request.policy.minReplicas), true);
     return endpoint;
   }
@@ -92,16 +100,27 @@ export class LocalEndpoint {
   /** An endpoint the host served before it restarted: same port if free, same version and size. */
   static async restore(stored: StoredEndpoint, store: EndpointStore, host: string) {
     const holder: { endpoint?: LocalEndpoint } = {};
+    const log = hostLog().child({ endpoint: stored.name });
     const router = await Router.start({
       endpoint: stored.name,
       host,
       port: stored.port,
       coldStartTimeoutMs: stored.policy.coldStartTimeoutSeconds * 1000,
       hooks: routerHooks(holder),
+      log,
     });
     const state = { autoscaling: false, ...stored, port: router.port };
-    const endpoint = new LocalEndpoint(state, router, store, 'InService');
+    const endpoint = new LocalEndpoint(state, router, store, 'InService', log);
     holder.endpoint = endpoint;
+    log.info(
+      {
+        url: router.url,
+        deploymentId: stored.current.deploymentId,
+        model: versionRef(stored.current.model),
+        replicas: stored.desiredReplicas,
+      },
+      'endpoint restored',
+    );
     endpoint.persist();
     endpoint.reconcile();
     return endpoint;
@@ -156,6 +175,7 @@ export class LocalEndpoint {
   setPolicy(policy: ScalingPolicy): EndpointDescription {
     this.state.policy = policy;
     this.state.autoscaling = true;
+    this.log.info({ policy }, 'scaling policy set');
     const clamped = Math.min(
       policy.maxReplicas,
       Math.max(policy.minReplicas, this.state.desiredReplicas),
@@ -186,7 +206,14 @@ export class LocalEndpoint {
     }
     this.refuseWhileBusy(`a rollback of ${deploymentId}`);
     const previous = this.state.previous;
-    if (!previous) return { action: 'removed', endpoint };
+    if (!previous) {
+      this.log.info({ deploymentId }, 'rollback: a first deployment, so the endpoint goes');
+      return { action: 'removed', endpoint };
+    }
+    this.log.info(
+      { deploymentId, restoring: versionRef(previous.model) },
+      'rollback: restoring the previous version',
+    );
     const size = Math.max(1, this.state.policy.minReplicas, this.servingCount());
     const restored = {
       ...previous,
@@ -207,6 +234,7 @@ export class LocalEndpoint {
 
   async close(options: { forget: boolean }): Promise<void> {
     this.closed = true;
+    this.log.info({ isForgotten: options.forget }, 'endpoint closing');
     clearInterval(this.ticker);
     this.pending = undefined;
     await this.router.close();
@@ -218,8 +246,10 @@ export class LocalEndpoint {
   // --- rollouts ---------------------------------------------------------------
 
   private async rollOut(version: DeployedVersion, size: number, isFirst: boolean): Promise<void> {
+    const log = this.log.child({ deploymentId: version.deploymentId });
     this.pending = version;
     this.status = isFirst ? 'Creating' : 'Updating';
+    log.info({ model: versionRef(version.model), replicas: size, isFirst }, 'rollout started');
     const starts = await Promise.allSettled(
       Array.from({ length: size }, () => this.startSlot(version.deploymentId, false)),
     );
@@ -239,6 +269,9 @@ export class LocalEndpoint {
         };
         this.remember({ ...this.lastFailure, state: 'failed' });
         this.status = isFirst ? 'Failed' : 'InService';
+        log.error({ reason: this.lastFailure.reason, status: this.status }, 'rollout failed');
+      } else {
+        log.info('rollout withdrawn before it went live');
       }
       return;
     }
@@ -255,6 +288,7 @@ export class LocalEndpoint {
       at: new Date().toISOString(),
     });
     this.recordActivity(this.state.desiredReplicas, size, `deployed ${describeVersion(version)}`);
+    log.info({ model: versionRef(version.model), replicas: size }, 'rollout live');
     this.state.desiredReplicas = size;
     this.lastScaleOutAtMs = Date.now();
     this.persist();
@@ -281,6 +315,10 @@ export class LocalEndpoint {
       throw error;
     }
     void slot.process.exited.then((exit) => this.onExit(slot, exit));
+    this.log.info(
+      { replica: slot.id, deploymentId, pid: slot.process.pid, port: slot.process.port },
+      'replica started',
+    );
     if (this.closed || !this.replicas.includes(slot)) {
       await slot.process.stop();
       throw new Error(`replica ${slot.id} was no longer wanted`);
@@ -301,6 +339,7 @@ export class LocalEndpoint {
     await Promise.race([drained, delay(DRAIN_TIMEOUT_MS)]);
     this.forget(slot);
     await slot.process?.stop();
+    this.log.info({ replica: slot.id, deploymentId: slot.deploymentId }, 'replica retired');
   }
 
   private forget(slot: ReplicaSlot): void {
@@ -313,6 +352,10 @@ export class LocalEndpoint {
     this.forget(slot);
     void this.router.removeReplica(slot.id);
     const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+    this.log.warn(
+      { replica: slot.id, deploymentId: slot.deploymentId, code: exit.code, signal: exit.signal },
+      'replica exited; replacing it',
+    );
     const serving = this.servingCount();
     this.recordActivity(serving + 1, serving, `replica ${slot.id} exited (${how}); replacing it`);
     this.reconcile();
@@ -364,6 +407,7 @@ export class LocalEndpoint {
     if (toReplicas > from) this.lastScaleOutAtMs = Date.now();
     else this.lastScaleInAtMs = Date.now();
     this.recordActivity(from, toReplicas, cause);
+    this.log.info({ fromReplicas: from, toReplicas, cause }, 'scaling');
     this.persist();
     this.reconcile();
   }
@@ -382,6 +426,10 @@ export class LocalEndpoint {
           reason: `a replica failed to start: ${error.message}`,
           at: new Date().toISOString(),
         };
+        this.log.error(
+          { deploymentId: this.state.current.deploymentId, reason: error.message },
+          'replica failed to start',
+        );
       });
     }
     if (missing >= 0) return;
@@ -400,7 +448,13 @@ export class LocalEndpoint {
         const healthy = await pingReplica(slot.process?.url ?? '', PING_TIMEOUT_MS);
         slot.failedPings = healthy ? 0 : slot.failedPings + 1;
         // Killing it lets onExit log and replace it, the same path as a crash.
-        if (slot.failedPings >= MAX_FAILED_PINGS) void slot.process?.stop(0);
+        if (slot.failedPings >= MAX_FAILED_PINGS) {
+          this.log.warn(
+            { replica: slot.id, deploymentId: slot.deploymentId, failedPings: slot.failedPings },
+            'replica stopped answering /ping; killing it',
+          );
+          void slot.process?.stop(0);
+        }
       }),
     );
   }

@@ -7,6 +7,7 @@ import type {
   ScalingPolicy,
 } from '../../hosting';
 import { EndpointStore } from './endpoint-store';
+import { hostLog } from './host-log';
 import { LocalEndpoint } from './local-endpoint';
 
 /** An operation on an endpoint that does not exist; the control API answers 404. */
@@ -88,6 +89,7 @@ export class LocalHost {
     if (!endpoint) return false;
     this.endpoints.delete(name);
     await endpoint.close({ forget: true });
+    hostLog().info({ endpoint: name }, 'endpoint deleted');
     return true;
   }
 

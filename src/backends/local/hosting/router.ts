@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import type { Logger } from '../../../shared/logger';
 
 /**
  * One endpoint's front door. Balances by least outstanding requests over
@@ -25,6 +26,8 @@ export interface RouterOptions {
   port: number;
   coldStartTimeoutMs: number;
   hooks: RouterHooks;
+  /** The endpoint's log. Requests that are answered are not logged: at thousands a second they would drown the rest. */
+  log: Logger;
 }
 
 interface Backend {
@@ -56,9 +59,10 @@ export class Router {
 
   private constructor(private readonly options: RouterOptions) {
     this.server = http.createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) =>
-        reply(response, 500, 'InternalFailure', String(error)),
-      );
+      this.handle(request, response).catch((error: unknown) => {
+        this.options.log.error({ err: error }, 'router failed a request');
+        reply(response, 500, 'InternalFailure', String(error));
+      });
     });
     this.server.keepAliveTimeout = 65_000;
   }
@@ -69,6 +73,10 @@ export class Router {
       // The old port of a restored endpoint may be taken by now; any port will do.
       if (error.code !== 'EADDRINUSE' || options.port === 0) throw error;
       await router.listen(0);
+      options.log.warn(
+        { oldPort: options.port, port: router.port },
+        'router: the old port is taken; the endpoint has a new URL',
+      );
     });
     return router;
   }
@@ -172,6 +180,7 @@ export class Router {
         const message = tried.size
           ? 'every replica refused the connection'
           : `no replica became ready within ${this.options.coldStartTimeoutMs} ms`;
+        this.options.log.warn({ replicasTried: [...tried] }, `router answered 503: ${message}`);
         return reply(response, 503, 'ServiceUnavailable', message);
       }
       tried.add(backend.id);
@@ -239,7 +248,17 @@ export class Router {
       const cause = error as NodeJS.ErrnoException;
       this.options.hooks.onReplicaError(backend.id, cause);
       // Nothing reached the client yet, and inference has no side effects: try another replica.
-      if (!response.headersSent && RETRYABLE_ERRORS.has(cause.code ?? '')) return 'retry';
+      if (!response.headersSent && RETRYABLE_ERRORS.has(cause.code ?? '')) {
+        this.options.log.debug(
+          { replica: backend.id, code: cause.code },
+          'replica refused a request; trying another',
+        );
+        return 'retry';
+      }
+      this.options.log.warn(
+        { replica: backend.id, code: cause.code, reason: cause.message },
+        'router answered 502: the replica failed mid-request',
+      );
       reply(response, 502, 'ModelError', cause.message);
       return 'done';
     } finally {

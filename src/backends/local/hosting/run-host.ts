@@ -9,6 +9,7 @@ import {
   writeHostRecord,
   type HostRecord,
 } from './host-record';
+import { hostLog } from './host-log';
 import { LocalHost } from './local-host';
 import { isProcessAlive } from '../../../shared/process-group';
 
@@ -18,6 +19,7 @@ export interface RunHostOptions {
   bindHost?: string;
   /** Exit when the parent process goes away (tests, `ferry dev` in the foreground). */
   exitWithParent?: boolean;
+  /** Lines for a person (`ferry host` in a terminal); the structured log goes to stderr either way. */
   log?: (line: string) => void;
 }
 
@@ -38,23 +40,28 @@ export async function runHost(options: RunHostOptions): Promise<HostRecord> {
   const restored = host.list();
   log(`ferry host: control API on ${url}; ${restored.length} endpoint(s) restored`);
   for (const endpoint of restored) log(`  ${endpoint.name}  ${endpoint.url}`);
+  hostLog().info(
+    { home: options.home, controlUrl: url, endpoints: restored.map((e) => e.name) },
+    'host serving',
+  );
 
   let stopping = false;
-  const stop = async () => {
+  const stop = async (why: string) => {
     if (stopping) return;
     stopping = true;
+    hostLog().info({ why }, 'host stopping; endpoints stay in the store for the next host');
     await app.close();
     await host.close();
     removeHostRecord(options.home, process.pid);
     releaseLock();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
   if (options.exitWithParent) {
     const parent = process.ppid;
     setInterval(() => {
-      if (process.ppid !== parent) void stop();
+      if (process.ppid !== parent) void stop(`parent ${parent} exited`);
     }, 500);
   }
   return record;

@@ -1,13 +1,14 @@
 /**
- * Numbers as the Markdown report shows them: milliseconds with one decimal,
- * rates as percentages, counts with thousands separators. Metrics use the
- * CLI's formatNumber (four decimals), so both read the same.
+ * Numbers as Ferry writes them, on the terminal and in the reports alike:
+ * metrics with four decimals, milliseconds with one, rates as percentages,
+ * counts with thousands separators. `ferry status`, the Markdown and the
+ * HTML report all format through here, so a figure reads the same in each.
  */
-import { formatNumber } from '../cli/format-leaderboard';
 
-/** A metric value; "-" when missing or not a finite number. */
+/** A metric value, four decimals (one from 1000 up); "-" when missing or NaN. */
 export function formatMetric(value: number | null | undefined): string {
-  return formatNumber(value ?? undefined);
+  if (value === null || value === undefined || Number.isNaN(value)) return '-';
+  return Math.abs(value) >= 1000 ? value.toFixed(1) : value.toFixed(4);
 }
 
 export function formatMs(ms: number | null): string {

@@ -1,9 +1,9 @@
 /**
- * A report table as data: its header, its cells and which columns hold
- * numbers. The format-neutral builders (run-text.ts, load-test-text.ts,
- * release-text.ts) make each table once; the Markdown and the HTML renderer
- * each draw it with their own escaping, so the two reports cannot drift
- * apart in what a table shows.
+ * A table as data: its header, its cells and which columns hold numbers.
+ * The format-neutral builders (the report's run-text.ts, load-test-text.ts,
+ * release-text.ts, and the leaderboard here) make each table once; the
+ * terminal (plain-table.ts), the Markdown and the HTML renderer each draw
+ * it their own way, so no face drifts apart in what a table shows.
  */
 
 export type Align = 'left' | 'right';

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { PipelineConfig } from '../config/pipeline-schema';
+import { FERRY_BACKEND, FERRY_MODEL_GROUP, FERRY_STAGE } from './search-attributes';
+import { ferryTaskQueue } from './task-queues';
+import type { trainingPipeline } from '../workflows/pipeline';
+
+export interface StartedRun {
+  handle: WorkflowHandle<typeof trainingPipeline>;
+  config: PipelineConfig;
+  runId: string;
+}
+
+/**
+ * Starts a run of a pipeline that has passed validation (`ferry run`, the
+ * demo and the HTTP API): the run id, task queue and search attributes every
+ * run gets. Relative dataset paths are resolved against `baseDir`. Both
+ * faces start runs through here, so a run started over HTTP is the same run
+ * as one started on the command line.
+ */
+export async function startValidatedRun(
+  client: Client,
+  validConfig: PipelineConfig,
+  options: { startedBy: string; baseDir: string; taskQueue?: string },
+): Promise<StartedRun> {
+  const config = withAbsoluteDatasetPath(validConfig, options.baseDir);
+  const runId = `ferry-${config.name}-${randomBytes(4).toString('hex')}`;
+  const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+    taskQueue: options.taskQueue ?? ferryTaskQueue(),
+    workflowId: runId,
+    args: [{ config, startedBy: options.startedBy }],
+    typedSearchAttributes: [
+      { key: FERRY_STAGE, value: 'queued' },
+      { key: FERRY_MODEL_GROUP, value: config.modelGroup },
+      { key: FERRY_BACKEND, value: config.backend },
+    ],
+  });
+  return { handle, config, runId };
+}
+
+/** The worker may run in another folder: hand it an absolute dataset path. */
+export function withAbsoluteDatasetPath(config: PipelineConfig, baseDir: string): PipelineConfig {
+  if (config.dataset.path.startsWith('s3://')) return config;
+  return {
+    ...config,
+    dataset: { ...config.dataset, path: path.resolve(baseDir, config.dataset.path) },
+  };
+}

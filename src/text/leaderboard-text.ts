@@ -1,0 +1,49 @@
+import { formatMetric } from './numbers';
+
+/**
+ * The leaderboard's words, for `ferry run`/`ferry status` and the report
+ * alike: which metric columns a table shows and in what order, what a row's
+ * gates cell says, how the champion a winner was held against is described,
+ * and how a decision's result reads.
+ */
+
+/** The objective first, then the other metrics by name (code-unit order, the same on every locale). */
+export function byObjectiveThenName(objective: string, a: string, b: string): number {
+  if (a === objective || b === objective) return a === objective ? (b === objective ? 0 : -1) : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every metric any row has other than the objective, by name: the columns after the objective's. */
+export function otherMetricNames(
+  objective: string,
+  rows: readonly { metrics: Partial<Record<string, unknown>> }[],
+): string[] {
+  return [...new Set(rows.flatMap((row) => Object.keys(row.metrics)))]
+    .filter((name) => name !== objective)
+    .sort((a, b) => byObjectiveThenName(objective, a, b));
+}
+
+/** A row's gates in a word: "-" with none configured, else "pass" or "fail". */
+export function gatesWord(gates: readonly unknown[], passedGates: boolean): string {
+  if (gates.length === 0) return '-';
+  return passedGates ? 'pass' : 'fail';
+}
+
+/** "version 2 (xgboost), accuracy 0.9120 on this run's test split". */
+export function championPhrase(
+  champion: { version: number; algorithm: string; metrics: Partial<Record<string, number | null>> },
+  objective: string,
+): string {
+  const value = formatMetric(champion.metrics[objective]);
+  return `version ${champion.version} (${champion.algorithm}), ${objective} ${value} on this run's test split`;
+}
+
+/** How a decision ended: "accepted", or "refused: " and why. */
+export function decisionResult(entry: { accepted: boolean; reason?: string | null }): string {
+  return entry.accepted ? 'accepted' : `refused: ${refusalReason(entry)}`;
+}
+
+/** Why a decision was refused; every refusal records one, older runs may not. */
+export function refusalReason(entry: { reason?: string | null }): string {
+  return entry.reason ?? 'no reason given';
+}

@@ -43,50 +43,50 @@ export async function fanout(args: string[]): Promise<unknown> {
   const remainingMs = () => Math.max(1, Math.floor(deadline - performance.now()));
   installWorkerLogging();
   const worker = await benchWorker('fanout');
-  const { client, taskQueue, home } = worker;
+  const { home } = worker;
   const results = [];
   try {
     for (const count of sizes) {
-      const config = benchConfig(count);
-      const runId = `ferry-bench-${count}-${randomBytes(3).toString('hex')}`;
-      progress(`N=${count}: running the pipeline...`);
-      const started = performance.now();
-      const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-        taskQueue,
-        workflowId: runId,
-        args: [{ config, startedBy: 'bench' }],
-      });
-      // Timed up to the human decision: data, candidates, selection, registration.
-      try {
-        await waitForStage(handle, ['awaiting-approval'], remainingMs());
-      } catch {
-        // Over budget: reported as such, and the run is stopped so nothing outlives the benchmark.
-        await handle.terminate('benchmark budget exceeded');
-        progress(`N=${count}: past the ${BUDGET_SECONDS} s budget; stopped`);
+      // Holdout: one fit per candidate, like for like with the floor's loop.
+      const holdout = await timedRun(worker, count, 'holdout', remainingMs);
+      if (holdout.wallSeconds === undefined) {
         results.push({ candidates: count, isOverBudget: true });
         continue;
       }
-      const wallSeconds = (performance.now() - started) / 1000;
-      progress(`N=${count}: ${wallSeconds.toFixed(1)} s; running the floor...`);
-      // Rejected, not approved: deploying is not what this measures, and it ends the run sooner.
-      await handle.executeUpdate(rejectUpdate, {
-        args: [{ approver: 'bench-approver', message: 'benchmark run' }],
-      });
-      const result = await handle.result();
-      const floorSeconds = runFloor(config, path.join(home, 'artifacts', runId), remainingMs());
+      progress(`N=${count}: ${holdout.wallSeconds.toFixed(1)} s; running the floor...`);
+      const floorSeconds = runFloor(
+        holdout.config,
+        path.join(home, 'artifacts', holdout.runId),
+        remainingMs(),
+      );
       if (floorSeconds === undefined) {
         progress(`N=${count}: the floor ran past the ${BUDGET_SECONDS} s budget; stopped`);
-        results.push({ candidates: count, wallSeconds: round(wallSeconds), isOverBudget: true });
+        results.push({
+          candidates: count,
+          wallSeconds: round(holdout.wallSeconds),
+          isOverBudget: true,
+        });
         continue;
       }
+      // Cross-validation: k fits and scorings per candidate; no floor, its rate is the figure.
+      const cv = await timedRun(worker, count, 'cv', remainingMs);
       results.push({
         candidates: count,
-        succeeded: result.candidates.filter((c) => c.state === 'succeeded').length,
-        wallSeconds: round(wallSeconds),
+        succeeded: holdout.succeeded,
+        wallSeconds: round(holdout.wallSeconds),
         floorSeconds: round(floorSeconds),
-        ratio: round(wallSeconds / floorSeconds),
-        candidatesPerMinute: round((count / wallSeconds) * 60),
+        ratio: round(holdout.wallSeconds / floorSeconds),
+        candidatesPerMinute: round((count / holdout.wallSeconds) * 60),
         floorCandidatesPerMinute: round((count / floorSeconds) * 60),
+        crossValidation:
+          cv.wallSeconds === undefined
+            ? { folds: CV_FOLDS, isOverBudget: true }
+            : {
+                folds: CV_FOLDS,
+                wallSeconds: round(cv.wallSeconds),
+                candidatesPerMinute: round((count / cv.wallSeconds) * 60),
+                fitsPerMinute: round(((count * CV_FOLDS) / cv.wallSeconds) * 60),
+              },
       });
     }
   } finally {
@@ -102,18 +102,59 @@ export async function fanout(args: string[]): Promise<unknown> {
       maxParallel: MAX_PARALLEL,
       budgetSeconds: BUDGET_SECONDS,
       warmPython: process.env.FERRY_WARM_PYTHON !== '0',
-      floor: 'the same trainings and test predictions, one after another in one Python process',
+      floor:
+        'the same trainings and predictions (holdout: one fit per candidate), one after another in one Python process; Ferry also refits and test-scores the chosen one',
+      crossValidation: `the same candidates ranked by ${CV_FOLDS}-fold CV: ${CV_FOLDS} fits and scorings each`,
     },
     figures: results,
   };
 }
 
 const MAX_PARALLEL = Number(process.env.BENCH_MAX_PARALLEL ?? 2);
+const CV_FOLDS = 5;
 
-function benchConfig(count: number): PipelineConfig {
+/**
+ * One pipeline run timed up to the human decision (data, candidates,
+ * selection with its refit and test score, registration), then rejected:
+ * deploying is not what this measures. No wall time when over budget.
+ */
+async function timedRun(
+  worker: Awaited<ReturnType<typeof benchWorker>>,
+  count: number,
+  method: 'holdout' | 'cv',
+  remainingMs: () => number,
+): Promise<{ config: PipelineConfig; runId: string; wallSeconds?: number; succeeded?: number }> {
+  const config = benchConfig(count, method);
+  const runId = `ferry-bench-${count}-${method}-${randomBytes(3).toString('hex')}`;
+  progress(`N=${count}, ${method}: running the pipeline...`);
+  const started = performance.now();
+  const handle = await worker.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+    taskQueue: worker.taskQueue,
+    workflowId: runId,
+    args: [{ config, startedBy: 'bench' }],
+  });
+  try {
+    await waitForStage(handle, ['awaiting-approval'], remainingMs());
+  } catch {
+    // Over budget: reported as such, and the run is stopped so nothing outlives the benchmark.
+    await handle.terminate('benchmark budget exceeded');
+    progress(`N=${count}, ${method}: past the ${BUDGET_SECONDS} s budget; stopped`);
+    return { config, runId };
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  await handle.executeUpdate(rejectUpdate, {
+    args: [{ approver: 'bench-approver', message: 'benchmark run' }],
+  });
+  const result = await handle.result();
+  const succeeded = result.candidates.filter((c) => c.state === 'succeeded').length;
+  return { config, runId, wallSeconds, succeeded };
+}
+
+function benchConfig(count: number, method: 'holdout' | 'cv'): PipelineConfig {
   return pipelineSchema.parse({
     name: 'bench',
     dataset: churnDataset(),
+    evaluation: { method, folds: CV_FOLDS },
     candidates: {
       count,
       maxParallel: MAX_PARALLEL,

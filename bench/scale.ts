@@ -144,6 +144,8 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
         runId,
         dataset: { path: file, target: 'churn', task: 'binary', positiveClass: 'Yes' },
         split: SPLIT,
+        // One validation split: this benchmark times prepare and evaluate, not the fold count.
+        evaluation: { method: 'holdout', folds: 5, refit: true },
       }),
     ),
   );
@@ -161,7 +163,8 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
       positiveClass: 'Yes',
       hyperparameters: candidate.hyperparameters,
       seed: candidate.seed,
-      channels: prepared.channels,
+      channels: { train: prepared.channels.train, validation: prepared.channels.validation },
+      channelSet: 'holdout',
       workDir,
       threads: os.availableParallelism(),
     };
@@ -172,7 +175,7 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
         algorithm: candidate.algorithm,
         modelDir: trained.modelDir,
         workDir,
-        testChannel: prepared.channels.test,
+        rows: { split: 'test', channel: prepared.channels.test },
         target: 'churn',
         task: 'binary',
         modelName: candidate.id,

@@ -66,8 +66,11 @@ async function approveAfterARefusal(handle: Handle): Promise<void> {
 const SCENARIOS: Record<string, Scenario> = {
   // One random-forest candidate fails (max_features 5 is refused by scikit-learn
   // on this dataset), so the history holds a failed child and its handling.
+  // Ranked by 5-fold cross-validation, then refit: the fold loop and the refit
+  // are in the history (the other scenarios rank on the validation split).
   deployed: {
     pipeline: {
+      evaluation: { method: 'cv', folds: 5 },
       candidates: {
         count: 3,
         maxParallel: 2,

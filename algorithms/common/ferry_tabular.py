@@ -288,23 +288,27 @@ def num_cpus() -> int:
         raise BadInput(f"SM_NUM_CPUS ({value!r}) is not a whole number") from None
 
 
-def run_training(add_hyperparameters, build_model, after_fit=None) -> None:
+def run_training(add_hyperparameters, build_model, after_fit=None, fit_early_stopping=None) -> None:
     """The script-mode entry point shared by every train.py.
 
     build_model(args, task, columns, n_cpus) returns an unfitted Pipeline that
     takes the raw feature frame; after_fit(pipeline), if given, runs before it
-    is saved. Bad input exits 2 with one line on stderr; anything unexpected
-    raises, so Python prints the traceback and exits 1.
+    is saved. fit_early_stopping(pipeline, X, y, X_valid, y_valid), if given,
+    fits with early stopping on the validation channel and returns the rounds
+    it kept; without a validation channel (a refit on train + validation)
+    the pipeline is fitted plainly, with the rounds it was given. Bad input
+    exits 2 with one line on stderr; anything unexpected raises, so Python
+    prints the traceback and exits 1.
     """
     args = parse_args(add_hyperparameters)
     try:
-        _train(args, build_model, after_fit)
+        _train(args, build_model, after_fit, fit_early_stopping)
     except BadInput as error:
         print(f"error: {error}", file=sys.stderr, flush=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _train(args: argparse.Namespace, build_model, after_fit) -> None:
+def _train(args: argparse.Namespace, build_model, after_fit, fit_early_stopping) -> None:
     task, target = args.task, args.target
     if args.positive_class is not None and task != "binary":
         raise BadInput("--positive_class applies to --task binary only; drop it")
@@ -315,28 +319,40 @@ def _train(args: argparse.Namespace, build_model, after_fit) -> None:
 
     progress("loading", 0.05)
     X_train, y_train = split_target(read_channel("train"), target, "train")
-    X_valid, y_valid = split_target(read_channel("validation"), target, "validation")
+    has_validation = has_validation_channel()
+    if has_validation:
+        X_valid, y_valid = split_target(read_channel("validation"), target, "validation")
     columns = infer_columns(X_train)
-    X_train, X_valid = to_features(X_train, columns), to_features(X_valid, columns)
+    X_train = to_features(X_train, columns)
     classes = None
     if task == "regression":
         y_fit = regression_target(y_train, target, "train")
-        y_true = regression_target(y_valid, target, "validation")
     else:
         classes = class_order(y_train, task, target, args.positive_class)
         y_fit = encode_labels(y_train, classes, "train")
-        y_true = encode_labels(y_valid, classes, "validation")
+    if has_validation:
+        X_valid = to_features(X_valid, columns)
+        if task == "regression":
+            y_true = regression_target(y_valid, target, "validation")
+        else:
+            y_true = encode_labels(y_valid, classes, "validation")
 
     progress("fitting", 0.2)
     pipeline = build_model(args, task, columns, n_cpus)
+    scores = {}
     # Explicit limits: OpenMP reads OMP_NUM_THREADS once per process, which a
     # job forked from the warm runner has already passed.
     with threadpool_limits(limits=n_cpus):
-        pipeline.fit(X_train, y_fit)
+        if has_validation and fit_early_stopping:
+            rounds = fit_early_stopping(pipeline, X_train, y_fit, X_valid, y_true)
+            print(f"[ferry] metric train:fitted_rounds={int(rounds)}", flush=True)
+        else:
+            pipeline.fit(X_train, y_fit)
         if after_fit:
             after_fit(pipeline)
-        progress("evaluating", 0.9)
-        scores = evaluate(pipeline, task, X_valid, y_true, classes)
+        if has_validation:
+            progress("evaluating", 0.9)
+            scores = evaluate(pipeline, task, X_valid, y_true, classes)
     for name, value in scores.items():
         print_metric(name, value)
 
@@ -358,6 +374,21 @@ def _train(args: argparse.Namespace, build_model, after_fit) -> None:
         with open(os.path.join(output_dir, "metrics.json"), "w") as file:
             json.dump({"validation": scores}, file, indent=2)
     progress("done", 1.0)
+
+
+def has_validation_channel() -> bool:
+    """False for a refit on train + validation, which has no validation channel."""
+    return bool(os.environ.get("SM_CHANNEL_VALIDATION"))
+
+
+def fit_prepared(pipeline: Pipeline, X: pd.DataFrame, y: np.ndarray, X_valid: pd.DataFrame):
+    """Fits the pipeline's preprocessing on X; returns X and X_valid as its model sees them.
+
+    Early stopping scores the validation rows inside the model's own fit, so
+    they must go through the same fitted preprocessing first.
+    """
+    prepare = pipeline.steps[0][1]
+    return prepare.fit_transform(X, y), prepare.transform(X_valid)
 
 
 def evaluate(pipeline, task: str, X: pd.DataFrame, y_true: np.ndarray, classes: list | None):

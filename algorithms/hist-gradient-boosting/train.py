@@ -16,6 +16,16 @@ def add_hyperparameters(parser):
     parser.add_argument("--max_leaf_nodes", type=int)
     parser.add_argument("--min_samples_leaf", type=int)
     parser.add_argument("--l2_regularization", type=float)
+    parser.add_argument(
+        "--n_iter_no_change",
+        type=int,
+        default=N_ITER_NO_CHANGE,
+        help="stop when the validation loss has not improved for this many iterations (0: never)",
+    )
+
+
+# scikit-learn's own patience, on Ferry's validation channel; max_iter stays the cap.
+N_ITER_NO_CHANGE = 10
 
 
 def build_model(args, task, columns, n_cpus):
@@ -33,16 +43,30 @@ def build_model(args, task, columns, n_cpus):
         estimator = HistGradientBoostingRegressor
     else:
         estimator = HistGradientBoostingClassifier
+    # Early stopping scores Ferry's validation channel (fit_early_stopping), never a
+    # split scikit-learn carves itself (its "auto" does above 10,000 rows). A refit
+    # has no validation channel and runs max_iter iterations.
+    stops_early = bool(args.n_iter_no_change) and ft.has_validation_channel()
     model = estimator(
         **params,
         categorical_features=is_categorical if any(is_categorical) else None,
-        # scikit-learn turns early stopping on above 10,000 rows, carving its own
-        # validation split; off, max_iter means what it says at every size.
-        early_stopping=False,
+        early_stopping=stops_early,
+        n_iter_no_change=args.n_iter_no_change or 10,
         random_state=args.seed,
     )
     return Pipeline([("prepare", prepare), ("model", model)])
 
 
+def fit_early_stopping(pipeline, X, y, X_valid, y_valid):
+    """Iterates until the validation loss stops improving; returns the iterations kept."""
+    model = pipeline.named_steps["model"]
+    if not model.early_stopping:
+        pipeline.fit(X, y)
+        return model.n_iter_
+    X_fit, X_eval = ft.fit_prepared(pipeline, X, y, X_valid)
+    model.fit(X_fit, y, X_val=X_eval, y_val=y_valid)
+    return model.n_iter_
+
+
 if __name__ == "__main__":
-    ft.run_training(add_hyperparameters, build_model)
+    ft.run_training(add_hyperparameters, build_model, fit_early_stopping=fit_early_stopping)

@@ -22,6 +22,16 @@ def add_hyperparameters(parser):
     parser.add_argument(
         "--lambda", dest="lambda_", metavar="LAMBDA", type=float, help="L2 regularisation"
     )
+    parser.add_argument(
+        "--early_stopping_rounds",
+        type=int,
+        default=EARLY_STOPPING_ROUNDS,
+        help="stop when the validation loss has not improved for this many rounds (0: never)",
+    )
+
+
+# Patience when a validation channel is given; num_round stays the cap.
+EARLY_STOPPING_ROUNDS = 20
 
 
 class FitProgress(xgboost.callback.TrainingCallback):
@@ -35,7 +45,7 @@ class FitProgress(xgboost.callback.TrainingCallback):
         done = epoch + 1
         if done % self.every == 0 and done < self.rounds:
             ft.progress("fitting", 0.2 + 0.7 * done / self.rounds)
-        return False  # never stop early
+        return False  # early stopping is XGBoost's own (early_stopping_rounds)
 
 
 def build_model(args, task, columns, n_cpus):
@@ -51,8 +61,11 @@ def build_model(args, task, columns, n_cpus):
         reg_lambda=args.lambda_,
     )
     estimator = xgboost.XGBRegressor if task == "regression" else xgboost.XGBClassifier
+    # Early stopping needs validation rows; a refit has none and boosts num_round rounds.
+    patience = (args.early_stopping_rounds or None) if ft.has_validation_channel() else None
     model = estimator(
         **params,
+        early_stopping_rounds=patience,
         tree_method="hist",
         n_jobs=n_cpus,
         random_state=args.seed,
@@ -63,6 +76,18 @@ def build_model(args, task, columns, n_cpus):
     return Pipeline([("prepare", prepare), ("model", model)])
 
 
+def fit_early_stopping(pipeline, X, y, X_valid, y_valid):
+    """Boosts until the validation loss stops improving; returns the rounds kept."""
+    model = pipeline.named_steps["model"]
+    if model.get_params()["early_stopping_rounds"] is None:
+        pipeline.fit(X, y)
+        return model.get_booster().num_boosted_rounds()
+    X_fit, X_eval = ft.fit_prepared(pipeline, X, y, X_valid)
+    model.fit(X_fit, y, eval_set=[(X_eval, y_valid)], verbose=False)
+    # best_iteration counts from 0; predictions use the rounds up to it.
+    return model.best_iteration + 1
+
+
 def drop_callbacks(pipeline):
     # The callback's class lives in this script (`__main__` when run), which
     # a serving process cannot import, so it must not be pickled with the model.
@@ -70,4 +95,9 @@ def drop_callbacks(pipeline):
 
 
 if __name__ == "__main__":
-    ft.run_training(add_hyperparameters, build_model, after_fit=drop_callbacks)
+    ft.run_training(
+        add_hyperparameters,
+        build_model,
+        after_fit=drop_callbacks,
+        fit_early_stopping=fit_early_stopping,
+    )

@@ -13,6 +13,18 @@ export function dataDir(artifactsRoot: string, runId: string): string {
   return path.join(runDir(artifactsRoot, runId), 'data');
 }
 
-export function candidateDir(artifactsRoot: string, runId: string, candidateId: string): string {
-  return path.join(runDir(artifactsRoot, runId), 'candidates', candidateId);
+/** A candidate's folder; under cross-validation, each fold's training and scoring has its own. */
+export function candidateDir(
+  artifactsRoot: string,
+  runId: string,
+  candidateId: string,
+  fold?: number,
+): string {
+  const dir = path.join(runDir(artifactsRoot, runId), 'candidates', candidateId);
+  return fold === undefined ? dir : path.join(dir, `fold-${fold}`);
+}
+
+/** The job name of a candidate's training (`<run>-c07`, `<run>-c07-f2` for fold 2). */
+export function candidateJobName(runId: string, candidateId: string, fold?: number): string {
+  return fold === undefined ? `${runId}-${candidateId}` : `${runId}-${candidateId}-f${fold}`;
 }

@@ -4,27 +4,33 @@ import type { Trainer, Predictions } from '../backends/trainer';
 import { readDataset } from '../dataset/read-dataset';
 import { computeMetrics } from '../evaluation/metrics';
 import type { MetricName, Task } from '../evaluation/metric-names';
-import type { CandidateEvaluation, EvaluateCandidateInput } from '../workflows/definitions';
-import { candidateDir } from './artifact-paths';
+import type {
+  CandidateEvaluation,
+  EvaluateCandidateInput,
+  ScoredRows,
+} from '../workflows/definitions';
+import { candidateDir, candidateJobName } from './artifact-paths';
 import type { BackendResolver } from '../backends/backend-resolver';
 import { startHeartbeats } from './heartbeat';
 import { FAILURE } from '../shared/failure-types';
 
 /**
- * evaluateCandidate: the model's own inference functions predict the
- * held-out test split, and the metrics are computed here, in TypeScript, the
- * one implementation both backends share.
+ * evaluateCandidate: the model's own inference functions predict the rows it
+ * is scored on (the validation split or a fold's held-out rows for ranking;
+ * the test split once, for the chosen model), and the metrics are computed
+ * here, in TypeScript, the one implementation both backends share.
  */
 export function createEvaluateCandidate(artifactsRoot: string, backends: BackendResolver) {
   return async function evaluateCandidate(
     input: EvaluateCandidateInput,
   ): Promise<CandidateEvaluation> {
+    const { rows } = input;
     return evaluateModel(backends.of(input.backend).trainer, {
-      jobName: `${input.runId}-${input.candidate.id}-eval`,
+      jobName: `${candidateJobName(input.runId, input.candidate.id, rows.fold)}-eval-${rows.split}`,
       algorithm: input.candidate.algorithm,
       modelDir: input.modelDir,
-      workDir: candidateDir(artifactsRoot, input.runId, input.candidate.id),
-      testChannel: input.testChannel,
+      workDir: candidateDir(artifactsRoot, input.runId, input.candidate.id, rows.fold),
+      rows,
       target: input.target,
       task: input.task,
       modelName: input.candidate.id,
@@ -37,19 +43,19 @@ export interface ModelToEvaluate {
   algorithm: string;
   modelDir: string;
   workDir: string;
-  testChannel: string;
+  rows: ScoredRows;
   target: string;
   task: Task;
   /** For messages: which model this is (a candidate id, or the champion's version). */
   modelName: string;
 }
 
-/** Predictions of a model on a test split, through its own inference functions, and their metrics. */
+/** Predictions of a model on one split, through its own inference functions, and their metrics. */
 export async function evaluateModel(
   trainer: Trainer,
   model: ModelToEvaluate,
 ): Promise<CandidateEvaluation> {
-  const inputFile = path.join(model.testChannel, 'test.csv');
+  const inputFile = path.join(model.rows.channel, `${model.rows.split}.csv`);
   const heartbeats = startHeartbeats();
   let predictions: Predictions;
   try {
@@ -89,7 +95,7 @@ function metricsFor(
     const index = classes.indexOf(label);
     if (index === -1) {
       throw ApplicationFailure.nonRetryable(
-        `the test split has label '${label}', which the model of ${input.modelName} never saw (its classes: ${classes.join(', ')})`,
+        `the ${input.rows.split} split has label '${label}', which the model of ${input.modelName} never saw (its classes: ${classes.join(', ')})`,
         FAILURE.evaluation,
       );
     }

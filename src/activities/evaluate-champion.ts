@@ -21,7 +21,7 @@ export function createEvaluateChampion(artifactsRoot: string, backends: BackendR
       algorithm: champion.lineage.algorithm,
       modelDir: champion.lineage.artifactPath,
       workDir: path.join(runDir(artifactsRoot, input.runId), 'champion'),
-      testChannel: input.testChannel,
+      rows: input.rows,
       target: input.target,
       task: input.task,
       modelName: `${input.group} version ${champion.version}`,

@@ -28,7 +28,7 @@ export function createLoadTestEndpoint(backends: BackendResolver) {
         FAILURE.loadTest,
       );
     }
-    const body = JSON.stringify({ instances: await sampleRows(input.testChannel, input.target) });
+    const body = JSON.stringify({ instances: await sampleRows(input.sampleChannel, input.target) });
     const invoker = openInvoker({
       endpoint: input.endpoint,
       url: endpoint.url,
@@ -56,9 +56,9 @@ export function createLoadTestEndpoint(backends: BackendResolver) {
   };
 }
 
-/** The first row of the test split without its target: what a caller of the endpoint would send. */
-async function sampleRows(testChannel: string, target: string): Promise<Record<string, string>[]> {
-  const text = await readFile(path.join(testChannel, 'test.csv'), 'utf8');
+/** The first row of the validation split without its target: what a caller of the endpoint would send. */
+async function sampleRows(channel: string, target: string): Promise<Record<string, string>[]> {
+  const text = await readFile(path.join(channel, 'validation.csv'), 'utf8');
   const rows = parse<Record<string, string>>(text, {
     columns: true,
     to: 1,

@@ -4,7 +4,8 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PrepareDataInput, PreparedData } from '../workflows/definitions';
 import { profileDataset } from '../dataset/profile-dataset';
 import { readDataset, type DatasetRow } from '../dataset/read-dataset';
-import { splitRows } from '../dataset/split-dataset';
+import { assignFolds, splitRows } from '../dataset/split-dataset';
+import { chooseProtocol } from '../evaluation/protocol';
 import { inspectTarget } from '../dataset/target';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { dataDir } from './artifact-paths';
@@ -13,12 +14,15 @@ import { FAILURE } from '../shared/failure-types';
 
 /**
  * prepareData: reads the dataset, checks it suits the task, splits it
- * (stratified for classification) and writes the three parts as SageMaker
- * channels. Deterministic from the seed, so a retry writes the same files.
+ * (stratified for classification) and writes the parts as SageMaker
+ * channels: train, validation and test; train + validation together, for
+ * the chosen model's refit; and, under cross-validation, each fold's train
+ * and held-out part. Deterministic from the seed, so a retry writes the
+ * same files.
  */
 export function createPrepareData(artifactsRoot: string, backends?: BackendResolver) {
   return async function prepareData(input: PrepareDataInput): Promise<PreparedData> {
-    const { dataset: source, split } = input;
+    const { dataset: source, split, evaluation } = input;
     const dataset = await readDataset(await localCopy(source.path, input, artifactsRoot, backends));
     const target = inspectTarget(dataset, source.target, source.task, source.positiveClass);
     // Each step below is up to half a second on 700,000 rows; the worker's other
@@ -31,6 +35,12 @@ export function createPrepareData(artifactsRoot: string, backends?: BackendResol
       ? labelled.map((row) => (row.fields[target.column] ?? '').trim())
       : undefined;
     const parts = splitRows(labelled.length, split, strata);
+    const protocol = chooseProtocol(
+      evaluation,
+      { train: parts.train.length, validation: parts.validation.length },
+      dataset.header.length - 1,
+    );
+    const trainValidation = [...parts.train, ...parts.validation].sort((a, b) => a - b);
     await nextTurn();
 
     const root = dataDir(artifactsRoot, input.runId);
@@ -38,11 +48,12 @@ export function createPrepareData(artifactsRoot: string, backends?: BackendResol
       train: path.join(root, 'train'),
       validation: path.join(root, 'validation'),
       test: path.join(root, 'test'),
+      trainValidation: path.join(root, 'train-validation'),
     };
-    const write = async (part: keyof typeof channels, indices: number[]) => {
+    const write = async (folder: string, file: string, indices: number[]) => {
       await nextTurn();
       await writeFileAtomic(
-        path.join(channels[part], `${part}.csv`),
+        path.join(folder, file),
         toCsv(
           dataset.headerText,
           indices.map((i) => labelled[i] as DatasetRow),
@@ -50,10 +61,34 @@ export function createPrepareData(artifactsRoot: string, backends?: BackendResol
       );
     };
     await Promise.all([
-      write('train', parts.train),
-      write('validation', parts.validation),
-      write('test', parts.test),
+      write(channels.train, 'train.csv', parts.train),
+      write(channels.validation, 'validation.csv', parts.validation),
+      write(channels.test, 'test.csv', parts.test),
+      write(channels.trainValidation, 'train.csv', trainValidation),
     ]);
+    const folds =
+      protocol.method === 'cv'
+        ? assignFolds(
+            trainValidation,
+            protocol.folds,
+            split.seed,
+            strata && ((i) => strata[i] ?? ''),
+          )
+        : [];
+    const foldChannels = folds.map((_, k) => ({
+      train: path.join(root, 'folds', String(k + 1), 'train'),
+      validation: path.join(root, 'folds', String(k + 1), 'validation'),
+    }));
+    for (const [k, heldOut] of folds.entries()) {
+      const held = new Set(heldOut);
+      const fold = foldChannels[k] as (typeof foldChannels)[number];
+      await write(
+        fold.train,
+        'train.csv',
+        trainValidation.filter((i) => !held.has(i)),
+      );
+      await write(fold.validation, 'validation.csv', heldOut);
+    }
 
     const profile = await profileDataset(dataset, target.column, isClassification);
     await writeFileAtomic(
@@ -68,6 +103,8 @@ export function createPrepareData(artifactsRoot: string, backends?: BackendResol
     return {
       fingerprint: dataset.fingerprint,
       channels,
+      folds: foldChannels,
+      protocol,
       rows: {
         train: parts.train.length,
         validation: parts.validation.length,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BackendResolver } from '../backends/backend-resolver';
+import { describeProtocol } from '../evaluation/protocol';
 import type {
   RegisterModelInput,
   RegisteredModel,
@@ -7,17 +8,18 @@ import type {
 } from '../workflows/definitions';
 
 /**
- * register: the winner becomes a new version of its model group, pending
- * manual approval, with its metrics and lineage (dataset fingerprint, config
- * hash, run, candidate, artifact and its sha256). Idempotent through the
- * registry: a retry gets the same version back.
+ * register: the chosen model becomes a new version of its model group,
+ * pending manual approval, with its test metrics and lineage (dataset
+ * fingerprint, config hash, run, candidate, what it was trained on and how
+ * it was chosen, artifact and its sha256). Idempotent through the registry:
+ * a retry gets the same version back.
  */
 export function createRegisterModel(backends: BackendResolver) {
   return async function registerModel(input: RegisterModelInput): Promise<RegisteredModel> {
     const { registry, artifactDigest } = backends.of(input.backend);
     const version = await registry.registerVersion({
       group: input.group,
-      metrics: numericMetrics(input.winner.metrics),
+      metrics: numericMetrics(input.winner.test),
       lineage: {
         runId: input.runId,
         candidateId: input.winner.id,
@@ -27,6 +29,11 @@ export function createRegisterModel(backends: BackendResolver) {
         configHash: sha256(JSON.stringify(input.config)),
         artifactPath: input.winner.modelDir,
         artifactSha256: await artifactDigest(input.winner.modelDir),
+        trainedOn: input.winner.trainedOn,
+        trainingRows: input.winner.trainingRows,
+        selectedBy: describeProtocol(input.protocol),
+        rankingScore: numericMetrics(input.winner.metrics),
+        testRows: input.winner.testRows,
       },
       tags: {
         pipeline: input.config.name,

@@ -8,7 +8,7 @@ import type { BackendResolver } from '../backends/backend-resolver';
 import type { TrainCandidateInput, TrainedModel } from '../workflows/definitions';
 import { writeFileAtomic } from '../shared/atomic-write';
 import { makeDirectory } from '../shared/make-directory';
-import { candidateDir } from './artifact-paths';
+import { candidateDir, candidateJobName } from './artifact-paths';
 import { startHeartbeats } from './heartbeat';
 import { FAILURE } from '../shared/failure-types';
 
@@ -21,7 +21,7 @@ import { FAILURE } from '../shared/failure-types';
 export function createTrainCandidate(artifactsRoot: string, backends: BackendResolver) {
   return async function trainCandidate(input: TrainCandidateInput): Promise<TrainedModel> {
     const { candidate } = input;
-    const workDir = candidateDir(artifactsRoot, input.runId, candidate.id);
+    const workDir = candidateDir(artifactsRoot, input.runId, candidate.id, input.fold);
     const successFile = path.join(workDir, '_SUCCESS');
     const done = await readJson<TrainedModel>(successFile);
     if (done) {
@@ -41,7 +41,7 @@ export function createTrainCandidate(artifactsRoot: string, backends: BackendRes
     try {
       const outcome = await trainer.train(
         {
-          jobName: `${input.runId}-${candidate.id}`,
+          jobName: candidateJobName(input.runId, candidate.id, input.fold),
           runId: input.runId,
           algorithm: candidate.algorithm,
           task: input.task,
@@ -49,7 +49,8 @@ export function createTrainCandidate(artifactsRoot: string, backends: BackendRes
           positiveClass: input.positiveClass,
           hyperparameters: candidate.hyperparameters,
           seed: candidate.seed,
-          channels: { train: input.channels.train, validation: input.channels.validation },
+          channels: input.channels,
+          channelSet: channelSetOf(input),
           workDir,
           threads: Math.max(1, Math.floor(os.availableParallelism() / input.concurrentTrainings)),
         },
@@ -58,6 +59,7 @@ export function createTrainCandidate(artifactsRoot: string, backends: BackendRes
       const trained: TrainedModel = {
         modelDir: outcome.modelDir,
         validationMetrics: outcome.validationMetrics,
+        fittedRounds: outcome.fittedRounds,
         trainingMs: Date.now() - startedAt,
       };
       await writeFileAtomic(successFile, JSON.stringify(trained));
@@ -80,6 +82,12 @@ export function createTrainCandidate(artifactsRoot: string, backends: BackendRes
       heartbeats.stop();
     }
   };
+}
+
+/** Which rows the training reads, named for the backend's copy of them. */
+function channelSetOf(input: TrainCandidateInput): string {
+  if (input.fold !== undefined) return `fold-${input.fold}`;
+  return input.channels.validation === undefined ? 'train-validation' : 'holdout';
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {

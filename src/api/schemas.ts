@@ -5,7 +5,7 @@ import { pipelineSchema } from '../config/pipeline-schema';
 import { MAX_DECISION_MESSAGE_CHARS } from '../workflows/approval-rules';
 import { championGateVerdictSchema, championSchema } from '../evaluation/champion-gate';
 import { metricNameSchema } from '../evaluation/metric-names';
-import { gateVerdictSchema, leaderboardRowSchema } from '../evaluation/select';
+import { chosenModelSchema, gateVerdictSchema, leaderboardRowSchema } from '../evaluation/select';
 import {
   candidateStatusSchema,
   decisionAcceptedSchema,
@@ -125,11 +125,24 @@ const metricValuesFromJson = z.partialRecord(metricNameSchema, metricValueFromJs
 
 export const leaderboardRowResponseSchema = leaderboardRowSchema
   .extend({
-    metrics: metricValuesFromJson,
+    metrics: metricValuesFromJson.describe(
+      'ranking scores: validation, or the CV mean; never test',
+    ),
+    spread: metricValuesFromJson.optional(),
     objectiveValue: metricValueFromJson.optional(),
-    gates: z.array(gateVerdictSchema.extend({ observed: metricValueFromJson.optional() })),
   })
   .meta({ id: 'LeaderboardRow' });
+
+export const chosenModelResponseSchema = chosenModelSchema
+  .extend({
+    metrics: metricValuesFromJson,
+    spread: metricValuesFromJson.optional(),
+    objectiveValue: metricValueFromJson.optional(),
+    test: metricValuesFromJson.describe('the test split, read once for this model'),
+    testObjectiveValue: metricValueFromJson.optional(),
+    gates: z.array(gateVerdictSchema.extend({ observed: metricValueFromJson.optional() })),
+  })
+  .meta({ id: 'ChosenModel' });
 
 export const championGateResponseSchema = championGateVerdictSchema
   .extend({ champion: championSchema.extend({ metrics: metricValuesFromJson }).optional() })
@@ -149,7 +162,7 @@ const runFindingsSchema = runSummarySchema
   .extend({
     candidates: z.array(candidateStatusResponseSchema),
     leaderboard: z.array(leaderboardRowResponseSchema),
-    winner: leaderboardRowResponseSchema.optional(),
+    winner: chosenModelResponseSchema.optional(),
     championGate: championGateResponseSchema.optional(),
     datasetFingerprint: z.string(),
   })

@@ -19,6 +19,14 @@ export const lineageSchema = z.object({
   configHash: z.string(),
   artifactPath: z.string(),
   artifactSha256: z.string(),
+  /** What the registered model was trained on: the train split, or train + validation (a refit). */
+  trainedOn: z.enum(['train', 'train+validation']).optional(),
+  trainingRows: z.number().int().optional(),
+  /** How the configuration was chosen, e.g. "5-fold cross-validation on train + validation (5,950 rows)". */
+  selectedBy: z.string().optional(),
+  /** Its ranking score on the objective (validation or CV mean), beside the test metrics the version holds. */
+  rankingScore: z.record(z.string(), z.number()).optional(),
+  testRows: z.number().int().optional(),
 });
 export type Lineage = z.infer<typeof lineageSchema>;
 

@@ -15,7 +15,13 @@ export const trainingJobSchema = z.strictObject({
   ...datasetTargetSchema.shape,
   hyperparameters: z.record(z.string(), z.number()),
   seed: z.number().int(),
-  channels: z.strictObject({ train: z.string(), validation: z.string() }),
+  /** Folders with train.csv and validation.csv; a refit on train + validation has no validation. */
+  channels: z.strictObject({ train: z.string(), validation: z.string().optional() }),
+  /**
+   * Which rows the channels hold ('holdout', 'fold-2', 'train-validation'):
+   * one name per set, so the SageMaker backend keeps each set's copy apart.
+   */
+  channelSet: z.string().regex(/^[a-z0-9-]+$/),
   /** Where this job keeps its model, output and log. */
   workDir: z.string(),
   threads: z.number().int().min(1),
@@ -25,6 +31,8 @@ export type TrainingJob = z.infer<typeof trainingJobSchema>;
 export const trainingOutcomeSchema = z.object({
   modelDir: z.string(),
   validationMetrics: z.record(z.string(), z.number()),
+  /** Rounds (XGBoost) or iterations (histogram boosting) that early stopping kept. */
+  fittedRounds: z.number().int().min(1).optional(),
 });
 export type TrainingOutcome = z.infer<typeof trainingOutcomeSchema>;
 

@@ -4,8 +4,12 @@ import { summaryQuery, type PipelineResult } from '../workflows/definitions';
 import type { trainingPipeline } from '../workflows/pipeline';
 import { EXIT_NO_MODEL, EXIT_ROLLED_BACK, EXIT_RUN_FAILED } from './exit-codes';
 import { formatRelease } from './format-release';
-import { formatChampionGate, formatLeaderboard, formatTrailEntry } from './format-leaderboard';
-import { formatMetric } from '../text/numbers';
+import {
+  formatChampionGate,
+  formatChosenModel,
+  formatLeaderboard,
+  formatTrailEntry,
+} from './format-leaderboard';
 import { RunProgress } from './run-progress';
 import { formatLoadProgress, readLoadTestProgress } from './load-test-progress';
 
@@ -65,7 +69,8 @@ export async function followRun(
     console.error(`run ${handle.workflowId} failed: ${cause}`);
     return { exitCode: EXIT_RUN_FAILED };
   }
-  console.log(formatLeaderboard(outcome.leaderboard, config.objective));
+  console.log(formatLeaderboard(outcome.leaderboard, config.objective, outcome.protocol));
+  if (outcome.winner) console.log(formatChosenModel(outcome.winner, config.objective));
   if (outcome.championGate) console.log(formatChampionGate(outcome.championGate, config.objective));
   const failed = outcome.candidates.filter((c) => c.state === 'failed');
   for (const candidate of failed)
@@ -84,10 +89,6 @@ export async function followRun(
     console.log(`no candidate passed: ${outcome.reason ?? ''}`);
     return { exitCode: EXIT_NO_MODEL, result: outcome };
   }
-  const winner = outcome.winner;
-  console.log(
-    `selected ${winner?.id ?? '?'} (${winner?.algorithm ?? '?'}) with ${config.objective} ${formatMetric(winner?.objectiveValue)}`,
-  );
   const registered = outcome.modelVersion;
   for (const line of formatRelease(outcome)) console.log(line);
   if (outcome.outcome === 'rolled-back') {

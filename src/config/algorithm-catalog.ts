@@ -21,11 +21,17 @@ export interface HyperparameterSpec {
 export interface AlgorithmSpec {
   description: string;
   hyperparameters: Record<string, HyperparameterSpec>;
+  /**
+   * The hyperparameter that caps boosting rounds, for algorithms that stop
+   * early on the validation data: the refit trains the rounds they kept.
+   */
+  rounds?: string;
 }
 
 export const ALGORITHMS = {
   xgboost: {
     description: 'XGBoost gradient-boosted trees (SageMaker XGBoost container)',
+    rounds: 'num_round',
     hyperparameters: {
       num_round: { kind: 'int', min: 1, max: 10_000, description: 'boosting rounds' },
       max_depth: { kind: 'int', min: 1, max: 30, description: 'maximum tree depth' },
@@ -48,6 +54,12 @@ export const ALGORITHMS = {
       gamma: { kind: 'float', min: 0, description: 'minimum loss reduction to split' },
       alpha: { kind: 'float', min: 0, description: 'L1 regularisation' },
       lambda: { kind: 'float', min: 0, description: 'L2 regularisation' },
+      early_stopping_rounds: {
+        kind: 'int',
+        min: 0,
+        description:
+          'stop after this many rounds without validation improvement (0: never; default 20)',
+      },
     },
   },
   linear: {
@@ -87,6 +99,7 @@ export const ALGORITHMS = {
   },
   'hist-gradient-boosting': {
     description: "histogram gradient boosting, scikit-learn's HistGradientBoosting*",
+    rounds: 'max_iter',
     hyperparameters: {
       max_iter: { kind: 'int', min: 1, max: 10_000, description: 'boosting iterations' },
       learning_rate: {
@@ -100,6 +113,12 @@ export const ALGORITHMS = {
       max_leaf_nodes: { kind: 'int', min: 2, max: 65_536, description: 'maximum leaves per tree' },
       min_samples_leaf: { kind: 'int', min: 1, description: 'minimum samples in a leaf' },
       l2_regularization: { kind: 'float', min: 0, description: 'L2 regularisation' },
+      n_iter_no_change: {
+        kind: 'int',
+        min: 0,
+        description:
+          'stop after this many iterations without validation improvement (0: never; default 10)',
+      },
     },
   },
 } as const satisfies Record<string, AlgorithmSpec>;

@@ -40,6 +40,7 @@ export function checkPipelineRules(raw: unknown, options: RuleOptions = {}): Con
   checkObjective(raw, task, report);
   checkGates(raw, task, report);
   checkCandidates(raw, task, report);
+  checkEvaluation(raw, report);
   checkApprovers(raw, report);
   checkApprovalTimeout(raw, options, report);
   checkDatasetAgainstTask(raw, task, report);
@@ -85,6 +86,16 @@ function checkGates(raw: unknown, task: Task | undefined, report: Report): void 
       );
     }
   });
+}
+
+function checkEvaluation(raw: unknown, report: Report): void {
+  if (at(raw, ['evaluation', 'method']) === 'cv' && at(raw, ['evaluation', 'refit']) === false) {
+    report(
+      ['evaluation', 'refit'],
+      'cannot be false with method cv: cross-validation leaves one model per fold, not one to register',
+      'remove refit (cv always refits on train + validation), or use method: holdout',
+    );
+  }
 }
 
 function checkCandidates(raw: unknown, task: Task | undefined, report: Report): void {

@@ -69,8 +69,32 @@ export const splitSchema = z
     }
   })
   .describe(
-    'how rows are divided between training, validation (early stopping) and test (selection)',
+    'how rows are divided: train (fitting), validation (early stopping and ranking) and test (read once, for the chosen model)',
   );
+
+/**
+ * How candidates are scored for ranking (DESIGN.md §2, data discipline).
+ * Never on test: on the validation split (holdout), or by k-fold
+ * cross-validation over train + validation. Without `method`, the run
+ * chooses by size (src/evaluation/protocol.ts says the rule and why).
+ */
+export const evaluationSchema = z
+  .strictObject({
+    method: z
+      .enum(['holdout', 'cv'])
+      .optional()
+      .describe(
+        'holdout: rank on the validation split; cv: k-fold cross-validation on train + validation. Default: cv below 100,000 rows and 10 million cells, holdout above',
+      ),
+    folds: z.number().int().min(2).max(20).default(5).describe('cv only: how many folds'),
+    refit: z
+      .boolean()
+      .default(true)
+      .describe(
+        'refit the chosen configuration on train + validation before its test score and registration (cv always refits)',
+      ),
+  })
+  .describe('how candidates are ranked; the test split is read once, for the chosen model');
 
 export const rangeSchema = z.strictObject({
   low: z.number(),
@@ -106,7 +130,7 @@ export const candidatesSchema = z
 
 export const gateSchema = z
   .string()
-  .describe('a threshold on a test-set metric, such as "roc_auc >= 0.80"');
+  .describe('a threshold on the chosen model\'s test-split metric, such as "roc_auc >= 0.80"');
 
 export const gatesSchema = z.strictObject({
   thresholds: z.array(gateSchema).default([]),
@@ -266,6 +290,7 @@ export const pipelineSchema = z
     dataset: datasetSchema,
     split: splitSchema.default(splitSchema.parse({})),
     candidates: candidatesSchema,
+    evaluation: evaluationSchema.default(evaluationSchema.parse({})),
     objective: metricNameSchema.describe('the metric that ranks candidates'),
     gates: gatesSchema.default(gatesSchema.parse({})),
     modelGroup: sagemakerName('model package group'),
@@ -281,6 +306,7 @@ export type PipelineInput = z.input<typeof pipelineSchema>;
 /** What the rest of Ferry reads (defaults applied). */
 export type PipelineConfig = z.output<typeof pipelineSchema>;
 export type HyperparameterValue = z.output<typeof hyperparameterValueSchema>;
+export type EvaluationConfig = z.output<typeof evaluationSchema>;
 export type LoadPhase = z.output<typeof loadPhaseSchema>;
 
 function round(value: number): number {

@@ -63,3 +63,41 @@ export function splitRows(
   }
   return result;
 }
+
+/**
+ * Deals row indices into `folds` folds for cross-validation, deterministically
+ * from the seed; with `strata`, each class is dealt on its own, so every fold
+ * keeps the class proportions (as scikit-learn's StratifiedKFold). Each fold
+ * keeps the original row order.
+ */
+export function assignFolds(
+  indices: readonly number[],
+  folds: number,
+  seed: number,
+  strata?: (index: number) => string,
+): number[][] {
+  if (indices.length < folds) {
+    throw datasetError(
+      `too few rows (${indices.length}) in train + validation for ${folds}-fold cross-validation; lower evaluation.folds or use evaluation.method: holdout`,
+    );
+  }
+  const random = new SeededRandom(seed);
+  const groups = new Map<string, number[]>();
+  for (const index of indices) {
+    const key = strata?.(index) ?? '';
+    const group = groups.get(key) ?? [];
+    group.push(index);
+    groups.set(key, group);
+  }
+  const result: number[][] = Array.from({ length: folds }, () => []);
+  // One deal across strata: a class too small for every fold still leaves no fold short.
+  let dealt = 0;
+  for (const key of [...groups.keys()].sort()) {
+    for (const index of random.shuffle(groups.get(key) ?? [])) {
+      result[dealt % folds]?.push(index);
+      dealt += 1;
+    }
+  }
+  for (const fold of result) fold.sort((a, b) => a - b);
+  return result;
+}

@@ -12,9 +12,16 @@ export const scoredCandidateSchema = z.object({
   index: z.number().int(),
   algorithm: z.string(),
   hyperparameters: z.record(z.string(), z.number()),
+  /** The candidate's random seed, which its refit reuses. */
+  seed: z.number().int(),
+  /** The ranking score: on the validation split, or the mean over the cross-validation folds. Never test. */
   metrics: metricValuesSchema,
-  /** Where the trained model is (a folder, or an S3 URI), so the winner carries it to the registry. */
-  modelDir: z.string(),
+  /** Cross-validation: each metric's standard deviation over the folds. */
+  spread: metricValuesSchema.optional(),
+  /** Rounds (or iterations) that early stopping kept; the refit boosts this many. */
+  fittedRounds: z.number().int().optional(),
+  /** The model trained on the train split (absent under cross-validation: one per fold). */
+  modelDir: z.string().optional(),
 });
 export type ScoredCandidate = z.infer<typeof scoredCandidateSchema>;
 
@@ -22,6 +29,7 @@ export const gateVerdictSchema = z.object({
   /** The gate as written in the pipeline file, e.g. "roc_auc >= 0.80". */
   gate: z.string(),
   metric: metricNameSchema,
+  /** The chosen model's value on the test split. */
   observed: z.number().optional(),
   passed: z.boolean(),
 });
@@ -30,17 +38,36 @@ export type GateVerdict = z.infer<typeof gateVerdictSchema>;
 export const leaderboardRowSchema = scoredCandidateSchema.extend({
   /** 1 for the best candidate; every row has its own rank, ties are broken. */
   rank: z.number().int().min(1),
-  /** The objective's value; undefined when missing or NaN (JSON has no NaN). */
+  /** The objective's ranking score; undefined when missing or NaN (JSON has no NaN). */
   objectiveValue: z.number().optional(),
-  gates: z.array(gateVerdictSchema),
-  passedGates: z.boolean(),
 });
 export type LeaderboardRow = z.infer<typeof leaderboardRowSchema>;
 
-export const selectionSchema = z.discriminatedUnion('outcome', [
+/**
+ * The model a run puts forward: the best-ranked candidate's configuration,
+ * refit on train + validation (or its model as trained on train), scored
+ * once on the test split. The gates, the champion gate, the registry and
+ * the report use its test score.
+ */
+export const chosenModelSchema = leaderboardRowSchema.extend({
+  /** The model that is registered: the refit's, or the candidate's own. */
+  modelDir: z.string(),
+  trainedOn: z.enum(['train', 'train+validation']),
+  trainingRows: z.number().int(),
+  /** Its metrics on the test split, the only read of test for this model. */
+  test: metricValuesSchema,
+  testRows: z.number().int(),
+  /** The objective on the test split; undefined when missing or NaN. */
+  testObjectiveValue: z.number().optional(),
+  gates: z.array(gateVerdictSchema),
+  passedGates: z.boolean(),
+});
+export type ChosenModel = z.infer<typeof chosenModelSchema>;
+
+export const rankingSchema = z.discriminatedUnion('outcome', [
   z.object({
-    outcome: z.literal('selected'),
-    winner: leaderboardRowSchema,
+    outcome: z.literal('ranked'),
+    best: leaderboardRowSchema,
     leaderboard: z.array(leaderboardRowSchema),
   }),
   z.object({
@@ -49,7 +76,7 @@ export const selectionSchema = z.discriminatedUnion('outcome', [
     reason: z.string(),
   }),
 ]);
-export type Selection = z.infer<typeof selectionSchema>;
+export type Ranking = z.infer<typeof rankingSchema>;
 
 interface ParsedGate {
   text: string;
@@ -57,34 +84,29 @@ interface ParsedGate {
 }
 
 /**
- * Ranks the candidates by the objective and decides whether the best one
- * may go forward. Pure and deterministic: the pipeline workflow calls it,
- * and a replay must reach the same winner.
+ * Ranks the candidates by their ranking score (validation or
+ * cross-validation, never test) on the objective. Pure and deterministic:
+ * the pipeline workflow calls it, and a replay must reach the same order.
  *
- * Only the top-ranked candidate can win. If it fails a gate, the outcome is
- * 'no-candidate-passed' even when a lower-ranked candidate would pass:
+ * Only the top-ranked candidate goes forward, and only its test score meets
+ * the gates (`checkGates`). If it fails a gate, no other candidate is tried:
  * gates ask "is the best model good enough?", not "find some model above a
  * line". Falling back to a lower-ranked candidate would ship a model that is
- * worse on the metric the user chose to optimise, because of a threshold
- * on another (or the same) metric; the user should see that the best model
- * fell short and decide (relax the gate, change the search), not get a
- * silent second choice. For the same reason a top candidate without an
- * objective value (then no candidate has one) is not selected.
+ * worse on the metric the user chose to optimise, and trying candidates on
+ * test until one passes would choose on test. The user should see that the
+ * best model fell short and decide (relax the gate, change the search). For
+ * the same reason a top candidate without an objective value (then no
+ * candidate has one) is not put forward.
  *
  * Order: the objective in its direction (metric-names.ts), missing or NaN
- * last, then the lower candidate index, then the id. Gates must already be
- * valid (the pipeline validator checks them); an invalid one throws.
+ * last, then the lower candidate index, then the id.
  */
-export function selectCandidate(
-  candidates: ScoredCandidate[],
-  objective: MetricName,
-  gates: string[],
-): Selection {
-  const parsedGates = gates.map(parseValidGate);
-  const leaderboard = [...candidates]
-    .sort(byObjective(objective))
-    .map((candidate, position) => leaderboardRow(candidate, position + 1, objective, parsedGates));
-
+export function rankCandidates(candidates: ScoredCandidate[], objective: MetricName): Ranking {
+  const leaderboard = [...candidates].sort(byObjective(objective)).map((candidate, position) => ({
+    ...candidate,
+    rank: position + 1,
+    objectiveValue: usable(candidate.metrics[objective]),
+  }));
   const best = leaderboard[0];
   if (best === undefined) {
     return { outcome: 'no-candidate-passed', leaderboard, reason: 'no candidate produced metrics' };
@@ -96,14 +118,28 @@ export function selectCandidate(
       reason: `no candidate has a value for the objective ${objective} (${leaderboard.length} scored)`,
     };
   }
-  if (!best.passedGates) {
-    return {
-      outcome: 'no-candidate-passed',
-      leaderboard,
-      reason: gateFailureReason(best, parsedGates),
-    };
-  }
-  return { outcome: 'selected', winner: best, leaderboard };
+  return { outcome: 'ranked', best, leaderboard };
+}
+
+/**
+ * The threshold gates on the chosen model's test metrics. Gates must already
+ * be valid (the pipeline validator checks them); an invalid one throws.
+ * `reason` says what fell short, naming the test split.
+ */
+export function checkGates(
+  model: { id: string; algorithm: string },
+  test: Partial<Record<MetricName, number>>,
+  gates: string[],
+): { verdicts: GateVerdict[]; passed: boolean; reason?: string } {
+  const parsed = gates.map(parseValidGate);
+  const verdicts = parsed.map(({ text, gate }): GateVerdict => {
+    const observed = usable(test[gate.metric]);
+    return { gate: text, metric: gate.metric, observed, passed: passesGate(gate, observed) };
+  });
+  const passed = verdicts.every((verdict) => verdict.passed);
+  return passed
+    ? { verdicts, passed }
+    : { verdicts, passed, reason: gateFailureReason(model, verdicts, parsed) };
 }
 
 function parseValidGate(text: string): ParsedGate {
@@ -140,34 +176,19 @@ function byObjective(objective: MetricName): (a: ScoredCandidate, b: ScoredCandi
   };
 }
 
-function leaderboardRow(
-  candidate: ScoredCandidate,
-  rank: number,
-  objective: MetricName,
+/** e.g. best candidate c03 (xgboost) has test roc_auc 0.7712, gate "roc_auc >= 0.80" not met */
+function gateFailureReason(
+  best: { id: string; algorithm: string },
+  verdicts: readonly GateVerdict[],
   gates: readonly ParsedGate[],
-): LeaderboardRow {
-  const verdicts = gates.map(({ text, gate }): GateVerdict => {
-    const observed = candidate.metrics[gate.metric];
-    return { gate: text, metric: gate.metric, observed, passed: passesGate(gate, observed) };
-  });
-  return {
-    ...candidate,
-    rank,
-    objectiveValue: usable(candidate.metrics[objective]),
-    gates: verdicts,
-    passedGates: verdicts.every((verdict) => verdict.passed),
-  };
-}
-
-/** e.g. best candidate c03 (xgboost) has roc_auc 0.7712, gate "roc_auc >= 0.80" not met */
-function gateFailureReason(best: LeaderboardRow, gates: readonly ParsedGate[]): string {
-  const failures = best.gates.flatMap((verdict, index) => {
+): string {
+  const failures = verdicts.flatMap((verdict, index) => {
     const gate = gates[index]?.gate;
     if (verdict.passed || gate === undefined) return [];
     const value =
       verdict.observed === undefined
-        ? `no ${verdict.metric} value`
-        : `${verdict.metric} ${formatObserved(verdict.observed, gate)}`;
+        ? `no test ${verdict.metric} value`
+        : `test ${verdict.metric} ${formatObserved(verdict.observed, gate)}`;
     return [`${value}, gate "${verdict.gate.trim()}" not met`];
   });
   return `best candidate ${best.id} (${best.algorithm}) has ${failures.join('; and ')}`;

@@ -2,8 +2,9 @@ import type { Progress } from '../backends/trainer';
 
 /**
  * The lines the algorithm scripts print for us (algorithms/README.md):
- * `[ferry] progress <stage> <fraction>` and `[ferry] metric validation:<name>=<value>`.
- * The metric form is also what a SageMaker MetricDefinition regex matches.
+ * `[ferry] progress <stage> <fraction>`, `[ferry] metric validation:<name>=<value>`,
+ * and `[ferry] metric train:fitted_rounds=<n>` after early stopping. The
+ * metric form is also what a SageMaker MetricDefinition regex matches.
  */
 const PROGRESS = /^\[ferry\] progress (\S+) ([0-9.]+)\s*$/;
 const METRIC = /^\[ferry\] metric validation:([a-z0-9_]+)=([-+0-9.eE]+|nan|inf|-inf)\s*$/;
@@ -13,9 +14,16 @@ export function parseProgress(line: string): Progress | undefined {
   return match ? { stage: match[1] ?? '', fraction: Number(match[2]) } : undefined;
 }
 
+const FITTED_ROUNDS = /^\[ferry\] metric train:fitted_rounds=(\d+)\s*$/;
+
 export function parseMetric(line: string): [string, number] | undefined {
   const match = METRIC.exec(line);
   return match ? [match[1] ?? '', Number(match[2])] : undefined;
+}
+
+export function parseFittedRounds(line: string): number | undefined {
+  const match = FITTED_ROUNDS.exec(line);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** The last line of a failed script's output that is not ours: its error message. */

@@ -1,18 +1,18 @@
-import { decisionResult, gatesWord } from '../text/leaderboard-text';
+import { decisionResult } from '../text/leaderboard-text';
 import { formatTime } from '../text/numbers';
 import { emptyNote, markdownTableOf } from './markdown-table';
 import { endedPhrase, outcomeLabel } from './outcome-words';
 import { renderLoadTest } from './render-load-test';
 import { renderDeployment, renderRollback, renderScaling } from './render-release';
-import type { ReportGate, RunReport } from './run-report';
+import type { RunReport } from './run-report';
 import {
   chosenModelFacts,
   championFact,
   decisionTrailTable,
   failedCandidates,
-  failedGateNames,
   leaderboardTable,
   noModelChosenWhy,
+  rankingNote,
   stepsTable,
   thresholdGatesLabel,
   thresholdTable,
@@ -78,17 +78,8 @@ function renderLeaderboard(report: RunReport): string {
   if (report.leaderboard.length === 0) {
     return [emptyNote('No candidate produced metrics'), failedList].filter(Boolean).join('\n\n');
   }
-  const table = leaderboardTable(
-    report,
-    (id) => `${id} (chosen)`,
-    (row) => gatesCell(row.gates, row.passedGates),
-  );
-  return [markdownTableOf(table), failedList].filter(Boolean).join('\n\n');
-}
-
-function gatesCell(gates: readonly ReportGate[], passed: boolean): string {
-  const word = gatesWord(gates, passed);
-  return word === 'fail' ? `fail: ${failedGateNames(gates)}` : word;
+  const table = leaderboardTable(report, (id) => `${id} (chosen)`);
+  return [rankingNote(report), markdownTableOf(table), failedList].filter(Boolean).join('\n\n');
 }
 
 function renderChosenModel(report: RunReport): string {
@@ -99,7 +90,7 @@ function renderChosenModel(report: RunReport): string {
   const gates = report.gates;
   if (!gates) return parts.join('\n\n');
 
-  const label = thresholdGatesLabel(gates, chosen === null);
+  const label = thresholdGatesLabel(gates);
   parts.push(
     gates.thresholds.length === 0
       ? `${label}: none configured.`

@@ -1,7 +1,8 @@
 import type { EndpointModel, ScalingActivity } from '../backends/hosting';
 import type { ChampionGateVerdict } from '../evaluation/champion-gate';
 import type { MetricName } from '../evaluation/metric-names';
-import type { GateVerdict, LeaderboardRow } from '../evaluation/select';
+import { describeProtocol, type Protocol } from '../evaluation/protocol';
+import type { ChosenModel as Chosen, GateVerdict, LeaderboardRow } from '../evaluation/select';
 import type {
   CandidateStatus,
   DecisionTrailEntry,
@@ -40,13 +41,15 @@ export interface RunReport {
   startedBy: string;
   generatedAt: string;
   datasetFingerprint: string;
+  /** How the leaderboard's scores were computed; never on the test split. null only if the run never prepared its data. */
+  ranking: ReportRanking | null;
   /** All eight steps of PIPELINE_STEPS, in order; those the run never reached are 'skipped' with a note. */
   steps: ReportStep[];
   candidates: CandidateCounts;
   leaderboard: ReportLeaderboardRow[];
-  /** The winner; null when no candidate was chosen. */
+  /** The best-ranked configuration, refit and scored on test; null when none was put forward. */
   chosenModel: ChosenModel | null;
-  /** The gates of the winner, or of the top-ranked candidate when none won; null with no leaderboard. */
+  /** The chosen model's gates, on its test score; null when no model was put forward. */
   gates: ReportGates | null;
   registered: RegisteredModel | null;
   /** null when the run never waited for a decision. */
@@ -71,10 +74,27 @@ export type ReportMetrics = Partial<Record<MetricName, number | null>>;
 
 export type ReportGate = Omit<GateVerdict, 'observed'> & { observed: number | null };
 
-export type ReportLeaderboardRow = Omit<LeaderboardRow, 'objectiveValue' | 'metrics' | 'gates'> & {
+export interface ReportRanking {
+  method: Protocol['method'];
+  /** Cross-validation only: how many folds. */
+  folds: number | null;
+  rows: number;
+  /** Whether the pipeline file named the method or the size rule chose it. */
+  chosenBy: Protocol['chosenBy'];
+  /** e.g. "5-fold cross-validation on train + validation (5,950 rows)". */
+  description: string;
+}
+
+/** A leaderboard row: its scores are ranking scores (validation or CV mean), never test. */
+export type ReportLeaderboardRow = Omit<
+  LeaderboardRow,
+  'objectiveValue' | 'metrics' | 'spread' | 'fittedRounds' | 'modelDir'
+> & {
   objectiveValue: number | null;
   metrics: ReportMetrics;
-  gates: ReportGate[];
+  /** Cross-validation: each metric's standard deviation over the folds; null under holdout. */
+  spread: ReportMetrics | null;
+  fittedRounds: number | null;
 };
 
 export interface CandidateCounts {
@@ -88,13 +108,20 @@ export interface ChosenModel {
   candidateId: string;
   rank: number;
   algorithm: string;
+  /** As registered: the refit's rounds where early stopping chose them. */
   hyperparameters: Record<string, number>;
-  objectiveValue: number | null;
-  metrics: ReportMetrics;
+  trainedOn: Chosen['trainedOn'];
+  trainingRows: number;
+  /** Its ranking score on the objective (validation or CV mean), as on the leaderboard. */
+  rankingValue: number | null;
+  /** Its metrics on the test split, read once for this model. */
+  test: ReportMetrics;
+  testRows: number;
+  testObjectiveValue: number | null;
 }
 
 export interface ReportGates {
-  /** Whose gates these are: the winner's, or the best candidate's when it fell short. */
+  /** The chosen model's candidate; the thresholds are judged on its test metrics. */
   candidateId: string;
   thresholds: ReportGate[];
   passedThresholds: boolean;
@@ -142,6 +169,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     startedBy: input.startedBy,
     generatedAt: input.generatedAt,
     datasetFingerprint: result.datasetFingerprint,
+    ranking: result.protocol ? reportRanking(result.protocol) : null,
     steps: reportSteps(result),
     candidates: candidateCounts(result.candidates),
     leaderboard: result.leaderboard.map(leaderboardRow),
@@ -176,28 +204,47 @@ function candidateCounts(candidates: CandidateStatus[]): CandidateCounts {
 
 function leaderboardRow(row: LeaderboardRow): ReportLeaderboardRow {
   return {
-    ...row,
+    id: row.id,
+    index: row.index,
+    algorithm: row.algorithm,
+    seed: row.seed,
+    rank: row.rank,
     hyperparameters: { ...row.hyperparameters },
     objectiveValue: finiteOrNull(row.objectiveValue),
     metrics: reportMetrics(row.metrics),
-    gates: row.gates.map(reportGate),
+    spread: row.spread ? reportMetrics(row.spread) : null,
+    fittedRounds: row.fittedRounds ?? null,
   };
 }
 
-function chosenModel(winner: LeaderboardRow): ChosenModel {
+function reportRanking(protocol: Protocol): ReportRanking {
+  return {
+    method: protocol.method,
+    folds: protocol.method === 'cv' ? protocol.folds : null,
+    rows: protocol.rows,
+    chosenBy: protocol.chosenBy,
+    description: describeProtocol(protocol),
+  };
+}
+
+function chosenModel(winner: Chosen): ChosenModel {
   return {
     candidateId: winner.id,
     rank: winner.rank,
     algorithm: winner.algorithm,
     hyperparameters: { ...winner.hyperparameters },
-    objectiveValue: finiteOrNull(winner.objectiveValue),
-    metrics: reportMetrics(winner.metrics),
+    trainedOn: winner.trainedOn,
+    trainingRows: winner.trainingRows,
+    rankingValue: finiteOrNull(winner.objectiveValue),
+    test: reportMetrics(winner.test),
+    testRows: winner.testRows,
+    testObjectiveValue: finiteOrNull(winner.testObjectiveValue),
   };
 }
 
-/** Only the top-ranked candidate can win (select.ts), so its gates explain a run without a winner. */
+/** Only the top-ranked configuration is put forward (select.ts), so its gates explain a run without a winner. */
 function gatesOf(result: ReportedRun): ReportGates | null {
-  const row = result.winner ?? result.leaderboard[0];
+  const row = result.winner;
   if (!row) return null;
   const verdict = result.championGate;
   return {

@@ -1,4 +1,10 @@
-import { byObjectiveThenName, championPhrase, otherMetricNames } from '../text/leaderboard-text';
+import {
+  byObjectiveThenName,
+  championPhrase,
+  otherMetricNames,
+  rankingHeading,
+  scoreWithSpread,
+} from '../text/leaderboard-text';
 import { formatDuration, formatMetric, formatTime } from '../text/numbers';
 import { endedPhrase } from './outcome-words';
 import type {
@@ -58,36 +64,42 @@ export function failedCandidates(
 }
 
 /**
- * The leaderboard: the objective's column first, then every other metric any
- * row has, by name. `chosen` marks the winner's id; `gates` draws a row's
- * gates (see failedGateNames).
+ * The leaderboard: the objective's column first (with its spread over the
+ * folds under cross-validation), then every other metric any row has, by
+ * name. Every figure is a ranking score, never a test score; the heading
+ * says which. `chosen` marks the chosen configuration's id.
  */
 export function leaderboardTable<C>(
   report: RunReport,
   chosen: (id: string) => string | C,
-  gates: (row: ReportLeaderboardRow) => string | C,
 ): TextTable<string | C> {
   const others = otherMetricNames(report.objective, report.leaderboard) as (keyof ReportMetrics)[];
   const winner = report.chosenModel?.candidateId;
+  const scores = rankingHeading(report.ranking);
   return {
     header: [
       'rank',
       'candidate',
       'algorithm',
-      `${report.objective} (objective)`,
-      ...others,
-      'gates',
+      `${report.objective} (objective, ${scores})`,
+      ...others.map((name) => `${name} (${scores === 'validation' ? 'validation' : 'CV mean'})`),
     ],
-    rows: report.leaderboard.map((row) => [
+    rows: report.leaderboard.map((row: ReportLeaderboardRow) => [
       String(row.rank),
       row.id === winner ? chosen(row.id) : row.id,
       row.algorithm,
-      formatMetric(row.objectiveValue),
+      scoreWithSpread(row.objectiveValue, row.spread?.[report.objective as keyof ReportMetrics]),
       ...others.map((name) => formatMetric(row.metrics[name])),
-      gates(row),
     ]),
-    align: ['right', 'left', 'left', 'right', ...others.map(() => 'right' as const), 'left'],
+    align: ['right', 'left', 'left', 'right', ...others.map(() => 'right' as const)],
   };
+}
+
+/** Which rows the leaderboard's figures come from, and that test was not one of them. */
+export function rankingNote(report: RunReport): string {
+  const how = report.ranking?.description ?? 'the validation split';
+  const chosenBy = report.ranking?.chosenBy === 'size rule' ? ' (chosen by the size rule)' : '';
+  return `Candidates are ranked by ${how}${chosenBy}. The test split is read once, for the chosen model and the champion.`;
 }
 
 /** The gates a row failed, by name, comma-separated: what its gates cell says beside "fail". */
@@ -103,34 +115,40 @@ export function noModelChosenWhy(report: RunReport): string {
   return `No model chosen: ${report.reason ?? endedPhrase(report.outcome)}`;
 }
 
-/** The winner: candidate, objective, hyperparameters (by name) and metrics (objective first). */
+/** The chosen model: candidate, how it was trained, its test score, hyperparameters and test metrics. */
 export function chosenModelFacts(report: RunReport, chosen: ChosenModel): Fact[] {
   const hyperparameters = Object.entries(chosen.hyperparameters)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
     .join(', ');
-  const metrics = Object.entries(chosen.metrics)
+  const metrics = Object.entries(chosen.test)
     .sort(([a], [b]) => byObjectiveThenName(report.objective, a, b))
     .map(([name, value]) => `${name} ${formatMetric(value)}`)
     .join(', ');
+  const trained =
+    chosen.trainedOn === 'train+validation'
+      ? `refit on train + validation (${chosen.trainingRows} rows)`
+      : `the candidate's own model, trained on train (${chosen.trainingRows} rows)`;
   return [
     ['Candidate', `${chosen.candidateId} (${chosen.algorithm}), rank ${chosen.rank}`],
-    [`${report.objective} (objective)`, formatMetric(chosen.objectiveValue)],
+    ['Trained', trained],
+    [
+      `${report.objective} (objective)`,
+      `${formatMetric(chosen.testObjectiveValue)} on the test split (${chosen.testRows} rows); ${formatMetric(chosen.rankingValue)} when ranked`,
+    ],
     ['Hyperparameters', hyperparameters || 'none'],
-    ['Metrics', metrics || 'none'],
+    ['Test metrics', metrics || 'none'],
   ];
 }
 
-/** "Threshold gates", naming the candidate when no model was chosen and these are the best one's. */
-export function thresholdGatesLabel(gates: ReportGates, isBestCandidate: boolean): string {
-  return isBestCandidate
-    ? `Threshold gates of the best candidate, ${gates.candidateId}`
-    : 'Threshold gates';
+/** "Threshold gates", on the test split. */
+export function thresholdGatesLabel(gates: ReportGates): string {
+  return `Threshold gates (${gates.candidateId} on the test split)`;
 }
 
 export function thresholdTable<C>(gates: ReportGates, verdict: Verdict<C>): TextTable<string | C> {
   return {
-    header: ['gate', 'observed', 'result'],
+    header: ['gate', 'test value', 'result'],
     rows: gates.thresholds.map((gate) => [
       gate.gate.trim(),
       formatMetric(gate.observed),

@@ -3,7 +3,7 @@ import { formatMetric } from './numbers';
 /**
  * The leaderboard's words, for `ferry run`/`ferry status` and the report
  * alike: which metric columns a table shows and in what order, what a row's
- * gates cell says, how the champion a winner was held against is described,
+ * scores say, how the champion a winner was held against is described,
  * and how a decision's result reads.
  */
 
@@ -23,10 +23,18 @@ export function otherMetricNames(
     .sort((a, b) => byObjectiveThenName(objective, a, b));
 }
 
-/** A row's gates in a word: "-" with none configured, else "pass" or "fail". */
-export function gatesWord(gates: readonly unknown[], passedGates: boolean): string {
-  if (gates.length === 0) return '-';
-  return passedGates ? 'pass' : 'fail';
+/** A ranking score with its spread over the folds, when it has one: "0.8412 ± 0.0061". */
+export function scoreWithSpread(value: number | null | undefined, spread?: number | null): string {
+  const shown = formatMetric(value);
+  return spread === undefined || spread === null ? shown : `${shown} ± ${formatMetric(spread)}`;
+}
+
+/** The leaderboard's score heading: which rows its figures come from, e.g. "5-fold CV mean ± sd". */
+export function rankingHeading(
+  protocol: { method: 'holdout' | 'cv'; folds?: number | null } | null | undefined,
+): string {
+  if (!protocol) return 'validation';
+  return protocol.method === 'cv' ? `${protocol.folds ?? ''}-fold CV mean ± sd` : 'validation';
 }
 
 /** "version 2 (xgboost), accuracy 0.9120 on this run's test split". */

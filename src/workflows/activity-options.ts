@@ -98,7 +98,7 @@ export function candidateActivities(
 }
 
 /** Every activity the pipeline workflow calls, each with its options from this file. */
-export function pipelineActivities(config: Pick<PipelineConfig, 'loadTest'>) {
+export function pipelineActivities(config: Pick<PipelineConfig, 'loadTest' | 'candidates'>) {
   const fixed = Object.fromEntries(
     (Object.keys(FIXED_OPTIONS) as FixedName[]).map((name) => [
       name,
@@ -108,6 +108,11 @@ export function pipelineActivities(config: Pick<PipelineConfig, 'loadTest'>) {
   return {
     ...fixed,
     loadTestEndpoint: proxy('loadTestEndpoint', loadTestEndpointOptions(config.loadTest)),
+    // The chosen configuration's refit on train + validation.
+    trainCandidate: proxy(
+      'trainCandidate',
+      trainCandidateOptions(config.candidates.trainingTimeout),
+    ),
   };
 }
 

@@ -6,13 +6,15 @@ import { trainingOutcomeSchema } from '../backends/trainer';
 import {
   datasetSchema,
   datasetTargetSchema,
+  evaluationSchema,
   pipelineSchema,
   splitSchema,
 } from '../config/pipeline-schema';
 import { datasetProfileSchema } from '../dataset/dataset-profile';
 import { championGateVerdictSchema, championSchema } from '../evaluation/champion-gate';
 import { metricNameSchema, metricValuesSchema } from '../evaluation/metric-names';
-import { leaderboardRowSchema } from '../evaluation/select';
+import { protocolSchema } from '../evaluation/protocol';
+import { chosenModelSchema, leaderboardRowSchema } from '../evaluation/select';
 import { decisionActionSchema } from './approval-rules';
 import { releaseSummarySchema, reportFilesSchema, stepRecordSchema } from './release-definitions';
 
@@ -124,7 +126,10 @@ export const runOutcomeSchema = z.object({
   outcome: runOutcomeNameSchema,
   runId: z.string(),
   datasetFingerprint: z.string(),
-  winner: leaderboardRowSchema.optional(),
+  /** How the leaderboard's scores were computed (validation split or cross-validation). */
+  protocol: protocolSchema.optional(),
+  /** The chosen model, refit and scored once on test; present once the select step chose one, even if a gate stopped it. */
+  winner: chosenModelSchema.optional(),
   leaderboard: z.array(leaderboardRowSchema),
   reason: z.string().optional(),
   candidates: z.array(candidateStatusSchema),
@@ -152,14 +157,33 @@ export const prepareDataInputSchema = z.object({
   runId: z.string(),
   dataset: datasetSchema,
   split: splitSchema,
+  evaluation: evaluationSchema,
   backend,
 });
 export type PrepareDataInput = z.infer<typeof prepareDataInputSchema>;
 
+/** A training job's data: a folder with train.csv, and one with validation.csv (absent for a refit). */
+export const trainingChannelsSchema = z.object({
+  train: z.string(),
+  validation: z.string().optional(),
+});
+export type TrainingChannels = z.infer<typeof trainingChannelsSchema>;
+
 export const preparedDataSchema = z.object({
   fingerprint: z.string(),
-  /** Folders holding train.csv, validation.csv and test.csv (SageMaker channels). */
-  channels: z.object({ train: z.string(), validation: z.string(), test: z.string() }),
+  /**
+   * Folders (SageMaker channels) holding train.csv, validation.csv and
+   * test.csv, and train + validation as one train.csv for the refit.
+   */
+  channels: z.object({
+    train: z.string(),
+    validation: z.string(),
+    test: z.string(),
+    trainValidation: z.string(),
+  }),
+  /** Cross-validation only: each fold's training rows and held-out rows. */
+  folds: z.array(trainingChannelsSchema.required()),
+  protocol: protocolSchema,
   rows: z.object({
     train: z.number().int(),
     validation: z.number().int(),
@@ -174,7 +198,9 @@ export type PreparedData = z.infer<typeof preparedDataSchema>;
 export const trainCandidateInputSchema = datasetTargetSchema.extend({
   runId: z.string(),
   candidate: candidateSchema,
-  channels: preparedDataSchema.shape.channels,
+  channels: trainingChannelsSchema,
+  /** Cross-validation: which fold (from 1) this training leaves out. */
+  fold: z.number().int().min(1).optional(),
   /** How many trainings run at once, so each takes its share of the cores. */
   concurrentTrainings: z.number().int().min(1),
   backend,
@@ -184,6 +210,15 @@ export type TrainCandidateInput = z.infer<typeof trainCandidateInputSchema>;
 export const trainedModelSchema = trainingOutcomeSchema.extend({ trainingMs: z.number() });
 export type TrainedModel = z.infer<typeof trainedModelSchema>;
 
+/** Which rows a model is scored on: a folder (channel) holding `<split>.csv`. */
+export const scoredRowsSchema = z.object({
+  split: z.enum(['validation', 'test']),
+  channel: z.string(),
+  /** Cross-validation: the fold whose held-out rows these are. */
+  fold: z.number().int().min(1).optional(),
+});
+export type ScoredRows = z.infer<typeof scoredRowsSchema>;
+
 export const evaluateCandidateInputSchema = datasetTargetSchema
   .omit({ positiveClass: true })
   .extend({
@@ -191,7 +226,7 @@ export const evaluateCandidateInputSchema = datasetTargetSchema
     candidate: candidateSchema,
     classes: z.array(z.string()).optional(),
     modelDir: z.string(),
-    testChannel: z.string(),
+    rows: scoredRowsSchema,
     backend,
   });
 export type EvaluateCandidateInput = z.infer<typeof evaluateCandidateInputSchema>;
@@ -206,17 +241,22 @@ export const candidateWorkflowInputSchema = z.object({
   runId: z.string(),
   candidate: candidateSchema,
   config: pipelineSchema.pick({ dataset: true, candidates: true }),
-  data: preparedDataSchema.pick({ channels: true, classes: true }),
+  data: preparedDataSchema.pick({ channels: true, folds: true, protocol: true, classes: true }),
   backend,
 });
 export type CandidateWorkflowInput = z.output<typeof candidateWorkflowInputSchema>;
 
 export const candidateOutcomeSchema = z.object({
   candidateId: z.string(),
+  /** The ranking score: on the validation split, or the mean over the cross-validation folds. */
   metrics: metricValuesSchema,
-  validationMetrics: z.record(z.string(), z.number()),
+  /** Cross-validation: the standard deviation of each metric over the folds. */
+  spread: metricValuesSchema.optional(),
+  /** Rounds that early stopping kept (the mean over folds), for the refit. */
+  fittedRounds: z.number().int().optional(),
   trainingMs: z.number(),
-  modelDir: z.string(),
+  /** The model trained on the train split; absent under cross-validation (one model per fold). */
+  modelDir: z.string().optional(),
 });
 export type CandidateOutcome = z.infer<typeof candidateOutcomeSchema>;
 
@@ -225,7 +265,7 @@ export const evaluateChampionInputSchema = datasetTargetSchema
   .extend({
     runId: z.string(),
     group: z.string(),
-    testChannel: z.string(),
+    rows: scoredRowsSchema.extend({ split: z.literal('test') }),
     backend,
   });
 export type EvaluateChampionInput = z.infer<typeof evaluateChampionInputSchema>;
@@ -239,8 +279,9 @@ export type ChampionEvaluation = z.infer<typeof championEvaluationSchema>;
 export const registerModelInputSchema = z.object({
   runId: z.string(),
   group: z.string(),
-  /** The selected candidate, with its metrics and where its model is. */
-  winner: leaderboardRowSchema,
+  /** The chosen model, with its test metrics, how it was trained and where it is. */
+  winner: chosenModelSchema,
+  protocol: protocolSchema,
   datasetFingerprint: z.string(),
   config: pipelineSchema,
   startedBy: z.string(),
@@ -263,7 +304,10 @@ export type SetModelStatusInput = z.infer<typeof setModelStatusInputSchema>;
 export const runSummarySchema = z.object({
   stage: runStageSchema,
   objective: metricNameSchema,
+  protocol: protocolSchema.optional(),
   modelGroup: z.string(),
+  /** The chosen model, refit and scored on test, once the select step has one. */
+  winner: chosenModelSchema.optional(),
   startedBy: z.string(),
   candidates: z.array(candidateStatusSchema),
   leaderboard: z.array(leaderboardRowSchema),

@@ -89,8 +89,11 @@ export const loadTestEndpointInputSchema = z.object({
   runId: z.string(),
   endpoint: z.string(),
   loadTest: loadTestSchema,
-  /** The test split: the load test sends its rows, without the target column. */
-  testChannel: z.string(),
+  /**
+   * The validation split: the load test sends its first row, without the
+   * target column (the test split is kept for the chosen model's score).
+   */
+  sampleChannel: z.string(),
   target: datasetTargetSchema.shape.target,
   backend,
 });

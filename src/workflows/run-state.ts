@@ -8,7 +8,8 @@ import {
 } from '@temporalio/workflow';
 import type { BackendTarget } from '../backends/backend-target';
 import type { ChampionGateVerdict } from '../evaluation/champion-gate';
-import type { LeaderboardRow } from '../evaluation/select';
+import type { Protocol } from '../evaluation/protocol';
+import type { ChosenModel, LeaderboardRow } from '../evaluation/select';
 import { FERRY_STAGE } from '../temporal/search-attributes';
 import { pipelineActivities, type PipelineActivities } from './activity-options';
 import { backendTargetOf } from './backend-target-of';
@@ -61,8 +62,11 @@ export class RunState {
   private stage: RunStage = 'preparing';
   private readonly byId = new Map<string, CandidateStatus>();
   datasetFingerprint = '';
+  /** How candidates are ranked, fixed by the prepare step. */
+  protocol?: Protocol;
   leaderboard: LeaderboardRow[] = [];
-  winner?: LeaderboardRow;
+  /** The chosen model, refit and scored on test, once the select step has one. */
+  winner?: ChosenModel;
   championGate?: ChampionGateVerdict;
   modelVersion?: RegisteredModel;
   isDecisionAsked = false;
@@ -82,6 +86,8 @@ export class RunState {
     setHandler(summaryQuery, () => ({
       stage: this.stage,
       objective: this.config.objective,
+      protocol: this.protocol,
+      winner: this.winner,
       modelGroup: this.config.modelGroup,
       startedBy: this.startedBy,
       candidates: this.statuses(),
@@ -136,6 +142,7 @@ export class RunState {
       outcome,
       runId: this.runId,
       datasetFingerprint: this.datasetFingerprint,
+      protocol: this.protocol,
       winner: this.winner,
       leaderboard: this.leaderboard,
       reason: this.reason,

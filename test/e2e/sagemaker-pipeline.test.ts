@@ -5,6 +5,7 @@ import {
   DescribeModelPackageCommand,
   ListEndpointsCommand,
   ListModelPackagesCommand,
+  DescribeTrainingJobCommand,
   ListTrainingJobsCommand,
 } from '@aws-sdk/client-sagemaker';
 import { validatePipeline } from '../../src/config/validate-pipeline';
@@ -91,13 +92,26 @@ test('a sagemaker run trains, registers, waits, deploys, scales, load-tests over
   const result = await approveWhenWaiting(handle, 'alice', 'ship it');
   expect(result.outcome).toBe('deployed');
 
-  // Training: one job, run by the stand-in, whose metric definitions matched train.py's output.
+  // Training: the candidate's job (on train, scored on validation), then the
+  // refit of the chosen one on train + validation: a job with no validation
+  // channel. The stand-in ran both; its metric definitions matched train.py's output.
   const jobs = await clients.sagemaker.send(
     new ListTrainingJobsCommand({ NameContains: `ferry-sm-${suffix}` }),
   );
-  expect(jobs.TrainingJobSummaries).toHaveLength(1);
-  expect([...standIn.jobs.values()].map((job) => job.state)).toEqual(['Completed']);
+  expect(jobs.TrainingJobSummaries?.map((job) => job.TrainingJobName).sort()).toEqual([
+    `ferry-sm-${suffix}-c01`,
+    `ferry-sm-${suffix}-c01-refit`,
+  ]);
+  expect([...standIn.jobs.values()].map((job) => job.state)).toEqual(['Completed', 'Completed']);
+  const refit = await clients.sagemaker.send(
+    new DescribeTrainingJobCommand({ TrainingJobName: `ferry-sm-${suffix}-c01-refit` }),
+  );
+  expect(refit.InputDataConfig?.map((channel) => channel.ChannelName)).toEqual(['train']);
+  expect(refit.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toMatch(
+    /\/channels\/train-validation\/train\/?$/,
+  );
   expect(result.leaderboard?.[0]?.metrics.accuracy).toBeGreaterThan(0.9);
+  expect(result.winner?.trainedOn).toBe('train+validation');
 
   // Registry: version 1, approved in SageMaker itself, its model in S3.
   expect(result.modelVersion).toEqual({ group, version: 1, status: 'Approved' });

@@ -143,8 +143,9 @@ describe('a SageMaker-backend worker killed mid-step and restarted', () => {
       expect(attempts.loadTestEndpoint?.[0]).toBeGreaterThanOrEqual(2);
 
       // No duplicates: the retries followed what the killed attempts started.
+      // Two training jobs: the candidate's and the chosen one's refit on train + validation.
       expect(await sagemakerResources(runId, group)).toEqual({
-        trainingJobs: 1,
+        trainingJobs: 2,
         models: 1,
         endpointConfigs: 1,
         endpoints: 1,

@@ -87,7 +87,11 @@ describe('a worker killed mid-step and restarted', () => {
       expect(trained.trainCandidate?.[0]).toBeGreaterThanOrEqual(2);
 
       // No duplicates: the training ran again but completed once; one of everything else.
-      expect(trainingCounts(home, runId)).toEqual({ c01: { attempts: 2, completions: 1 } });
+      expect(trainingCounts(home, runId)).toEqual({
+        c01: { attempts: 2, completions: 1 },
+        // The chosen configuration's refit on train + validation, after the crash.
+        'c01-refit': { attempts: 1, completions: 1 },
+      });
       expect(await resourceCounts(home, group)).toEqual({
         versions: 1,
         endpoints: 1,

@@ -75,7 +75,10 @@ describe('ferry run and ferry status', () => {
     expect(result.stdout).toMatch(/^training: \d\/2 done, \d running, 0 failed/m);
     expect(result.stdout).toMatch(/waiting for a decision \(approvers: alice; expires after 1h\)/);
     expect(result.stdout).toMatch(/^#\s+candidate\s+algorithm\s+f1_macro\s+accuracy/m);
-    expect(result.stdout).toMatch(/^selected c0[12] \(linear\) with f1_macro [01]\.\d{4}$/m);
+    expect(result.stdout).toMatch(/^scores: validation \(never the test split\)$/m);
+    expect(result.stdout).toMatch(
+      /^chosen: c0[12] \(linear\), refit on train \+ validation \(292 rows\); test f1_macro [01]\.\d{4} on 52 rows; gates passed$/m,
+    );
     expect(result.stdout).toMatch(
       /^decision \S+ update approve by alice "good enough": accepted$/m,
     );

@@ -87,8 +87,11 @@ describe('durability', () => {
         'succeeded',
         'succeeded',
       ]);
+      // Every candidate, and the refit of the chosen one on train + validation.
       const candidates = readdirSync(candidatesDir).sort();
-      expect(candidates).toEqual(['c01', 'c02', 'c03', 'c04']);
+      expect(candidates).toEqual(
+        ['c01', 'c02', 'c03', 'c04', `${result.winner?.id ?? '?'}-refit`].sort(),
+      );
       for (const candidate of candidates) {
         expect({
           candidate,

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import {
   pipelineSchema,
   type PipelineInput as PipelineFile,
@@ -117,7 +118,15 @@ describe('a pipeline run up to selection (real server, real models)', () => {
       artifactSha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
     });
     expect(existsSync(path.join(stored?.lineage.artifactPath ?? '', 'model.joblib'))).toBe(true);
-    expect(stored?.metrics.accuracy).toBe(first.winner?.metrics.accuracy);
+    // The version holds the test score of the model refit on train + validation.
+    expect(stored?.metrics.accuracy).toBe(first.winner?.test.accuracy);
+    expect(stored?.lineage).toMatchObject({
+      trainedOn: 'train+validation',
+      trainingRows: first.winner?.trainingRows,
+      selectedBy: '5-fold cross-validation on train + validation (292 rows)',
+      testRows: 52,
+    });
+    expect(stored?.lineage.artifactPath).toMatch(/candidates\/c0\d-refit\/model$/);
     expect(
       stored?.statusHistory.map((change) => [change.status, change.by, change.reason]),
     ).toEqual([
@@ -149,8 +158,140 @@ describe('a pipeline run up to selection (real server, real models)', () => {
       }),
     );
     expect(result.outcome).toBe('deployed');
-    expect(result.winner?.metrics.roc_auc).toBeGreaterThan(0.8);
+    expect(result.winner?.test.roc_auc).toBeGreaterThan(0.8);
     expect(result.leaderboard).toHaveLength(3);
+  });
+
+  test('candidates are ranked by 5-fold CV; only the chosen model and the champion read test', async () => {
+    const result = await runPipeline(
+      pipeline({
+        modelGroup: 'penguins-test-reads',
+        gates: { thresholds: [], champion: { enabled: true, margin: 0 } },
+      }),
+    );
+    expect(result.protocol).toEqual({
+      method: 'cv',
+      folds: 5,
+      rows: 292,
+      refit: true,
+      chosenBy: 'size rule',
+    });
+    for (const row of result.leaderboard) expect(row.spread?.accuracy).toBeGreaterThanOrEqual(0);
+
+    const scheduled = async (workflowId: string) =>
+      (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events?.flatMap(
+        (event) => {
+          const attributes = event.activityTaskScheduledEventAttributes;
+          if (!attributes) return [];
+          const [input] = attributes.input?.payloads ?? [];
+          return [
+            {
+              activity: attributes.activityType?.name ?? '',
+              input: defaultPayloadConverter.fromPayload<Record<string, unknown>>(input!),
+            },
+          ];
+        },
+      ) ?? [];
+    const readsTest = (input: Record<string, unknown>) => JSON.stringify(input).includes('/test');
+    const parent = await scheduled(result.runId);
+    const children = (
+      await Promise.all(result.candidates.map((c) => scheduled(`${result.runId}-${c.id}`)))
+    ).flat();
+    // Every candidate: five trainings and five scorings, each on its fold, none on test.
+    expect(children.filter((call) => call.activity === 'trainCandidate')).toHaveLength(20);
+    expect(children.filter((call) => call.activity === 'evaluateCandidate')).toHaveLength(20);
+    expect(children.filter((call) => readsTest(call.input))).toEqual([]);
+    // The parent: one refit (on train + validation), one test score of it, one of the champion.
+    const winner = result.winner!;
+    expect(parent.filter((call) => readsTest(call.input)).map((call) => call.activity)).toEqual([
+      'evaluateCandidate',
+      'evaluateChampion',
+    ]);
+    const testRead = parent.find((call) => call.activity === 'evaluateCandidate')?.input;
+    expect(testRead).toMatchObject({
+      candidate: { id: `${winner.id}-refit` },
+      rows: { split: 'test' },
+    });
+    const refit = parent.find((call) => call.activity === 'trainCandidate')?.input;
+    expect(refit).toMatchObject({ candidate: { id: `${winner.id}-refit` } });
+    expect(refit?.channels).toEqual({
+      train: expect.stringMatching(/train-validation$/) as string,
+    });
+    expect(winner.trainedOn).toBe('train+validation');
+    expect(winner.testRows).toBe(52);
+  });
+
+  test('a second run reads test for its chosen model and for the champion, on the same rows', async () => {
+    const file = pipeline({
+      modelGroup: 'penguins-champion-reads',
+      gates: { thresholds: [], champion: { enabled: true, margin: 0 } },
+    });
+    await runPipeline(file);
+    const second = await runPipeline({ ...file, candidates: { ...file.candidates, seed: 6 } });
+    const history = await harness.client.workflow.getHandle(second.runId).fetchHistory();
+    const testReads = (history.events ?? []).flatMap((event) => {
+      const attributes = event.activityTaskScheduledEventAttributes;
+      const [payload] = attributes?.input?.payloads ?? [];
+      if (!attributes || !payload) return [];
+      const input = defaultPayloadConverter.fromPayload<{
+        rows?: { split: string; channel: string };
+      }>(payload);
+      return input.rows?.split === 'test'
+        ? [[attributes.activityType?.name, input.rows.channel]]
+        : [];
+    });
+    expect(testReads.map(([name]) => name)).toEqual(['evaluateCandidate', 'evaluateChampion']);
+    expect(testReads[0]?.[1]).toBe(testReads[1]?.[1]);
+    expect(second.championGate?.hasChampion).toBe(true);
+  });
+
+  test('early stopping finds the rounds on validation, and the refit boosts that many', async () => {
+    const result = await runPipeline(
+      pipeline({
+        dataset: churnDataset(),
+        evaluation: { method: 'holdout' },
+        candidates: {
+          count: 2,
+          maxParallel: 2,
+          seed: 1,
+          algorithms: [
+            { name: 'xgboost', hyperparameters: { num_round: 2000, max_depth: 4, eta: 0.3 } },
+            {
+              name: 'hist-gradient-boosting',
+              hyperparameters: { max_iter: 2000, learning_rate: 0.3 },
+            },
+          ],
+        },
+        objective: 'roc_auc',
+        gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
+      }),
+    );
+    for (const row of result.leaderboard) {
+      expect(row.fittedRounds).toBeGreaterThan(0);
+      expect(row.fittedRounds).toBeLessThan(2000);
+    }
+    const winner = result.winner!;
+    const rounds = winner.algorithm === 'xgboost' ? 'num_round' : 'max_iter';
+    expect(winner.hyperparameters[rounds]).toBe(winner.fittedRounds);
+    expect(winner.trainedOn).toBe('train+validation');
+  });
+
+  test("holdout without refit registers the candidate's own model, trained on train", async () => {
+    const result = await runPipeline(
+      pipeline({
+        evaluation: { method: 'holdout', refit: false },
+        modelGroup: 'penguins-no-refit',
+      }),
+    );
+    const winner = result.winner!;
+    expect(result.protocol).toMatchObject({
+      method: 'holdout',
+      rows: 52,
+      chosenBy: 'pipeline file',
+    });
+    expect(winner.trainedOn).toBe('train');
+    expect(winner.modelDir).toBe(result.leaderboard[0]?.modelDir);
+    expect(winner.trainingRows).toBe(240);
   });
 
   test('two runs with the same seed give the same candidates and metrics', async () => {
@@ -176,7 +317,7 @@ describe('a pipeline run up to selection (real server, real models)', () => {
     );
     expect(result.outcome).toBe('no-candidate-passed');
     expect(result.reason).toMatch(
-      /^best candidate c0\d \(\S+\) has log_loss [0-9.e-]+, gate "log_loss <= 0.00001" not met/,
+      /^best candidate c0\d \(\S+\) has test log_loss [0-9.e-]+, gate "log_loss <= 0.00001" not met/,
     );
     expect(result.leaderboard.length).toBe(4);
   });

@@ -12,7 +12,7 @@ import { predictInWorker } from '../../python/batch-predict';
 import { algorithmDir } from '../../python/python-paths';
 import { runScript } from '../../python/run-script';
 import { throwIfScriptFailed } from '../../python/script-failure';
-import { parseMetric, parseProgress } from '../../python/script-output';
+import { parseFittedRounds, parseMetric, parseProgress } from '../../python/script-output';
 import { makeDirectory } from '../../shared/make-directory';
 
 /**
@@ -32,13 +32,14 @@ export class LocalTrainer implements Trainer {
     await writeFile(log, '');
 
     const metrics: Record<string, number> = {};
+    let fittedRounds: number | undefined;
     const run = await runScript(
       {
         script: path.join(algorithmDir(job.algorithm), 'train.py'),
         argv: trainingArguments(job),
         env: {
           SM_CHANNEL_TRAIN: job.channels.train,
-          SM_CHANNEL_VALIDATION: job.channels.validation,
+          ...(job.channels.validation ? { SM_CHANNEL_VALIDATION: job.channels.validation } : {}),
           SM_MODEL_DIR: modelDir,
           SM_OUTPUT_DATA_DIR: outputDir,
           SM_NUM_CPUS: String(job.threads),
@@ -55,10 +56,11 @@ export class LocalTrainer implements Trainer {
         if (progress) controls.onProgress(progress);
         const metric = parseMetric(line);
         if (metric) metrics[metric[0]] = metric[1];
+        fittedRounds = parseFittedRounds(line) ?? fittedRounds;
       },
     );
     throwIfScriptFailed(run, `training ${job.jobName} (${job.algorithm})`, log);
-    return { modelDir, validationMetrics: metrics };
+    return { modelDir, validationMetrics: metrics, fittedRounds };
   }
 
   /** The shared path (src/python/batch-predict.ts), which the SageMaker backend's evaluation also takes. */

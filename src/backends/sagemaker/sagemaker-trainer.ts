@@ -23,7 +23,7 @@ import { downloadModel, uploadFolder } from './s3-artifacts';
 import { runKey } from './s3-paths';
 import type { SageMakerSettings } from '../sagemaker-settings';
 import { ensureSourceBundle } from './source-bundle';
-import { trainingJobRequest } from './training-job-request';
+import { FITTED_ROUNDS_METRIC, trainingJobRequest } from './training-job-request';
 import { sagemakerName } from './resource-names';
 import { SAGEMAKER_POLLING } from './sagemaker-polling';
 import { nextPollMs, pause } from '../../shared/poll-schedule';
@@ -66,7 +66,12 @@ export class SageMakerTrainer implements Trainer {
     const done = await this.waitForJob(name, job, controls);
     const artifact = done.ModelArtifacts?.S3ModelArtifacts;
     if (!artifact) throw new Error(`training job ${name} completed without a model artifact`);
-    return { modelDir: artifact, validationMetrics: finalMetrics(done) };
+    const fitted = done.FinalMetricDataList?.find((m) => m.MetricName === FITTED_ROUNDS_METRIC);
+    return {
+      modelDir: artifact,
+      validationMetrics: finalMetrics(done),
+      fittedRounds: fitted?.Value === undefined ? undefined : Math.round(fitted.Value),
+    };
   }
 
   /** Predictions of a model in S3: downloaded once into the job's folder, then the shared inference path. */
@@ -89,14 +94,18 @@ export class SageMakerTrainer implements Trainer {
   private async create(name: string, job: TrainingJob): Promise<void> {
     const { bucket, prefix } = this.settings;
     const runPrefix = (...parts: string[]) => runKey(prefix, job.runId, ...parts);
+    const upload = (channel: 'train' | 'validation', folder: string | undefined) =>
+      folder === undefined
+        ? undefined
+        : uploadFolder(
+            this.clients.s3,
+            folder,
+            bucket,
+            runPrefix('channels', job.channelSet, channel),
+          );
     const [train, validation, sourceBundle] = await Promise.all([
-      uploadFolder(this.clients.s3, job.channels.train, bucket, runPrefix('channels', 'train')),
-      uploadFolder(
-        this.clients.s3,
-        job.channels.validation,
-        bucket,
-        runPrefix('channels', 'validation'),
-      ),
+      upload('train', job.channels.train) as Promise<string>,
+      upload('validation', job.channels.validation),
       ensureSourceBundle(this.clients.s3, { bucket, prefix }, job.algorithm),
     ]);
     const request = trainingJobRequest(name, job, this.settings, this.region, {

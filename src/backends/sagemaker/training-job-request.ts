@@ -14,12 +14,15 @@ const VALIDATION_METRICS: Record<Task, string[]> = {
   regression: ['rmse', 'mae', 'r2'],
 };
 
+/** What train.py prints after early stopping: the rounds it kept. */
+export const FITTED_ROUNDS_METRIC = 'train:fitted_rounds';
+
 /** SageMaker caps a job's run time; the activity's own timeout (candidates.trainingTimeout) ends it sooner. */
 const MAX_RUNTIME_SECONDS = 24 * 3600;
 
 export interface TrainingJobLocations {
   sourceBundle: string;
-  channels: { train: string; validation: string };
+  channels: { train: string; validation?: string };
   outputPath: string;
 }
 
@@ -57,23 +60,35 @@ export function trainingJobRequest(
     AlgorithmSpecification: {
       TrainingImage: frameworkImage(job.algorithm, region, settings.images),
       TrainingInputMode: 'File',
-      MetricDefinitions: VALIDATION_METRICS[job.task].map((metric) => ({
-        Name: `validation:${metric}`,
-        Regex: `\\[ferry\\] metric validation:${metric}=([-+0-9.eE]+)`,
-      })),
+      MetricDefinitions: [
+        ...VALIDATION_METRICS[job.task].map((metric) => ({
+          Name: `validation:${metric}`,
+          Regex: `\\[ferry\\] metric validation:${metric}=([-+0-9.eE]+)`,
+        })),
+        {
+          Name: FITTED_ROUNDS_METRIC,
+          Regex: `\\[ferry\\] metric ${FITTED_ROUNDS_METRIC}=([0-9]+)`,
+        },
+      ],
     },
     HyperParameters: hyperParameters,
-    InputDataConfig: (['train', 'validation'] as const).map((channel) => ({
-      ChannelName: channel,
-      ContentType: 'text/csv',
-      DataSource: {
-        S3DataSource: {
-          S3DataType: 'S3Prefix',
-          S3Uri: where.channels[channel],
-          S3DataDistributionType: 'FullyReplicated',
-        },
-      },
-    })),
+    InputDataConfig: Object.entries(where.channels).flatMap(([channel, uri]) =>
+      uri === undefined
+        ? []
+        : [
+            {
+              ChannelName: channel,
+              ContentType: 'text/csv',
+              DataSource: {
+                S3DataSource: {
+                  S3DataType: 'S3Prefix',
+                  S3Uri: uri,
+                  S3DataDistributionType: 'FullyReplicated',
+                },
+              },
+            },
+          ],
+    ),
     OutputDataConfig: { S3OutputPath: where.outputPath },
     ResourceConfig: {
       // The SDK lists today's instance types; a newer one the pipeline names is passed on as it is.

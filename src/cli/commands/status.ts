@@ -3,7 +3,12 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../temporal/client';
 import { summaryQuery } from '../../workflows/definitions';
 import { UserError } from '../../shared/user-error';
-import { formatChampionGate, formatLeaderboard, formatTrailEntry } from '../format-leaderboard';
+import {
+  formatChampionGate,
+  formatChosenModel,
+  formatLeaderboard,
+  formatTrailEntry,
+} from '../format-leaderboard';
 import { formatRelease } from '../format-release';
 
 export function registerStatus(program: Command): void {
@@ -41,7 +46,8 @@ export function registerStatus(program: Command): void {
           );
         }
         if (summary.leaderboard.length > 0)
-          console.log(formatLeaderboard(summary.leaderboard, summary.objective));
+          console.log(formatLeaderboard(summary.leaderboard, summary.objective, summary.protocol));
+        if (summary.winner) console.log(formatChosenModel(summary.winner, summary.objective));
         if (summary.championGate)
           console.log(formatChampionGate(summary.championGate, summary.objective));
         const version = summary.modelVersion;

@@ -1,3 +1,4 @@
+import { rankingHeading } from '../../text/leaderboard-text';
 import type { TopLevelSpec } from 'vega-lite';
 import { formatMetric } from '../../text/numbers';
 import type { RunReport } from '../run-report';
@@ -5,8 +6,7 @@ import { CHART_CONFIG, CHART_WIDTH, COLORS } from './chart-style';
 
 const STATUS = {
   chosen: 'chosen',
-  passed: 'passed gates',
-  failed: 'failed gates',
+  ranked: 'ranked',
 } as const;
 
 /** Bars drawn at most: a 128-candidate search still gets a chart that fits a screen. */
@@ -35,8 +35,7 @@ export function leaderboardBars(report: RunReport): LeaderboardBar[] {
               rank: row.rank,
               value: row.objectiveValue,
               valueText: formatMetric(row.objectiveValue),
-              status:
-                row.id === winner ? STATUS.chosen : row.passedGates ? STATUS.passed : STATUS.failed,
+              status: row.id === winner ? STATUS.chosen : STATUS.ranked,
             },
           ],
     );
@@ -62,7 +61,7 @@ export function leaderboardChartSpec(report: RunReport): TopLevelSpec | null {
   const x = {
     field: 'value',
     type: 'quantitative' as const,
-    title: `${report.objective} (objective)`,
+    title: `${report.objective} (objective, ${rankingHeading(report.ranking)})`,
   };
   return {
     config: CHART_CONFIG,
@@ -81,8 +80,8 @@ export function leaderboardChartSpec(report: RunReport): TopLevelSpec | null {
             type: 'nominal',
             title: null,
             scale: {
-              domain: [STATUS.chosen, STATUS.passed, STATUS.failed],
-              range: [COLORS.good, COLORS.primary, COLORS.neutral],
+              domain: [STATUS.chosen, STATUS.ranked],
+              range: [COLORS.good, COLORS.primary],
             },
           },
         },

@@ -1,27 +1,19 @@
 import { refusalReason } from '../../text/leaderboard-text';
 import { endedPhrase } from '../outcome-words';
-import type { ReportGate, ReportGates, ReportStep, RunReport } from '../run-report';
+import type { ReportGates, ReportStep, RunReport } from '../run-report';
 import {
   chosenModelFacts,
   championFact,
   decisionTrailTable,
   failedCandidates,
-  failedGateNames,
   leaderboardTable,
   noModelChosenWhy,
+  rankingNote,
   stepsTable,
   thresholdGatesLabel,
   thresholdTable,
 } from '../run-text';
-import {
-  badge,
-  emptyNote,
-  factList,
-  htmlTableOf,
-  paragraph,
-  section,
-  type Cell,
-} from './html-blocks';
+import { badge, emptyNote, factList, htmlTableOf, paragraph, section } from './html-blocks';
 import { markup, type Html } from './html-text';
 
 /**
@@ -58,14 +50,13 @@ export function leaderboardSection(report: RunReport, chart: Html | null): Html 
   const table = leaderboardTable(
     report,
     (id) => markup`${id} <span class="badge pass">chosen</span>`,
-    (row) => gatesCell(row.gates, row.passedGates),
   );
-  return section('leaderboard', 'Leaderboard', [chart, htmlTableOf(table), ...failedList]);
-}
-
-function gatesCell(gates: readonly ReportGate[], passed: boolean): Cell {
-  if (gates.length === 0) return '-';
-  return passed ? badge(true) : markup`${badge(false)} ${failedGateNames(gates)}`;
+  return section('leaderboard', 'Leaderboard', [
+    paragraph(rankingNote(report)),
+    chart,
+    htmlTableOf(table),
+    ...failedList,
+  ]);
 }
 
 export function chosenModelSection(report: RunReport): Html {
@@ -74,12 +65,12 @@ export function chosenModelSection(report: RunReport): Html {
     chosen ? factList(chosenModelFacts(report, chosen)) : emptyNote(noModelChosenWhy(report)),
   ];
   const gates = report.gates;
-  if (gates) parts.push(...gateParts(report, gates, chosen === null));
+  if (gates) parts.push(...gateParts(report, gates));
   return section('gates', 'Chosen model and gates', parts);
 }
 
-function gateParts(report: RunReport, gates: ReportGates, isBestCandidate: boolean): Html[] {
-  const label = thresholdGatesLabel(gates, isBestCandidate);
+function gateParts(report: RunReport, gates: ReportGates): Html[] {
+  const label = thresholdGatesLabel(gates);
   const thresholds =
     gates.thresholds.length === 0
       ? [paragraph(`${label}: none configured.`)]

@@ -15,7 +15,7 @@ export function loadTest(
   run: RunState,
   deployment: DeploymentSummary,
   model: RegisteredModel,
-  data: { channels: { test: string } },
+  data: { channels: { validation: string } },
 ): Promise<Release> {
   const { config, backend } = run;
   const { endpoint } = deployment;
@@ -27,7 +27,7 @@ export function loadTest(
           runId: run.runId,
           endpoint,
           loadTest: config.loadTest,
-          testChannel: data.channels.test,
+          sampleChannel: data.channels.validation,
           target: config.dataset.target,
           backend,
         }),

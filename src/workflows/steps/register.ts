@@ -1,4 +1,4 @@
-import type { LeaderboardRow } from '../../evaluation/select';
+import type { ChosenModel } from '../../evaluation/select';
 import type { PreparedData, RegisteredModel } from '../definitions';
 import type { RunState } from '../run-state';
 
@@ -6,7 +6,7 @@ import type { RunState } from '../run-state';
 export function register(
   run: RunState,
   data: PreparedData,
-  winner: LeaderboardRow,
+  winner: ChosenModel,
 ): Promise<RegisteredModel> {
   const { config } = run;
   return run.step(
@@ -16,6 +16,7 @@ export function register(
         runId: run.runId,
         group: config.modelGroup,
         winner,
+        protocol: data.protocol,
         datasetFingerprint: data.fingerprint,
         config,
         startedBy: run.startedBy,

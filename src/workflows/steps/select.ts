@@ -1,25 +1,31 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import { ALGORITHMS, type AlgorithmSpec } from '../../config/algorithm-catalog';
 import { checkChampionGate } from '../../evaluation/champion-gate';
 import {
-  selectCandidate,
+  checkGates,
+  rankCandidates,
+  type ChosenModel,
   type LeaderboardRow,
   type ScoredCandidate,
 } from '../../evaluation/select';
 import { FAILURE } from '../../shared/failure-types';
-import type { PreparedData } from '../definitions';
+import type { Candidate, PreparedData } from '../definitions';
 import type { RunState } from '../run-state';
 
 /**
- * Step 3: rank the candidates, check the best against the threshold gates
- * and, if the pipeline asks, against the group's champion on the same test
- * split. Undefined when no candidate may go forward (the run's reason says
- * why); a run whose candidates all failed fails here.
+ * Step 3: rank the candidates on their validation or cross-validation
+ * scores; refit the best configuration on train + validation; score that
+ * model once on the test split, the only read of test in the run besides
+ * the champion's; check its test score against the threshold gates and, if
+ * the pipeline asks, against the group's champion on the same rows.
+ * Undefined when no model may go forward (the run's reason says why); a run
+ * whose candidates all failed fails here.
  */
 export function select(
   run: RunState,
   data: PreparedData,
   scored: ScoredCandidate[],
-): Promise<LeaderboardRow | undefined> {
+): Promise<ChosenModel | undefined> {
   const { config } = run;
   return run.step(
     'select',
@@ -31,25 +37,30 @@ export function select(
           FAILURE.allCandidatesFailed,
         );
       }
-      const selection = selectCandidate(scored, config.objective, config.gates.thresholds);
-      run.leaderboard = selection.leaderboard;
-      if (selection.outcome === 'no-candidate-passed') {
-        run.reason = selection.reason;
+      const ranking = rankCandidates(scored, config.objective);
+      run.leaderboard = ranking.leaderboard;
+      if (ranking.outcome === 'no-candidate-passed') {
+        run.reason = ranking.reason;
         return undefined;
       }
-      const { winner } = selection;
+      const { chosen, gateFailure } = await scoreOnTest(run, data, ranking.best);
+      run.winner = chosen;
+      if (gateFailure !== undefined) {
+        run.reason = gateFailure;
+        return undefined;
+      }
       if (config.gates.champion.enabled) {
         const champion = await run.activities.evaluateChampion({
           runId: run.runId,
           group: config.modelGroup,
           task: config.dataset.task,
           target: config.dataset.target,
-          testChannel: data.channels.test,
+          rows: { split: 'test', channel: data.channels.test },
           backend: run.backend,
         });
         run.championGate = checkChampionGate(
           config.objective,
-          winner,
+          { id: chosen.id, objectiveValue: chosen.testObjectiveValue },
           champion.found ? champion : undefined,
           config.gates.champion.margin,
         );
@@ -58,9 +69,87 @@ export function select(
           return undefined;
         }
       }
-      run.winner = winner;
-      return winner;
+      return chosen;
     },
-    (winner) => ({ note: winner ? `${winner.id} (${winner.algorithm}) selected` : run.reason }),
+    (chosen) => ({
+      note: chosen
+        ? `${chosen.id} (${chosen.algorithm}) selected; test ${config.objective} ${chosen.testObjectiveValue ?? 'n/a'} on ${chosen.testRows} rows`
+        : run.reason,
+    }),
   );
+}
+
+/** The best configuration as it is registered: refit (or as trained), then scored on test once. */
+async function scoreOnTest(
+  run: RunState,
+  data: PreparedData,
+  best: LeaderboardRow,
+): Promise<{ chosen: ChosenModel; gateFailure?: string }> {
+  const { config } = run;
+  const refit = data.protocol.refit || best.modelDir === undefined;
+  let modelDir = best.modelDir ?? '';
+  let candidate: Candidate = {
+    id: best.id,
+    index: best.index,
+    algorithm: best.algorithm,
+    hyperparameters: best.hyperparameters,
+    seed: best.seed,
+  };
+  if (refit) {
+    candidate = {
+      ...candidate,
+      id: `${best.id}-refit`,
+      hyperparameters: refitHyperparameters(best),
+    };
+    const trained = await run.activities.trainCandidate({
+      runId: run.runId,
+      candidate,
+      task: config.dataset.task,
+      target: config.dataset.target,
+      positiveClass: config.dataset.positiveClass,
+      channels: { train: data.channels.trainValidation },
+      // The refit is the only training left: it may take every core.
+      concurrentTrainings: 1,
+      backend: run.backend,
+    });
+    modelDir = trained.modelDir;
+  }
+  const evaluation = await run.activities.evaluateCandidate({
+    runId: run.runId,
+    candidate,
+    task: config.dataset.task,
+    target: config.dataset.target,
+    classes: data.classes,
+    modelDir,
+    rows: { split: 'test', channel: data.channels.test },
+    backend: run.backend,
+  });
+  const gates = checkGates(best, evaluation.metrics, config.gates.thresholds);
+  const testValue = evaluation.metrics[config.objective];
+  const chosen: ChosenModel = {
+    ...best,
+    hyperparameters: candidate.hyperparameters,
+    modelDir,
+    trainedOn: refit ? 'train+validation' : 'train',
+    trainingRows: refit ? data.rows.train + data.rows.validation : data.rows.train,
+    test: evaluation.metrics,
+    testRows: evaluation.rows,
+    testObjectiveValue:
+      testValue !== undefined && Number.isFinite(testValue) ? testValue : undefined,
+    gates: gates.verdicts,
+    passedGates: gates.passed,
+  };
+  return { chosen, gateFailure: gates.reason };
+}
+
+/**
+ * The refit trains as many rounds as early stopping kept (the folds' mean
+ * under cross-validation); with no early stopping, the configuration as drawn.
+ */
+function refitHyperparameters(best: LeaderboardRow): Record<string, number> {
+  const spec: AlgorithmSpec | undefined = (ALGORITHMS as Record<string, AlgorithmSpec>)[
+    best.algorithm
+  ];
+  if (spec?.rounds === undefined || best.fittedRounds === undefined) return best.hyperparameters;
+  return { ...best.hyperparameters, [spec.rounds]: best.fittedRounds };
 }

@@ -8,7 +8,8 @@ import type { RunState } from '../run-state';
 
 /**
  * Step 2: every candidate of the search space, each a child workflow (train,
- * then score), at most `maxParallel` at once. A failed candidate is recorded
+ * then score on validation or by cross-validation; never on test), at most
+ * `maxParallel` at once. A failed candidate is recorded
  * and left out; the step fails only when the run is cancelled.
  */
 export function train(run: RunState, data: PreparedData): Promise<ScoredCandidate[]> {
@@ -41,20 +42,28 @@ async function trainOne(
           runId,
           candidate,
           config: { dataset: config.dataset, candidates: config.candidates },
-          data: { channels: data.channels, classes: data.classes },
+          data: {
+            channels: data.channels,
+            folds: data.folds,
+            protocol: data.protocol,
+            classes: data.classes,
+          },
           backend: run.backend,
         },
       ],
     }),
   );
   if (!outcome) return undefined;
-  const { id, index, algorithm, hyperparameters } = candidate;
+  const { id, index, algorithm, hyperparameters, seed } = candidate;
   return {
     id,
     index,
     algorithm,
     hyperparameters,
+    seed,
     metrics: outcome.metrics,
+    spread: outcome.spread,
+    fittedRounds: outcome.fittedRounds,
     modelDir: outcome.modelDir,
   };
 }

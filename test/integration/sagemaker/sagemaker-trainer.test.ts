@@ -60,7 +60,11 @@ describe('SageMakerTrainer against moto', () => {
       target: 'species',
       hyperparameters: { C: 1 },
       seed: 0,
-      channels: local.prepared.channels,
+      channels: {
+        train: local.prepared.channels.train,
+        validation: local.prepared.channels.validation,
+      },
+      channelSet: 'holdout',
       workDir: path.join(workDir, name),
       threads: 1,
       ...overrides,

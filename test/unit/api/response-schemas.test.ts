@@ -19,12 +19,11 @@ describe('API response schemas', () => {
           index: 0,
           algorithm: 'xgboost',
           hyperparameters: { eta: 0.1 },
+          seed: 1000,
           modelDir: '/models/c00',
           metrics: { roc_auc: null, accuracy: 0.5 },
           rank: 1,
           objectiveValue: null,
-          gates: [{ gate: 'roc_auc >= 0.8', metric: 'roc_auc', observed: null, passed: false }],
-          passedGates: false,
         },
       ],
       championGate: {

@@ -1,4 +1,4 @@
-import { splitRows } from '../../../src/dataset/split-dataset';
+import { assignFolds, splitRows } from '../../../src/dataset/split-dataset';
 
 const fractions = { train: 0.7, validation: 0.15, test: 0.15, seed: 42 };
 
@@ -33,5 +33,37 @@ describe('splitting rows', () => {
     const all = [...parts.train, ...parts.validation, ...parts.test];
     expect(all).toHaveLength(count);
     expect(new Set(all).size).toBe(count);
+  });
+});
+
+describe('assignFolds', () => {
+  const indices = Array.from({ length: 103 }, (_, i) => i * 2);
+  const classOf = (i: number) => (i % 10 === 0 ? 'rare' : 'common');
+
+  test('partitions the rows into k folds of near-equal size, each in row order', () => {
+    const folds = assignFolds(indices, 5, 42);
+    expect(folds.map((fold) => fold.length).sort()).toEqual([20, 20, 21, 21, 21]);
+    expect(folds.flat().sort((a, b) => a - b)).toEqual(indices);
+    for (const fold of folds) expect([...fold].sort((a, b) => a - b)).toEqual(fold);
+  });
+
+  test('is the same for the same seed and different for another', () => {
+    expect(assignFolds(indices, 5, 42)).toEqual(assignFolds(indices, 5, 42));
+    expect(assignFolds(indices, 5, 43)).not.toEqual(assignFolds(indices, 5, 42));
+  });
+
+  test('stratified, every fold gets its share of a rare class', () => {
+    const rare = indices.filter((i) => classOf(i) === 'rare').length;
+    const folds = assignFolds(indices, 5, 7, classOf);
+    for (const fold of folds) {
+      const count = fold.filter((i) => classOf(i) === 'rare').length;
+      expect(Math.abs(count - rare / 5)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  test('refuses more folds than rows, naming the fix', () => {
+    expect(() => assignFolds([1, 2, 3], 5, 1)).toThrow(
+      /too few rows \(3\) in train \+ validation for 5-fold cross-validation; lower evaluation.folds/,
+    );
   });
 });

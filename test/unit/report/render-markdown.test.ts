@@ -77,23 +77,33 @@ describe('renderMarkdown', () => {
     expect(sectionOf(markdown, '## Rollback')).toMatch(/restored to churn v2 \(xgboost\)/);
   });
 
-  test('has one leaderboard row per scored candidate and lists the failed one below', () => {
+  test('has one leaderboard row per scored candidate, its CV spread, and the failed one below', () => {
     const section = sectionOf(deployedMarkdown(), '## Leaderboard');
+    expect(section).toContain(
+      'Candidates are ranked by 5-fold cross-validation on train + validation (5,950 rows) (chosen by the size rule). The test split is read once, for the chosen model and the champion.',
+    );
     const rows = tableIn(section);
     expect(rows.map((cells) => cells[1])).toEqual(['c02 (chosen)', 'c01', 'c03']);
-    expect(rows[0]).toEqual(['1', 'c02 (chosen)', 'xgboost', '0.8123', '0.7100', '0.3750', 'pass']);
+    expect(rows[0]).toEqual([
+      '1',
+      'c02 (chosen)',
+      'xgboost',
+      '0.8123 ± 0.0100',
+      '0.7100',
+      '0.3750',
+    ]);
     expect(section).toContain('- c04 (xgboost): training | exited with code 1');
   });
 
-  test('shows the failed gate in the leaderboard when no candidate passed', () => {
+  test('shows the chosen model and the gate its test score failed when no candidate passed', () => {
     const markdown = renderMarkdown(buildRunReport(reportInput(noCandidatePassedResult())));
     const rows = tableIn(sectionOf(markdown, '## Leaderboard'));
     expect(rows).toHaveLength(3);
-    expect(rows[0]?.[6]).toBe('fail: roc_auc >= 0.80');
     expect(markdown).not.toContain('- Reason:');
     const gates = sectionOf(markdown, '## Chosen model and gates');
-    expect(gates).toMatch(/^_No model chosen: best candidate c02/m);
-    expect(gates).toContain('Threshold gates of the best candidate, c02: **failed**');
+    expect(gates).toContain('- Candidate: c02 (xgboost), rank 1');
+    expect(gates).toContain('Threshold gates (c02 on the test split): **failed**');
+    expect(tableIn(gates)).toEqual([['roc_auc >= 0.80', '0.7160', 'fail']]);
   });
 
   test('escapes a | in a decision message so the trail table keeps its columns', () => {
@@ -141,9 +151,13 @@ describe('renderMarkdown', () => {
   test('describes the chosen model with its hyperparameters, metrics and both gates', () => {
     const section = sectionOf(deployedMarkdown(), '## Chosen model and gates');
     expect(section).toContain('- Candidate: c02 (xgboost), rank 1');
-    expect(section).toContain('- Hyperparameters: eta=0.1, max_depth=3');
-    expect(section).toContain('- Metrics: roc_auc 0.8123, f1 0.7100, log_loss 0.3750');
-    expect(tableIn(section)).toEqual([['roc_auc >= 0.75', '0.8123', 'pass']]);
+    expect(section).toContain('- Trained: refit on train + validation (5950 rows)');
+    expect(section).toContain(
+      '- roc_auc (objective): 0.8083 on the test split (1057 rows); 0.8123 when ranked',
+    );
+    expect(section).toContain('- Hyperparameters: eta=0.1, max_depth=3, num_round=41');
+    expect(section).toContain('- Test metrics: roc_auc 0.8083, f1 0.7000, log_loss 0.4100');
+    expect(tableIn(section)).toEqual([['roc_auc >= 0.75', '0.8083', 'pass']]);
     expect(section).toContain('Champion gate: **passed**');
     expect(section).toContain('- Champion: version 2 (xgboost), roc_auc 0.7900');
   });

@@ -1,5 +1,6 @@
 import type { ScalingActivity, ScalingPolicy } from '../../../src/backends/hosting';
-import type { LeaderboardRow } from '../../../src/evaluation/select';
+import type { Protocol } from '../../../src/evaluation/protocol';
+import type { ChosenModel, LeaderboardRow } from '../../../src/evaluation/select';
 import type {
   LatencySummaryMs,
   LoadTimelinePoint,
@@ -52,25 +53,44 @@ export function stepRecords(
   });
 }
 
-function row(
-  id: string,
-  rank: number,
-  rocAuc: number,
-  f1: number,
-  options: { gate?: string; passed?: boolean } = {},
-): LeaderboardRow {
-  const gate = options.gate ?? 'roc_auc >= 0.75';
-  const passed = options.passed ?? rocAuc >= 0.75;
+function row(id: string, rank: number, rocAuc: number, f1: number): LeaderboardRow {
   return {
     id,
     index: Number(id.slice(1)),
     algorithm: rank % 2 === 0 ? 'random_forest' : 'xgboost',
     hyperparameters: { max_depth: rank + 2, eta: 0.1 },
+    seed: 7_000 + rank,
     metrics: { roc_auc: rocAuc, f1, log_loss: 0.25 + rank / 8 },
-    modelDir: `/models/${id}`,
+    spread: { roc_auc: 0.01 * rank, f1: 0.02, log_loss: 0.01 },
+    fittedRounds: 40 + rank,
     rank,
     objectiveValue: rocAuc,
-    gates: [{ gate, metric: 'roc_auc', observed: rocAuc, passed }],
+  };
+}
+
+/** Candidates ranked by 5-fold cross-validation on train + validation. */
+export const PROTOCOL: Protocol = {
+  method: 'cv',
+  folds: 5,
+  rows: 5_950,
+  refit: true,
+  chosenBy: 'size rule',
+};
+
+/** The best row refit on train + validation and scored on test (a little below its CV mean). */
+export function chosen(best: LeaderboardRow, gate = 'roc_auc >= 0.75'): ChosenModel {
+  const test = (best.objectiveValue ?? 0) - 0.004;
+  const passed = test >= Number(gate.split('>=')[1]);
+  return {
+    ...best,
+    hyperparameters: { ...best.hyperparameters, num_round: best.fittedRounds ?? 1 },
+    modelDir: `/models/${best.id}-refit`,
+    trainedOn: 'train+validation',
+    trainingRows: 5_950,
+    test: { roc_auc: test, f1: 0.7, log_loss: 0.41 },
+    testRows: 1_057,
+    testObjectiveValue: test,
+    gates: [{ gate, metric: 'roc_auc', observed: test, passed }],
     passedGates: passed,
   };
 }
@@ -225,7 +245,8 @@ export function deployedResult(): PipelineResult {
     outcome: 'deployed',
     runId: 'ferry-a1b2c3',
     datasetFingerprint: 'sha256:0f1e2d',
-    winner: rows[0],
+    protocol: PROTOCOL,
+    winner: chosen(rows[0] as LeaderboardRow),
     leaderboard: rows,
     candidates: candidates(rows),
     modelVersion: { group: 'churn', version: 3, status: 'Approved' },
@@ -305,7 +326,8 @@ export function rejectedResult(): ReportedRun {
     outcome: 'rejected',
     runId: 'ferry-0a0b0c',
     datasetFingerprint: 'sha256:0f1e2d',
-    winner: rows[0],
+    protocol: PROTOCOL,
+    winner: chosen(rows[0] as LeaderboardRow),
     leaderboard: rows,
     candidates: candidates(rows),
     modelVersion: { group: 'churn', version: 4, status: 'Rejected' },
@@ -316,18 +338,16 @@ export function rejectedResult(): ReportedRun {
 
 /** (d) The best candidate fell short of the gate: nothing registered. */
 export function noCandidatePassedResult(): ReportedRun {
-  const rows = leaderboard(0.72).map((r) => ({
-    ...r,
-    gates: r.gates.map((g) => ({ ...g, gate: 'roc_auc >= 0.80', passed: false })),
-    passedGates: false,
-  }));
+  const rows = leaderboard(0.72);
   return {
     outcome: 'no-candidate-passed',
     runId: 'ferry-9z8y7x',
     datasetFingerprint: 'sha256:0f1e2d',
+    protocol: PROTOCOL,
+    winner: chosen(rows[0] as LeaderboardRow, 'roc_auc >= 0.80'),
     leaderboard: rows,
     candidates: candidates(rows),
-    reason: 'best candidate c02 (xgboost) has roc_auc 0.72, gate "roc_auc >= 0.80" not met',
+    reason: 'best candidate c02 (xgboost) has test roc_auc 0.716, gate "roc_auc >= 0.80" not met',
     steps: stepRecords(['prepare', 'train', 'select', 'report']),
   };
 }

@@ -68,14 +68,18 @@ describe('buildRunReport', () => {
       candidateId: 'c02',
       rank: 1,
       algorithm: 'xgboost',
-      hyperparameters: { max_depth: 3, eta: 0.1 },
-      objectiveValue: 0.8123,
-      metrics: { roc_auc: 0.8123, f1: 0.71, log_loss: 0.375 },
+      hyperparameters: { max_depth: 3, eta: 0.1, num_round: 41 },
+      trainedOn: 'train+validation',
+      trainingRows: 5_950,
+      rankingValue: 0.8123,
+      test: { roc_auc: 0.8083, f1: 0.7, log_loss: 0.41 },
+      testRows: 1_057,
+      testObjectiveValue: 0.8083,
     });
     expect(report.gates).toMatchObject({
       candidateId: 'c02',
       passedThresholds: true,
-      thresholds: [{ gate: 'roc_auc >= 0.75', observed: 0.8123, passed: true }],
+      thresholds: [{ gate: 'roc_auc >= 0.75', observed: 0.8083, passed: true }],
       champion: { passed: true, champion: { version: 2, metrics: { roc_auc: 0.79 } } },
     });
     expect(report.registered).toEqual({ group: 'churn', version: 3, status: 'Approved' });
@@ -141,24 +145,28 @@ describe('buildRunReport', () => {
     expect(report.headline).toBe('Rejected: churn v4 was rejected by bob: "fails fairness review"');
   });
 
-  test('builds a run where no candidate passed with the best candidate’s failed gates', () => {
+  test('builds a run whose chosen model failed a gate on its test score', () => {
     const report = buildRunReport(reportInput(noCandidatePassedResult()));
-    expect(report.chosenModel).toBeNull();
+    expect(report.chosenModel).toMatchObject({ candidateId: 'c02', testObjectiveValue: 0.716 });
+    expect(report.ranking?.description).toBe(
+      '5-fold cross-validation on train + validation (5,950 rows)',
+    );
     expect(report.registered).toBeNull();
     expect(report.decisionTrail).toBeNull();
     expect(report.gates).toMatchObject({
       candidateId: 'c02',
       passedThresholds: false,
-      thresholds: [{ gate: 'roc_auc >= 0.80', observed: 0.72, passed: false }],
+      thresholds: [{ gate: 'roc_auc >= 0.80', observed: 0.716, passed: false }],
     });
     expect(report.headline).toMatch(/^No candidate passed: best candidate c02/);
   });
 
   test('reports a metric that is not a finite number as null', () => {
     const result = deployedResult();
-    const winner = { ...result.leaderboard[0]!, metrics: { roc_auc: 0.8, log_loss: NaN } };
-    const report = buildRunReport(reportInput({ ...result, winner, leaderboard: [winner] }));
-    expect(report.chosenModel?.metrics).toEqual({ roc_auc: 0.8, log_loss: null });
+    const row = { ...result.leaderboard[0]!, metrics: { roc_auc: 0.8, log_loss: NaN } };
+    const winner = { ...result.winner!, test: { roc_auc: 0.79, log_loss: NaN } };
+    const report = buildRunReport(reportInput({ ...result, winner, leaderboard: [row] }));
+    expect(report.chosenModel?.test).toEqual({ roc_auc: 0.79, log_loss: null });
     expect(report.leaderboard[0]?.metrics.log_loss).toBeNull();
   });
 });

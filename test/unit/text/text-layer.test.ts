@@ -70,11 +70,16 @@ describe('the text layer', () => {
         algorithm: 'linear',
         metrics: { f1_macro: 0.5, accuracy: 0.6 },
         objectiveValue: 0.5,
-        gates: [],
-        passedGates: true,
       }) as unknown as LeaderboardRow;
-    const board = formatLeaderboard([row(1), row(2), row(3)], 'f1_macro', 2).split('\n');
-    expect(board[0]).toMatch(/^#\s+candidate\s+algorithm\s+f1_macro\s+accuracy\s+gates$/);
+    const holdout = {
+      method: 'holdout',
+      rows: 500,
+      refit: true,
+      chosenBy: 'pipeline file',
+    } as const;
+    const board = formatLeaderboard([row(1), row(2), row(3)], 'f1_macro', holdout, 2).split('\n');
+    expect(board[0]).toBe('scores: validation (never the test split)');
+    expect(board[1]).toMatch(/^#\s+candidate\s+algorithm\s+f1_macro\s+accuracy$/);
     expect(board.at(-1)).toBe('... and 1 more');
   });
 });

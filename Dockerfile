@@ -27,14 +27,15 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error \
   && npm_config_nodedir=/usr/local npm_config_build_from_source=true \
     npm rebuild better-sqlite3 --loglevel=error
 
-# Only what training and serving import (xgboost-cpu, scikit-learn, pandas,
-# numpy), at the versions python-constraints.txt pins; the Temporal CLI and moto
-# from requirements-dev.txt are for development and tests.
+# Only what training, serving and the worker's search import (xgboost-cpu,
+# scikit-learn, pandas, numpy, optuna), at the versions python-constraints.txt
+# pins; the Temporal CLI and moto from requirements-dev.txt are for development
+# and tests.
 COPY algorithms/requirements.txt algorithms/requirements.txt
-COPY python-constraints.txt ./
+COPY requirements-worker.txt python-constraints.txt ./
 RUN python3 -m venv /opt/ferry-python \
   && /opt/ferry-python/bin/pip install --no-cache-dir --disable-pip-version-check \
-    -r algorithms/requirements.txt -c python-constraints.txt
+    -r requirements-worker.txt -c python-constraints.txt
 
 # --- runtime: no compilers ------------------------------------------------------
 FROM ${NODE_IMAGE}

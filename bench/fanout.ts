@@ -177,7 +177,7 @@ function benchConfig(count: number, method: 'holdout' | 'cv'): PipelineConfig {
 function runFloor(config: PipelineConfig, runDir: string, timeoutMs: number): number | undefined {
   const data = path.join(runDir, 'data');
   const floorDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-floor-'));
-  const jobs = generateCandidates(config.candidates).flatMap((candidate) => {
+  const jobs = generateCandidates(config.candidates, config.dataset.task).flatMap((candidate) => {
     const workDir = path.join(floorDir, candidate.id);
     const modelDir = path.join(workDir, 'model');
     const hyperparameters = Object.entries(candidate.hyperparameters).flatMap(([name, value]) => [

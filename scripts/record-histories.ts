@@ -203,7 +203,9 @@ async function record(worker: BenchWorker, name: string, scenario: Scenario): Pr
   const config = configOf(name, scenario.pipeline);
   const ids = [
     workflowId,
-    ...generateCandidates(config.candidates).map((c) => `${workflowId}-${c.id}`),
+    ...generateCandidates(config.candidates, config.dataset.task).map(
+      (c) => `${workflowId}-${c.id}`,
+    ),
   ];
   // The Temporal CLI writes the JSON form that Worker.runReplayHistory reads.
   for (const id of ids) {

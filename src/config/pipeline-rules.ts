@@ -110,6 +110,14 @@ function checkCandidates(raw: unknown, task: Task | undefined, report: Report): 
   }
   const strategy = at(raw, ['candidates', 'strategy']) ?? 'random';
   const algorithms = at(raw, ['candidates', 'algorithms']);
+  // The built-in spaces have ranges, which a grid cannot enumerate.
+  if (strategy === 'grid' && algorithms === undefined && at(raw, ['candidates']) !== undefined) {
+    report(
+      ['candidates', 'algorithms'],
+      'is needed by strategy: grid (the built-in search spaces have ranges, which a grid cannot enumerate)',
+      'list the algorithms and the values to try, or use strategy: random or tpe',
+    );
+  }
   if (!Array.isArray(algorithms)) return;
   algorithms.forEach((choice, index) => {
     const name = at(choice, ['name']);
@@ -117,6 +125,13 @@ function checkCandidates(raw: unknown, task: Task | undefined, report: Report): 
     const specs: Record<string, HyperparameterSpec> =
       ALGORITHMS[name as AlgorithmName].hyperparameters;
     const hyperparameters = at(choice, ['hyperparameters']);
+    if (strategy === 'grid' && hyperparameters === undefined) {
+      report(
+        ['candidates', 'algorithms', index, 'hyperparameters'],
+        `is needed by strategy: grid (${name}'s built-in search space has ranges, which a grid cannot enumerate)`,
+        'list the values to try, such as max_depth: [3, 5, 7], or use strategy: random or tpe',
+      );
+    }
     if (hyperparameters === null || typeof hyperparameters !== 'object') return;
     for (const [param, value] of Object.entries(hyperparameters)) {
       const path = ['candidates', 'algorithms', index, 'hyperparameters', param];
@@ -160,7 +175,7 @@ function checkHyperparameter(
       report(
         path,
         'is a range, which a grid search cannot enumerate',
-        'list the values to try, such as [3, 5, 7], or use strategy: random',
+        'list the values to try, such as [3, 5, 7], or use strategy: random or tpe',
       );
     }
     if (value.low >= value.high) {

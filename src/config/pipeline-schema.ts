@@ -108,7 +108,12 @@ export const hyperparameterValueSchema = z
 
 export const algorithmChoiceSchema = z.strictObject({
   name: z.enum(ALGORITHM_NAMES),
-  hyperparameters: z.record(z.string(), hyperparameterValueSchema).default({}),
+  hyperparameters: z
+    .record(z.string(), hyperparameterValueSchema)
+    .optional()
+    .describe(
+      "the values to search; left out, the algorithm's built-in search space (algorithms/README.md)",
+    ),
 });
 
 export const candidatesSchema = z
@@ -121,10 +126,19 @@ export const candidatesSchema = z
       .default(8)
       .describe('how many candidate models to build (N)'),
     maxParallel: z.number().int().min(1).default(2).describe('how many candidates train at once'),
-    strategy: z.enum(['random', 'grid']).default('random'),
+    strategy: z
+      .enum(['random', 'grid', 'tpe'])
+      .default('random')
+      .describe(
+        "random: independent draws; grid: every listed combination; tpe: Optuna's TPE sampler, guided by the scores so far",
+      ),
     seed: z.number().int().nonnegative().default(1).describe('seeds the candidate generator'),
     trainingTimeout: durationSchema.default('30m'),
-    algorithms: z.array(algorithmChoiceSchema).min(1),
+    algorithms: z
+      .array(algorithmChoiceSchema)
+      .min(1)
+      .optional()
+      .describe('the algorithms to try; left out, all four with their built-in search spaces'),
   })
   .describe('the search space: algorithms x hyperparameters');
 

@@ -26,6 +26,8 @@ export const FAILURE = {
   loadTest: 'LoadTestError',
   /** The artifact store refused a write for good (read-only, no space). */
   artifactStore: 'ArtifactStoreError',
+  /** The guided search (TPE) could not suggest a candidate from its request. */
+  search: 'SearchError',
   /** Every candidate of a run failed. */
   allCandidatesFailed: 'AllCandidatesFailed',
   /** The SageMaker service (or its emulator) does not implement an operation. */

@@ -49,6 +49,8 @@ const HOSTING_RETRY = retry(5, '1s', [FAILURE.hosting, FAILURE.deploymentFailed,
 /** The options of the activities whose limits do not depend on the pipeline file. */
 const FIXED_OPTIONS = {
   prepareData: { startToCloseTimeout: '10m', retry: retry(3, '1s', [FAILURE.dataset]) },
+  // One short Python call; a hung one is killed and asked again.
+  suggestCandidate: { startToCloseTimeout: '2m', retry: retry(3, '1s', [FAILURE.search]) },
   evaluateCandidate: EVALUATION,
   evaluateChampion: EVALUATION,
   registerModel: REGISTRY,

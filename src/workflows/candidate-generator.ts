@@ -1,9 +1,8 @@
 import type { PipelineConfig, HyperparameterValue } from '../config/pipeline-schema';
-import {
-  ALGORITHMS,
-  type AlgorithmName,
-  type HyperparameterSpec,
-} from '../config/algorithm-catalog';
+import { ALGORITHMS, type HyperparameterSpec } from '../config/algorithm-catalog';
+import { searchSpaces, type AlgorithmSpace } from '../config/search-spaces';
+import type { Task } from '../evaluation/metric-names';
+import type { Point } from '../search/suggestion';
 import { SeededRandom } from '../shared/seeded-random';
 import type { Candidate } from './definitions';
 
@@ -13,37 +12,60 @@ type CandidateSpace = PipelineConfig['candidates'];
 const MAX_REDRAWS = 20;
 
 /**
- * The candidates of a run, from the search space and its seed alone: the
- * same config gives the same list on every machine, every rerun and every
- * workflow replay. Algorithms take turns, so each gets its share of N.
+ * The candidates of a run (random and grid), from the search space and its
+ * seed alone: the same config gives the same list on every machine, every
+ * rerun and every workflow replay. Algorithms take turns, so each gets its
+ * share of N. (`tpe` asks for its candidates as the run goes: guided-search.ts.)
  */
-export function generateCandidates(space: CandidateSpace): Candidate[] {
-  const drawn = space.strategy === 'grid' ? gridPoints(space) : randomPoints(space);
-  const width = Math.max(2, String(drawn.length).length);
-  return drawn.map((point, index) => ({
+export function generateCandidates(space: CandidateSpace, task: Task): Candidate[] {
+  const spaces = searchSpaces(space, task);
+  const drawn = space.strategy === 'grid' ? gridPoints(space, spaces) : randomPoints(space, spaces);
+  return drawn.map((point, index) => candidateAt(space, index, point));
+}
+
+/** Candidate `index` of a run at `point`: its id, and its seed from the run's. */
+export function candidateAt(space: CandidateSpace, index: number, point: Point): Candidate {
+  const width = Math.max(2, String(space.count).length);
+  return {
     id: `c${String(index + 1).padStart(width, '0')}`,
     index,
     algorithm: point.algorithm,
     hyperparameters: point.hyperparameters,
     seed: space.seed * 1_000 + index,
-  }));
+  };
 }
 
-interface Point {
-  algorithm: AlgorithmName;
-  hyperparameters: Record<string, number>;
+/**
+ * Where a search starts: each built-in space's library defaults (only its
+ * fixed values set, such as the rounds cap), the configuration a plain
+ * baseline would use, so the search can only add to it. Spaces the pipeline
+ * wrote itself start wherever the search takes them.
+ */
+export function startingPoints(spaces: AlgorithmSpace[]): Point[] {
+  return spaces
+    .filter((entry) => entry.isBuiltin)
+    .map((entry) => ({ algorithm: entry.algorithm, hyperparameters: fixedValues(entry.space) }));
 }
 
-function randomPoints(space: CandidateSpace): Point[] {
+function fixedValues(space: Record<string, HyperparameterValue>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(space).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number',
+    ),
+  );
+}
+
+function randomPoints(space: CandidateSpace, spaces: AlgorithmSpace[]): Point[] {
   const random = new SeededRandom(space.seed);
   const seen = new Set<string>();
-  const points: Point[] = [];
-  for (let i = 0; i < space.count; i++) {
-    const choice = space.algorithms[i % space.algorithms.length];
-    if (choice === undefined) break;
-    let point = drawPoint(choice.name, choice.hyperparameters, random);
+  const points: Point[] = startingPoints(spaces).slice(0, space.count);
+  for (const point of points) seen.add(key(point));
+  for (let i = points.length; i < space.count; i++) {
+    const entry = spaces[i % spaces.length];
+    if (entry === undefined) break;
+    let point = drawPoint(entry, random);
     for (let redraw = 0; seen.has(key(point)) && redraw < MAX_REDRAWS; redraw++) {
-      point = drawPoint(choice.name, choice.hyperparameters, random);
+      point = drawPoint(entry, random);
     }
     seen.add(key(point));
     points.push(point);
@@ -51,11 +73,7 @@ function randomPoints(space: CandidateSpace): Point[] {
   return points;
 }
 
-function drawPoint(
-  algorithm: AlgorithmName,
-  values: Record<string, HyperparameterValue>,
-  random: SeededRandom,
-): Point {
+function drawPoint({ algorithm, space: values }: AlgorithmSpace, random: SeededRandom): Point {
   const specs: Record<string, HyperparameterSpec> = ALGORITHMS[algorithm].hyperparameters;
   const hyperparameters: Record<string, number> = {};
   for (const name of Object.keys(values).sort()) {
@@ -86,8 +104,8 @@ function drawValue(
 }
 
 /** Grid: every combination of each algorithm's listed values, algorithms interleaved, first N kept. */
-function gridPoints(space: CandidateSpace): Point[] {
-  const grids = space.algorithms.map((choice) => combinations(choice.name, choice.hyperparameters));
+function gridPoints(space: CandidateSpace, spaces: AlgorithmSpace[]): Point[] {
+  const grids = spaces.map((entry) => combinations(entry.algorithm, entry.space));
   const points: Point[] = [];
   for (
     let round = 0;
@@ -102,10 +120,7 @@ function gridPoints(space: CandidateSpace): Point[] {
   return points;
 }
 
-function combinations(
-  algorithm: AlgorithmName,
-  values: Record<string, HyperparameterValue>,
-): Point[] {
+function combinations(algorithm: string, values: Record<string, HyperparameterValue>): Point[] {
   let partial: Record<string, number>[] = [{}];
   for (const name of Object.keys(values).sort()) {
     const value = values[name];

@@ -7,7 +7,7 @@ describe('ferry validate (the real command)', () => {
     const result = runFerry(['validate', path.join(EXAMPLES_DIR, 'churn.yaml')]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(
-      /churn.yaml: valid \(binary, 6 candidates from xgboost, linear, hist-gradient-boosting, objective roc_auc, backend local\)/,
+      /churn.yaml: valid \(binary, 6 candidates \(random\) from xgboost, linear, hist-gradient-boosting, objective roc_auc, backend local\)/,
     );
     expect(result.status).toBe(0);
   });

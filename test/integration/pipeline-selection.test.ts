@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { defaultPayloadConverter } from '@temporalio/common';
 import {
   pipelineSchema,
@@ -12,6 +13,7 @@ import { openRegistry } from '../../src/backends/compose-backends';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
 import { churnDataset, SHARED_DATA_DIR } from '../fixtures/pipelines';
+import { validatePipeline } from '../../src/config/validate-pipeline';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -307,6 +309,52 @@ describe('a pipeline run up to selection (real server, real models)', () => {
         metrics,
       }));
     expect(view(second)).toEqual(view(first));
+  });
+
+  test('tpe: a rerun asks for the same candidates, and the run replays on the workflow code', async () => {
+    const file = pipeline({
+      evaluation: { method: 'holdout' },
+      candidates: { ...pipeline({}).candidates, count: 6, strategy: 'tpe' },
+    });
+    const [first, second] = await Promise.all([runPipeline(file), runPipeline(file)]);
+    const asked = (result: PipelineResult) =>
+      result.leaderboard
+        .map(({ id, algorithm, hyperparameters }) => ({ id, algorithm, hyperparameters }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+    expect(asked(first)).toHaveLength(6);
+    expect(asked(second)).toEqual(asked(first));
+    // Every suggestion is an activity result in the history, so a replay takes it from there.
+    const history = await harness.client.workflow.getHandle(first.runId).fetchHistory();
+    const suggestions = (history.events ?? []).filter(
+      (event) =>
+        event.activityTaskScheduledEventAttributes?.activityType?.name === 'suggestCandidate',
+    );
+    expect(suggestions).toHaveLength(6);
+    await expect(
+      Worker.runReplayHistory(
+        { workflowsPath: require.resolve('../../src/workflows') },
+        history,
+        first.runId,
+      ),
+    ).resolves.toBeUndefined();
+  });
+
+  test('a pipeline with only candidates.count validates and runs all four built-in spaces', async () => {
+    const file = pipeline({ evaluation: { method: 'holdout' }, candidates: { count: 6 } });
+    const validation = await validatePipeline(file, { baseDir: SHARED_DATA_DIR });
+    expect(validation.problems).toEqual([]);
+    const result = await runPipeline(file);
+    expect(result.outcome).toBe('deployed');
+    const byId = [...result.leaderboard].sort((a, b) => a.id.localeCompare(b.id));
+    // Each algorithm's library defaults first (with the rounds cap), then draws from its space.
+    expect(byId.slice(0, 4).map((row) => [row.algorithm, row.hyperparameters])).toEqual([
+      ['xgboost', { num_round: 2000 }],
+      ['linear', { max_iter: 1000 }],
+      ['random-forest', { n_estimators: 300 }],
+      ['hist-gradient-boosting', { max_iter: 2000 }],
+    ]);
+    expect(Object.keys(byId[4]?.hyperparameters ?? {}).length).toBeGreaterThan(1);
+    expect(result.winner?.test.accuracy).toBeGreaterThan(0.9);
   });
 
   test('a run whose gates nothing passes ends as "no candidate passed", not as an error', async () => {

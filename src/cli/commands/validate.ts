@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../config/problem';
+import { searchSpaces } from '../../config/search-spaces';
 import { validatePipelineFile } from '../../config/validate-pipeline';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
 
@@ -14,9 +15,13 @@ export function registerValidate(program: Command): void {
         const result = await validatePipelineFile(file);
         if (result.ok) {
           const { config } = result;
-          const algorithms = config.candidates.algorithms.map((a) => a.name).join(', ');
+          const algorithms = searchSpaces(config.candidates, config.dataset.task)
+            .map((entry) =>
+              entry.isBuiltin ? `${entry.algorithm} (built-in space)` : entry.algorithm,
+            )
+            .join(', ');
           console.log(
-            `${file}: valid (${config.dataset.task}, ${config.candidates.count} candidates from ${algorithms}, objective ${config.objective}, backend ${config.backend})`,
+            `${file}: valid (${config.dataset.task}, ${config.candidates.count} candidates (${config.candidates.strategy}) from ${algorithms}, objective ${config.objective}, backend ${config.backend})`,
           );
           continue;
         }

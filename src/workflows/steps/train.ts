@@ -4,26 +4,40 @@ import { mapBounded } from '../bounded';
 import { candidateWorkflow } from '../candidate';
 import { generateCandidates } from '../candidate-generator';
 import type { Candidate, PreparedData } from '../definitions';
+import { guidedSearch } from '../guided-search';
 import type { RunState } from '../run-state';
+import { searchSpaces } from '../../config/search-spaces';
 
 /**
- * Step 2: every candidate of the search space, each a child workflow (train,
+ * Step 2: the candidates of the search space, each a child workflow (train,
  * then score on validation or by cross-validation; never on test), at most
- * `maxParallel` at once. A failed candidate is recorded
+ * `maxParallel` at once: all drawn up front (random, grid), or asked for
+ * one by one from the scores so far (tpe). A failed candidate is recorded
  * and left out; the step fails only when the run is cancelled.
  */
 export function train(run: RunState, data: PreparedData): Promise<ScoredCandidate[]> {
-  const { candidates: space } = run.config;
-  const candidates = run.track(generateCandidates(space));
+  const { candidates: space, dataset, objective } = run.config;
   return run.step(
     'train',
     async () => {
+      if (space.strategy === 'tpe') {
+        return guidedSearch({
+          candidates: space,
+          spaces: searchSpaces(space, dataset.task),
+          objective,
+          suggest: (request) => run.activities.suggestCandidate(request),
+          trainOne: (candidate) => trainOne(run, data, candidate),
+        });
+      }
+      const candidates = run.track(generateCandidates(space, dataset.task));
       const scored = await mapBounded(candidates, space.maxParallel, (candidate) =>
         trainOne(run, data, candidate),
       );
       return scored.filter((one): one is ScoredCandidate => one !== undefined);
     },
-    (scored) => ({ note: `${scored.length} of ${candidates.length} candidates trained` }),
+    (scored) => ({
+      note: `${scored.length} of ${space.count} candidates trained (${space.strategy} search)`,
+    }),
   );
 }
 

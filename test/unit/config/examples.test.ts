@@ -26,7 +26,7 @@ describe('the example pipelines', () => {
     expect(config.loadTest.arrival).toBe('poisson');
     expect(config.loadTest.slo.maxErrorRate).toBe(0.01);
     expect(config.approval.allowStarterToApprove).toBe(false);
-    expect(config.candidates.algorithms[1]).toEqual({
+    expect(config.candidates.algorithms?.[1]).toEqual({
       name: 'linear',
       hyperparameters: { alpha: { low: 0.1, high: 100, log: true } },
     });

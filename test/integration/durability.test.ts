@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { stopHost } from '../../src/backends/local/hosting/ensure-host';
 import os from 'node:os';
@@ -70,11 +71,17 @@ describe('durability', () => {
           break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const interrupted = readdirSync(candidatesDir).filter(
-        (c) => lines(path.join(candidatesDir, c, 'completions.log')).length === 0,
-      );
+      // Read what was cut short once the worker is gone: a training that ends
+      // between this read and the kill would otherwise count as interrupted.
+      const exited = once(first, 'exit');
       first.kill('SIGKILL');
+      await exited;
       first = undefined;
+      const interrupted = readdirSync(candidatesDir).filter(
+        (c) =>
+          lines(path.join(candidatesDir, c, 'attempts.log')).length > 0 &&
+          lines(path.join(candidatesDir, c, 'completions.log')).length === 0,
+      );
 
       second = startWorkerProcess(env);
       expect((await handle.query(summaryQuery)).stage).toBe('training');

@@ -419,6 +419,58 @@ def probabilities(pipeline, X: pd.DataFrame) -> np.ndarray:
     return proba / proba.sum(axis=1, keepdims=True)
 
 
+# ---------------------------------------------------------------- ensembles
+
+
+class WeightedEnsemble:
+    """A weighted average of fitted member pipelines, served like one pipeline.
+
+    Ensemble selection (src/evaluation/ensemble-selection.ts) chooses the
+    weights; algorithms/ensemble/build.py saves this as a model.joblib's
+    `pipeline`, so batch predictions, the local host and SageMaker's container
+    load and serve it through the same inference functions as any model.
+    Classification averages the members' (renormalised) probabilities,
+    regression their predictions. It lives here, not in the ensemble's
+    folder, because unpickling needs it importable wherever the model is
+    served, and this module is beside every inference script.
+    """
+
+    def __init__(self, members: list, weights: list[float], task: str):
+        if len(members) != len(weights) or not members:
+            raise BadInput("an ensemble needs one weight per member and at least one member")
+        total = float(sum(weights))
+        if not all(w > 0 for w in weights) or abs(total - 1.0) > 1e-9:
+            raise BadInput(f"ensemble weights must be positive and sum to 1 (they sum to {total})")
+        self.members = list(members)
+        self.weights = [float(w) for w in weights]
+        self.task = task
+
+    def predict_proba(self, X) -> np.ndarray:
+        if self.task == "regression":
+            raise AttributeError("a regression ensemble has no predict_proba")
+        total = None
+        for member, weight in zip(self.members, self.weights):
+            part = weight * probabilities(member, X)
+            total = part if total is None else total + part
+        return total
+
+    def predict(self, X) -> np.ndarray:
+        if self.task != "regression":
+            return self.predict_proba(X).argmax(axis=1)
+        total = None
+        for member, weight in zip(self.members, self.weights):
+            part = weight * np.asarray(member.predict(X), dtype=np.float64)
+            total = part if total is None else total + part
+        return total
+
+
+def _final_estimators(pipeline) -> list:
+    """The estimators that predict: a pipeline's last step, or each ensemble member's."""
+    if isinstance(pipeline, WeightedEnsemble):
+        return [member.steps[-1][1] for member in pipeline.members]
+    return [pipeline.steps[-1][1]]
+
+
 # ---------------------------------------------------------------- serving
 
 
@@ -431,9 +483,9 @@ def model_fn(model_dir: str) -> dict:
     # ms slower. Rows are predicted the same way (a forest now sums its trees
     # in order, not as threads finish).
     # Set here, not in training, so metrics and saved models do not change.
-    estimator = model["pipeline"].steps[-1][1]
-    if "n_jobs" in estimator.get_params(deep=False):
-        estimator.set_params(n_jobs=1)
+    for estimator in _final_estimators(model["pipeline"]):
+        if "n_jobs" in estimator.get_params(deep=False):
+            estimator.set_params(n_jobs=1)
     # predict_fn's OpenMP limit binds the calling thread only, so concurrent
     # requests do not race; BLAS (process-wide) is left alone.
     model[THREADS] = ThreadpoolController().select(user_api="openmp")
@@ -596,6 +648,8 @@ def _fast_prepare(model: dict):
     other model, or another scikit-learn, falls back to the pipeline.
     """
     columns = Columns(model["features"], model["numeric"], model["categorical"])
+    if not isinstance(model["pipeline"], Pipeline):
+        return None  # an ensemble: each member prepares its own rows
     steps = model["pipeline"].steps
     prepare = steps[0][1]
     if len(steps) != 2 or not isinstance(prepare, ColumnTransformer):

@@ -13,6 +13,7 @@ import { candidateDir, candidateJobName } from './artifact-paths';
 import type { BackendResolver } from '../backends/backend-resolver';
 import { startHeartbeats } from './heartbeat';
 import { FAILURE } from '../shared/failure-types';
+import { writeFileAtomic } from '../shared/atomic-write';
 
 /**
  * evaluateCandidate: the model's own inference functions predict the rows it
@@ -72,10 +73,24 @@ export async function evaluateModel(
   } finally {
     heartbeats.stop();
   }
-  const test = await readDataset(inputFile);
-  const column = test.header.indexOf(model.target);
-  const truth = test.rows.map((row) => (row.fields[column] ?? '').trim());
-  return { metrics: metricsFor(model, truth, predictions), rows: truth.length };
+  const truth = await readTruth(inputFile, model.target);
+  const metrics = metricsFor(model, truth, predictions);
+  if (model.rows.split !== 'validation') return { metrics, rows: truth.length };
+  // Ranking predictions are kept for ensemble selection (select step), which
+  // reads them from here: the workflow carries the path, never the rows.
+  const predictionsFile = path.join(model.workDir, RANKING_PREDICTIONS);
+  await writeFileAtomic(predictionsFile, JSON.stringify(predictions));
+  return { metrics, rows: truth.length, predictions: predictionsFile };
+}
+
+/** The file in a candidate's (or fold's) folder that keeps its predictions on the rows it was ranked on. */
+export const RANKING_PREDICTIONS = 'ranking-predictions.json';
+
+/** The target column of a split, as the labels (or values) the metrics compare against. */
+export async function readTruth(file: string, target: string): Promise<string[]> {
+  const rows = await readDataset(file);
+  const column = rows.header.indexOf(target);
+  return rows.rows.map((row) => (row.fields[column] ?? '').trim());
 }
 
 function metricsFor(

@@ -12,6 +12,8 @@ import { createLoadTestEndpoint } from './load-test-endpoint';
 import { createRollbackEndpoint } from './rollback-endpoint';
 import { createWriteReport } from './write-report';
 import { suggestCandidate } from './suggest-candidate';
+import { selectEnsemble } from './select-ensemble';
+import { createBuildEnsemble } from './build-ensemble';
 
 export interface ActivityDeps {
   /** Ferry's state folder; the local backend keeps artifacts under it. */
@@ -36,6 +38,8 @@ export function createActivities(deps: ActivityDeps) {
       artifactsRoot,
       createEvaluateCandidate(artifactsRoot, backends),
     ),
+    selectEnsemble,
+    buildEnsemble: guardedByStore(artifactsRoot, createBuildEnsemble(artifactsRoot, backends)),
     registerModel: createRegisterModel(backends),
     setModelStatus: createSetModelStatus(backends),
     evaluateChampion: guardedByStore(

@@ -57,6 +57,23 @@ export const predictionsSchema = z.union([
 ]);
 export type Predictions = z.infer<typeof predictionsSchema>;
 
+/**
+ * One ensemble model from its members' models (ensemble selection chose the
+ * weights): the members' pipelines averaged inside one model.joblib, which
+ * the ensemble's inference functions serve like any model.
+ */
+export const ensembleJobSchema = z.strictObject({
+  /** Unique per run and step (`ferry-<run>-ensemble`), so a retry rebuilds the same model in the same place. */
+  jobName: z.string().min(1),
+  runId: z.string().min(1),
+  members: z
+    .array(z.strictObject({ id: z.string(), modelDir: z.string(), weight: z.number().positive() }))
+    .min(1),
+  /** Where the build keeps its spec, log and (locally) the model. */
+  workDir: z.string(),
+});
+export type EnsembleJob = z.infer<typeof ensembleJobSchema>;
+
 export const progressSchema = z.object({
   stage: z.string(),
   fraction: z.number(),
@@ -71,6 +88,8 @@ export interface JobControls {
 export interface Trainer {
   train(job: TrainingJob, controls: JobControls): Promise<TrainingOutcome>;
   predict(job: PredictionJob, controls: JobControls): Promise<Predictions>;
+  /** Builds an ensemble's model where its members' models are kept (a folder, or S3); returns where it is. */
+  buildEnsemble(job: EnsembleJob, controls: JobControls): Promise<{ modelDir: string }>;
 }
 
 /** A job that failed because of its inputs (exit code 2): retrying cannot help. */

@@ -134,6 +134,12 @@ export const candidatesSchema = z
       ),
     seed: z.number().int().nonnegative().default(1).describe('seeds the candidate generator'),
     trainingTimeout: durationSchema.default('30m'),
+    ensemble: z
+      .boolean()
+      .optional()
+      .describe(
+        'also offer a weighted ensemble of the candidates (greedy ensemble selection on their ranking predictions) as a candidate; left out, on when count is at least 10',
+      ),
     algorithms: z
       .array(algorithmChoiceSchema)
       .min(1)
@@ -141,6 +147,14 @@ export const candidatesSchema = z
       .describe('the algorithms to try; left out, all four with their built-in search spaces'),
   })
   .describe('the search space: algorithms x hyperparameters');
+
+/** Whether a run offers an ensemble: `candidates.ensemble`, else on from 10 candidates. */
+export function isEnsembleOn(candidates: { count: number; ensemble?: boolean }): boolean {
+  return candidates.ensemble ?? candidates.count >= ENSEMBLE_MIN_COUNT;
+}
+
+/** Below this many candidates an ensemble is off unless asked for: a small library has little to combine. */
+export const ENSEMBLE_MIN_COUNT = 10;
 
 export const gateSchema = z
   .string()

@@ -46,6 +46,21 @@ export interface EnsembleSelection {
 export const DEFAULT_ENSEMBLE_ROUNDS = 25;
 
 export function selectEnsemble(input: EnsembleSelectionInput): EnsembleSelection {
+  const rounds = selectionRounds(input);
+  for (;;) {
+    const next = rounds.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same selection one round at a time: it yields the round just done,
+ * so an activity can heartbeat and let its event loop breathe between
+ * rounds on large inputs, and returns the selection.
+ */
+export function* selectionRounds(
+  input: EnsembleSelectionInput,
+): Generator<number, EnsembleSelection, void> {
   const { members, objective } = input;
   if (members.length === 0) throw new Error('ensemble selection needs at least one member');
   const rounds = input.rounds ?? DEFAULT_ENSEMBLE_ROUNDS;
@@ -91,6 +106,7 @@ export function selectEnsemble(input: EnsembleSelectionInput): EnsembleSelection
     if (best === undefined || isBetter(pickScore, best.score)) {
       best = { counts: [...counts], score: pickScore, metrics: pickMetrics, rounds: round };
     }
+    yield round;
   }
   const kept = best as NonNullable<typeof best>;
   return {
@@ -102,6 +118,28 @@ export function selectEnsemble(input: EnsembleSelectionInput): EnsembleSelection
     bestSingleId,
     rounds: kept.rounds,
   };
+}
+
+/**
+ * Every metric of a weighted average of members on some rows: the
+ * selection's own score, or (cross-validation) one fold's, so an ensemble's
+ * ranking score is a mean over folds like every other candidate's.
+ */
+export function weightedAverageMetrics(
+  input: Omit<EnsembleSelectionInput, 'objective' | 'rounds'>,
+  weights: readonly { id: string; weight: number }[],
+): MetricValues {
+  const width = input.members[0]?.outputs[0]?.length ?? 0;
+  let sum = zeros(input.yTrue.length, width);
+  for (const { id, weight } of weights) {
+    const member = input.members.find((one) => one.id === id);
+    if (!member) throw new Error(`ensemble member ${id} has no predictions on these rows`);
+    sum = add(
+      sum,
+      member.outputs.map((row) => row.map((value) => value * weight)),
+    );
+  }
+  return objectiveOf(input, sum, 1, width);
 }
 
 /** Strictly better in the objective's direction; NaN is worse than any number. */
@@ -120,7 +158,7 @@ function usable(value: number | undefined): number {
 
 /** The metrics of the average `sum / count`. */
 function objectiveOf(
-  input: EnsembleSelectionInput,
+  input: Omit<EnsembleSelectionInput, 'objective' | 'rounds'>,
   sum: readonly number[][],
   count: number,
   width: number,

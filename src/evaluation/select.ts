@@ -22,6 +22,10 @@ export const scoredCandidateSchema = z.object({
   fittedRounds: z.number().int().optional(),
   /** The model trained on the train split (absent under cross-validation: one per fold). */
   modelDir: z.string().optional(),
+  /** Files with its predictions on the ranking rows (one per fold under cross-validation), for ensemble selection. */
+  rankingPredictions: z.array(z.string()).optional(),
+  /** An ensemble: its members and their weights (they sum to 1). */
+  members: z.array(z.object({ id: z.string(), weight: z.number() })).optional(),
 });
 export type ScoredCandidate = z.infer<typeof scoredCandidateSchema>;
 

@@ -28,6 +28,8 @@ export const FAILURE = {
   artifactStore: 'ArtifactStoreError',
   /** The guided search (TPE) could not suggest a candidate from its request. */
   search: 'SearchError',
+  /** Ensemble selection or the ensemble's build cannot use the candidates' predictions or models. */
+  ensemble: 'EnsembleError',
   /** Every candidate of a run failed. */
   allCandidatesFailed: 'AllCandidatesFailed',
   /** The SageMaker service (or its emulator) does not implement an operation. */

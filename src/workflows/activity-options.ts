@@ -53,6 +53,18 @@ const FIXED_OPTIONS = {
   suggestCandidate: { startToCloseTimeout: '2m', retry: retry(3, '1s', [FAILURE.search]) },
   evaluateCandidate: EVALUATION,
   evaluateChampion: EVALUATION,
+  // Reads the candidates' ranking predictions and selects; heartbeats every round.
+  selectEnsemble: {
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '30s',
+    retry: retry(3, '2s', [FAILURE.ensemble, FAILURE.metricInput]),
+  },
+  // Loads the members' models and saves one (downloading and uploading on SageMaker).
+  buildEnsemble: {
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '20s',
+    retry: retry(3, '2s', [FAILURE.ensemble]),
+  },
   registerModel: REGISTRY,
   setModelStatus: REGISTRY,
   deployEndpoint: { startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry: HOSTING_RETRY },

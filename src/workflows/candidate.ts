@@ -32,6 +32,7 @@ export async function candidateWorkflow(input: CandidateWorkflowInput): Promise<
       fittedRounds: trained.fittedRounds,
       trainingMs: trained.trainingMs,
       modelDir: trained.modelDir,
+      rankingPredictions: keptPredictions([evaluation]),
     };
   }
   // Folds one after another: the run's lanes (maxParallel) already fill the cores.
@@ -53,7 +54,14 @@ export async function candidateWorkflow(input: CandidateWorkflowInput): Promise<
     spread,
     fittedRounds: meanRounds(folds.map((one) => one.trained.fittedRounds)),
     trainingMs: folds.reduce((sum, one) => sum + one.trained.trainingMs, 0),
+    rankingPredictions: keptPredictions(folds.map((one) => one.evaluation)),
   };
+}
+
+/** The ranking predictions' files, one per evaluation, or none if any evaluation kept none. */
+function keptPredictions(evaluations: CandidateEvaluation[]): string[] | undefined {
+  const files = evaluations.map((one) => one.predictions);
+  return files.every((file): file is string => file !== undefined) ? files : undefined;
 }
 
 async function trainAndScore(

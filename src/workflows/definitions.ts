@@ -234,6 +234,8 @@ export type EvaluateCandidateInput = z.infer<typeof evaluateCandidateInputSchema
 export const candidateEvaluationSchema = z.object({
   metrics: metricValuesSchema,
   rows: z.number().int(),
+  /** Ranking (validation) rows only: the file keeping the model's predictions on them, for ensemble selection. */
+  predictions: z.string().optional(),
 });
 export type CandidateEvaluation = z.infer<typeof candidateEvaluationSchema>;
 
@@ -257,8 +259,48 @@ export const candidateOutcomeSchema = z.object({
   trainingMs: z.number(),
   /** The model trained on the train split; absent under cross-validation (one model per fold). */
   modelDir: z.string().optional(),
+  /** Its predictions on the ranking rows: the validation split, or each fold's held-out rows in fold order. */
+  rankingPredictions: z.array(z.string()).optional(),
 });
 export type CandidateOutcome = z.infer<typeof candidateOutcomeSchema>;
+
+/** Ensemble selection over the candidates' ranking predictions (select step). */
+export const selectEnsembleInputSchema = datasetTargetSchema.omit({ positiveClass: true }).extend({
+  runId: z.string(),
+  objective: metricNameSchema,
+  /**
+   * The folders (channels) holding the ranking rows' validation.csv, target
+   * column included, in the order of each member's predictions files: the
+   * validation split, or each fold's held-out rows.
+   */
+  rankingRows: z.array(z.string()).min(1),
+  members: z.array(z.object({ id: z.string(), predictions: z.array(z.string()).min(1) })).min(2),
+  rounds: z.number().int().min(1),
+});
+export type SelectEnsembleInput = z.infer<typeof selectEnsembleInputSchema>;
+
+export const ensembleChoiceSchema = z.object({
+  /** The members with weight > 0, in input order; the weights sum to 1. */
+  weights: z.array(z.object({ id: z.string(), weight: z.number() })),
+  /** The ranking score: on the validation split, or the mean over the folds (the rows the weights were chosen on). */
+  metrics: metricValuesSchema,
+  /** Cross-validation: each metric's standard deviation over the folds. */
+  spread: metricValuesSchema.optional(),
+  bestSingleId: z.string(),
+  /** How many rounds of selection the kept ensemble took. */
+  rounds: z.number().int(),
+  rows: z.number().int(),
+});
+export type EnsembleChoice = z.infer<typeof ensembleChoiceSchema>;
+
+export const buildEnsembleInputSchema = z.object({
+  runId: z.string(),
+  members: z
+    .array(z.object({ id: z.string(), modelDir: z.string(), weight: z.number().positive() }))
+    .min(1),
+  backend,
+});
+export type BuildEnsembleInput = z.infer<typeof buildEnsembleInputSchema>;
 
 export const evaluateChampionInputSchema = datasetTargetSchema
   .omit({ positiveClass: true })

@@ -68,6 +68,8 @@ export class RunState {
   /** The chosen model, refit and scored on test, once the select step has one. */
   winner?: ChosenModel;
   championGate?: ChampionGateVerdict;
+  /** What ensemble selection did, for the select step's note: an ensemble offered, or why none. */
+  ensembleNote?: string;
   modelVersion?: RegisteredModel;
   isDecisionAsked = false;
   release?: ReleaseSummary;

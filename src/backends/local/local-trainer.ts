@@ -1,6 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
+  EnsembleJob,
   JobControls,
   PredictionJob,
   Predictions,
@@ -9,6 +10,7 @@ import type {
   TrainingOutcome,
 } from '../trainer';
 import { predictInWorker } from '../../python/batch-predict';
+import { buildEnsembleInWorker } from '../../python/build-ensemble';
 import { algorithmDir } from '../../python/python-paths';
 import { runScript } from '../../python/run-script';
 import { throwIfScriptFailed } from '../../python/script-failure';
@@ -66,6 +68,11 @@ export class LocalTrainer implements Trainer {
   /** The shared path (src/python/batch-predict.ts), which the SageMaker backend's evaluation also takes. */
   predict(job: PredictionJob, controls: JobControls): Promise<Predictions> {
     return predictInWorker(job, controls);
+  }
+
+  /** The members' folders are on this machine: the model is built beside them, in the job's folder. */
+  buildEnsemble(job: EnsembleJob, controls: JobControls): Promise<{ modelDir: string }> {
+    return buildEnsembleInWorker(job, controls);
   }
 }
 

@@ -4,9 +4,14 @@ import { FAILURE } from '../../shared/failure-types';
 /** SageMaker's framework containers that run Ferry's scripts unchanged (script mode). */
 export type Framework = 'xgboost' | 'sklearn';
 
-/** XGBoost runs in the XGBoost container; the scikit-learn models in the scikit-learn one. */
+/**
+ * XGBoost runs in the XGBoost container; the scikit-learn models in the
+ * scikit-learn one. An ensemble is served by the XGBoost container: its
+ * members may be XGBoost models, and that image has scikit-learn and pandas
+ * too, so it can load every member.
+ */
 function frameworkOf(algorithm: string): Framework {
-  return algorithm === 'xgboost' ? 'xgboost' : 'sklearn';
+  return algorithm === 'xgboost' || algorithm === 'ensemble' ? 'xgboost' : 'sklearn';
 }
 
 const REPOSITORIES: Record<Framework, string> = {

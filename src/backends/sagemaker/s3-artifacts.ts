@@ -36,6 +36,27 @@ export async function uploadFolder(
   return s3Uri(bucket, `${keyPrefix}/`);
 }
 
+/**
+ * Packs the files of a model folder as `model.tar.gz` (what SageMaker unpacks
+ * into /opt/ml/model) and uploads it to `key`; returns its URI.
+ */
+export async function uploadModel(
+  s3: S3Client,
+  folder: string,
+  files: string[],
+  bucket: string,
+  key: string,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  const stream = tar.create({ cwd: folder, gzip: true, portable: true }, [...files].sort());
+  for await (const chunk of stream) chunks.push(chunk);
+  const uri = s3Uri(bucket, key);
+  await awsCall('PutObject', uri, () =>
+    s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.concat(chunks) })),
+  );
+  return uri;
+}
+
 /** Downloads an object to a file, written whole or not at all. */
 export async function downloadObject(s3: S3Client, uri: string, file: string): Promise<void> {
   const { bucket, key } = parseS3Uri(uri);

@@ -1,4 +1,4 @@
-import { access, writeFile } from 'node:fs/promises';
+import { access, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   CreateTrainingJobCommand,
@@ -8,8 +8,10 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { ApplicationFailure } from '@temporalio/common';
 import { predictInWorker } from '../../python/batch-predict';
+import { buildEnsembleInWorker } from '../../python/build-ensemble';
 import {
   JobInputError,
+  type EnsembleJob,
   type JobControls,
   type PredictionJob,
   type Predictions,
@@ -19,7 +21,7 @@ import {
 } from '../trainer';
 import type { AwsClients } from './aws-clients';
 import { awsCall, isAlreadyExists, isNotFound, translateAwsError } from './aws-errors';
-import { downloadModel, uploadFolder } from './s3-artifacts';
+import { downloadModel, uploadFolder, uploadModel } from './s3-artifacts';
 import { runKey } from './s3-paths';
 import type { SageMakerSettings } from '../sagemaker-settings';
 import { ensureSourceBundle } from './source-bundle';
@@ -89,6 +91,32 @@ export class SageMakerTrainer implements Trainer {
       await writeFile(marker, job.modelDir);
     }
     return predictInWorker({ ...job, modelDir }, controls);
+  }
+
+  /**
+   * An ensemble built on the worker: its members' model.tar.gz downloaded (as
+   * evaluation downloads a model), the same build script as the local
+   * backend, and the result uploaded as one model.tar.gz under the run's
+   * prefix, at a key fixed by the job name, so a retry overwrites its own.
+   */
+  async buildEnsemble(job: EnsembleJob, controls: JobControls): Promise<{ modelDir: string }> {
+    controls.onProgress({ stage: 'downloading', fraction: 0 });
+    const members = [];
+    for (const member of job.members) {
+      if (!member.modelDir.startsWith('s3://')) {
+        members.push(member);
+        continue;
+      }
+      const folder = path.join(job.workDir, 'members', member.id);
+      await downloadModel(this.clients.s3, member.modelDir, folder);
+      members.push({ ...member, modelDir: folder });
+    }
+    const built = await buildEnsembleInWorker({ ...job, members }, controls);
+    controls.onProgress({ stage: 'uploading', fraction: 0.9 });
+    const { bucket, prefix } = this.settings;
+    const key = runKey(prefix, job.runId, 'ensemble', sagemakerName(job.jobName), 'model.tar.gz');
+    const files = await readdir(built.modelDir);
+    return { modelDir: await uploadModel(this.clients.s3, built.modelDir, files, bucket, key) };
   }
 
   private async create(name: string, job: TrainingJob): Promise<void> {

@@ -12,6 +12,11 @@ import { s3Uri } from './s3-paths';
 const SCRIPT_FILES = ['train.py', 'inference.py'];
 const SHARED_MODULE = 'ferry_tabular.py';
 
+/** An ensemble is built on the worker, never in a training job: its bundle only serves. */
+function scriptFiles(algorithm: string): string[] {
+  return algorithm === 'ensemble' ? ['inference.py'] : SCRIPT_FILES;
+}
+
 /**
  * `sourcedir.tar.gz` for an algorithm, as SageMaker's framework containers
  * take it (SAGEMAKER_SUBMIT_DIRECTORY): the algorithm's scripts with the
@@ -21,8 +26,9 @@ const SHARED_MODULE = 'ferry_tabular.py';
 async function buildSourceBundle(algorithm: string): Promise<Buffer> {
   const staging = await mkdtemp(path.join(tmpdir(), 'ferry-sourcedir-'));
   try {
+    const files = scriptFiles(algorithm);
     await Promise.all([
-      ...SCRIPT_FILES.map((file) =>
+      ...files.map((file) =>
         copyFile(path.join(algorithmDir(algorithm), file), path.join(staging, file)),
       ),
       copyFile(path.join(COMMON_DIR, SHARED_MODULE), path.join(staging, SHARED_MODULE)),
@@ -30,7 +36,7 @@ async function buildSourceBundle(algorithm: string): Promise<Buffer> {
     const chunks: Buffer[] = [];
     const stream = tar.create(
       { cwd: staging, gzip: true, portable: true, mtime: new Date(0), noDirRecurse: true },
-      [...SCRIPT_FILES, SHARED_MODULE].sort(),
+      [...files, SHARED_MODULE].sort(),
     );
     for await (const chunk of stream) chunks.push(chunk);
     return Buffer.concat(chunks);

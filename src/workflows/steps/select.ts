@@ -11,10 +11,13 @@ import {
 import { FAILURE } from '../../shared/failure-types';
 import type { Candidate, PreparedData } from '../definitions';
 import type { RunState } from '../run-state';
+import { buildEnsembleModel, offerEnsemble } from './ensemble';
 
 /**
  * Step 3: rank the candidates on their validation or cross-validation
- * scores; refit the best configuration on train + validation; score that
+ * scores, with a weighted ensemble of them as one more candidate when the
+ * pipeline offers one (steps/ensemble.ts); refit the best configuration on
+ * train + validation (an ensemble: each of its members); score that
  * model once on the test split, the only read of test in the run besides
  * the champion's; check its test score against the threshold gates and, if
  * the pipeline asks, against the group's champion on the same rows.
@@ -37,7 +40,8 @@ export function select(
           FAILURE.allCandidatesFailed,
         );
       }
-      const ranking = rankCandidates(scored, config.objective);
+      const ensemble = await offerEnsemble(run, data, scored);
+      const ranking = rankCandidates(ensemble ? [...scored, ensemble] : scored, config.objective);
       run.leaderboard = ranking.leaderboard;
       if (ranking.outcome === 'no-candidate-passed') {
         run.reason = ranking.reason;
@@ -72,9 +76,14 @@ export function select(
       return chosen;
     },
     (chosen) => ({
-      note: chosen
-        ? `${chosen.id} (${chosen.algorithm}) selected; test ${config.objective} ${chosen.testObjectiveValue ?? 'n/a'} on ${chosen.testRows} rows`
-        : run.reason,
+      note: [
+        chosen
+          ? `${chosen.id} (${chosen.algorithm}) selected; test ${config.objective} ${chosen.testObjectiveValue ?? 'n/a'} on ${chosen.testRows} rows`
+          : run.reason,
+        run.ensembleNote,
+      ]
+        .filter(Boolean)
+        .join('; '),
     }),
   );
 }
@@ -86,34 +95,21 @@ async function scoreOnTest(
   best: LeaderboardRow,
 ): Promise<{ chosen: ChosenModel; gateFailure?: string }> {
   const { config } = run;
-  const refit = data.protocol.refit || best.modelDir === undefined;
-  let modelDir = best.modelDir ?? '';
-  let candidate: Candidate = {
-    id: best.id,
-    index: best.index,
-    algorithm: best.algorithm,
-    hyperparameters: best.hyperparameters,
-    seed: best.seed,
-  };
-  if (refit) {
-    candidate = {
-      ...candidate,
-      id: `${best.id}-refit`,
-      hyperparameters: refitHyperparameters(best),
-    };
-    const trained = await run.activities.trainCandidate({
-      runId: run.runId,
-      candidate,
-      task: config.dataset.task,
-      target: config.dataset.target,
-      positiveClass: config.dataset.positiveClass,
-      channels: { train: data.channels.trainValidation },
-      // The refit is the only training left: it may take every core.
-      concurrentTrainings: 1,
-      backend: run.backend,
-    });
-    modelDir = trained.modelDir;
-  }
+  const isEnsemble = best.members !== undefined;
+  // An ensemble has no model of its own: its members are refit (or kept as trained).
+  const refit = data.protocol.refit || (best.modelDir === undefined && !isEnsemble);
+  const lanes = config.candidates.maxParallel;
+  const { candidate, modelDir } = isEnsemble
+    ? {
+        candidate: asCandidate(best),
+        modelDir: await buildEnsembleModel(
+          run,
+          best,
+          async (member) => (await modelOf(run, data, member, refit, lanes)).modelDir,
+        ),
+      }
+    : // The refit is the only training left: it may take every core.
+      await modelOf(run, data, best, refit, 1);
   const evaluation = await run.activities.evaluateCandidate({
     runId: run.runId,
     candidate,
@@ -140,6 +136,43 @@ async function scoreOnTest(
     passedGates: gates.passed,
   };
   return { chosen, gateFailure: gates.reason };
+}
+
+/**
+ * A configuration's model as it goes forward: refit on train + validation
+ * (`concurrentTrainings` at once share the cores), or the candidate's own.
+ */
+async function modelOf(
+  run: RunState,
+  data: PreparedData,
+  row: LeaderboardRow,
+  refit: boolean,
+  concurrentTrainings: number,
+): Promise<{ candidate: Candidate; modelDir: string }> {
+  const candidate = asCandidate(row);
+  if (!refit) return { candidate, modelDir: row.modelDir ?? '' };
+  const refitCandidate: Candidate = {
+    ...candidate,
+    id: `${row.id}-refit`,
+    hyperparameters: refitHyperparameters(row),
+  };
+  const { config } = run;
+  const trained = await run.activities.trainCandidate({
+    runId: run.runId,
+    candidate: refitCandidate,
+    task: config.dataset.task,
+    target: config.dataset.target,
+    positiveClass: config.dataset.positiveClass,
+    channels: { train: data.channels.trainValidation },
+    concurrentTrainings,
+    backend: run.backend,
+  });
+  return { candidate: refitCandidate, modelDir: trained.modelDir };
+}
+
+function asCandidate(row: LeaderboardRow): Candidate {
+  const { id, index, algorithm, hyperparameters, seed } = row;
+  return { id, index, algorithm, hyperparameters, seed };
 }
 
 /**

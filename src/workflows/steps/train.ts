@@ -79,5 +79,6 @@ async function trainOne(
     spread: outcome.spread,
     fittedRounds: outcome.fittedRounds,
     modelDir: outcome.modelDir,
+    rankingPredictions: outcome.rankingPredictions,
   };
 }

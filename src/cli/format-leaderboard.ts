@@ -4,6 +4,8 @@ import type { Protocol } from '../evaluation/protocol';
 import type { DecisionTrailEntry } from '../workflows/definitions';
 import type { ChampionGateVerdict } from '../evaluation/champion-gate';
 import {
+  algorithmCell,
+  ENSEMBLE_SCORE_NOTE,
   championPhrase,
   decisionResult,
   otherMetricNames,
@@ -38,14 +40,15 @@ export function formatLeaderboard(
       .map((row) => [
         String(row.rank),
         row.id,
-        row.algorithm,
+        algorithmCell(row),
         scoreWithSpread(row.metrics[objective], row.spread?.[objective]),
         ...others.map((m) => formatMetric(row.metrics[m])),
       ]),
   });
   const heading = `scores: ${rankingHeading(protocol)} (never the test split)`;
   const more = rows.length > limit ? `\n... and ${rows.length - limit} more` : '';
-  return `${heading}\n${table}${more}`;
+  const ensemble = rows.some((row) => row.members) ? `\n${ENSEMBLE_SCORE_NOTE}` : '';
+  return `${heading}\n${table}${more}${ensemble}`;
 }
 
 /** The chosen model on the test split, read once: "chosen: c03 (xgboost), refit on train + validation (5,950 rows); test roc_auc 0.8421 on 1,057 rows". */

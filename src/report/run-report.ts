@@ -88,8 +88,16 @@ export interface ReportRanking {
 /** A leaderboard row: its scores are ranking scores (validation or CV mean), never test. */
 export type ReportLeaderboardRow = Omit<
   LeaderboardRow,
-  'objectiveValue' | 'metrics' | 'spread' | 'fittedRounds' | 'modelDir'
+  | 'objectiveValue'
+  | 'metrics'
+  | 'spread'
+  | 'fittedRounds'
+  | 'modelDir'
+  | 'rankingPredictions'
+  | 'members'
 > & {
+  /** An ensemble's members and weights; null for a single model. */
+  members: { id: string; weight: number }[] | null;
   objectiveValue: number | null;
   metrics: ReportMetrics;
   /** Cross-validation: each metric's standard deviation over the folds; null under holdout. */
@@ -110,6 +118,8 @@ export interface ChosenModel {
   algorithm: string;
   /** As registered: the refit's rounds where early stopping chose them. */
   hyperparameters: Record<string, number>;
+  /** An ensemble's members and weights (each refit as the model is); null for a single model. */
+  members: { id: string; weight: number }[] | null;
   trainedOn: Chosen['trainedOn'];
   trainingRows: number;
   /** Its ranking score on the objective (validation or CV mean), as on the leaderboard. */
@@ -214,6 +224,7 @@ function leaderboardRow(row: LeaderboardRow): ReportLeaderboardRow {
     metrics: reportMetrics(row.metrics),
     spread: row.spread ? reportMetrics(row.spread) : null,
     fittedRounds: row.fittedRounds ?? null,
+    members: row.members ? row.members.map((member) => ({ ...member })) : null,
   };
 }
 
@@ -233,6 +244,7 @@ function chosenModel(winner: Chosen): ChosenModel {
     rank: winner.rank,
     algorithm: winner.algorithm,
     hyperparameters: { ...winner.hyperparameters },
+    members: winner.members ? winner.members.map((member) => ({ ...member })) : null,
     trainedOn: winner.trainedOn,
     trainingRows: winner.trainingRows,
     rankingValue: finiteOrNull(winner.objectiveValue),

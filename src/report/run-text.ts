@@ -1,5 +1,8 @@
 import {
+  algorithmCell,
   byObjectiveThenName,
+  ENSEMBLE_SCORE_NOTE,
+  membersPhrase,
   championPhrase,
   otherMetricNames,
   rankingHeading,
@@ -87,7 +90,7 @@ export function leaderboardTable<C>(
     rows: report.leaderboard.map((row: ReportLeaderboardRow) => [
       String(row.rank),
       row.id === winner ? chosen(row.id) : row.id,
-      row.algorithm,
+      algorithmCell(row),
       scoreWithSpread(row.objectiveValue, row.spread?.[report.objective as keyof ReportMetrics]),
       ...others.map((name) => formatMetric(row.metrics[name])),
     ]),
@@ -99,7 +102,8 @@ export function leaderboardTable<C>(
 export function rankingNote(report: RunReport): string {
   const how = report.ranking?.description ?? 'the validation split';
   const chosenBy = report.ranking?.chosenBy === 'size rule' ? ' (chosen by the size rule)' : '';
-  return `Candidates are ranked by ${how}${chosenBy}. The test split is read once, for the chosen model and the champion.`;
+  const ensemble = report.leaderboard.some((row) => row.members) ? ` ${ENSEMBLE_SCORE_NOTE}` : '';
+  return `Candidates are ranked by ${how}${chosenBy}. The test split is read once, for the chosen model and the champion.${ensemble}`;
 }
 
 /** The gates a row failed, by name, comma-separated: what its gates cell says beside "fail". */
@@ -125,10 +129,11 @@ export function chosenModelFacts(report: RunReport, chosen: ChosenModel): Fact[]
     .sort(([a], [b]) => byObjectiveThenName(report.objective, a, b))
     .map(([name, value]) => `${name} ${formatMetric(value)}`)
     .join(', ');
+  const own = chosen.members ? "the members' own models" : "the candidate's own model";
   const trained =
     chosen.trainedOn === 'train+validation'
-      ? `refit on train + validation (${chosen.trainingRows} rows)`
-      : `the candidate's own model, trained on train (${chosen.trainingRows} rows)`;
+      ? `${chosen.members ? 'each member ' : ''}refit on train + validation (${chosen.trainingRows} rows)`
+      : `${own}, trained on train (${chosen.trainingRows} rows)`;
   return [
     ['Candidate', `${chosen.candidateId} (${chosen.algorithm}), rank ${chosen.rank}`],
     ['Trained', trained],
@@ -136,7 +141,9 @@ export function chosenModelFacts(report: RunReport, chosen: ChosenModel): Fact[]
       `${report.objective} (objective)`,
       `${formatMetric(chosen.testObjectiveValue)} on the test split (${chosen.testRows} rows); ${formatMetric(chosen.rankingValue)} when ranked`,
     ],
-    ['Hyperparameters', hyperparameters || 'none'],
+    chosen.members
+      ? ['Members (weights)', membersPhrase(chosen.members)]
+      : ['Hyperparameters', hyperparameters || 'none'],
     ['Test metrics', metrics || 'none'],
   ];
 }

@@ -23,6 +23,30 @@ export function otherMetricNames(
     .sort((a, b) => byObjectiveThenName(objective, a, b));
 }
 
+/** A row's algorithm; an ensemble's with its members and weights: "ensemble (c03 0.60, c07 0.40)". */
+export function algorithmCell(row: {
+  algorithm: string;
+  members?: readonly { id: string; weight: number }[] | null;
+}): string {
+  if (!row.members || row.members.length === 0) return row.algorithm;
+  return `${row.algorithm} (${membersPhrase(row.members)})`;
+}
+
+/** "c03 0.60, c07 0.40": an ensemble's members and their weights, heaviest first. */
+export function membersPhrase(members: readonly { id: string; weight: number }[]): string {
+  return [...members]
+    .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((member) => `${member.id} ${member.weight.toFixed(2)}`)
+    .join(', ');
+}
+
+/**
+ * Said under a leaderboard with an ensemble: its weights were chosen on the
+ * rows it is scored on, so its score flatters it a little.
+ */
+export const ENSEMBLE_SCORE_NOTE =
+  "The ensemble's weights were chosen on the same rows its score is measured on, so its ranking score is slightly optimistic next to the single candidates'; its test score is the fair figure.";
+
 /** A ranking score with its spread over the folds, when it has one: "0.8412 ± 0.0061". */
 export function scoreWithSpread(value: number | null | undefined, spread?: number | null): string {
   const shown = formatMetric(value);

@@ -10,7 +10,9 @@ import {
   reportInput,
   rolledBackResult,
   timeline,
+  chosen,
 } from './run-fixtures';
+import type { LeaderboardRow } from '../../../src/evaluation/select';
 
 const SECTIONS = [
   '## Steps',
@@ -93,6 +95,41 @@ describe('renderMarkdown', () => {
       '0.3750',
     ]);
     expect(section).toContain('- c04 (xgboost): training | exited with code 1');
+  });
+
+  test('shows an ensemble with its members and weights, and says its ranking score is optimistic', () => {
+    const base = deployedResult();
+    const [first, ...rest] = base.leaderboard as [LeaderboardRow, ...LeaderboardRow[]];
+    const ensemble: LeaderboardRow = {
+      ...first,
+      id: 'ensemble',
+      index: 5,
+      algorithm: 'ensemble',
+      hyperparameters: {},
+      members: [
+        { id: 'c01', weight: 0.36 },
+        { id: 'c02', weight: 0.64 },
+      ],
+    };
+    const leaderboard = [
+      ensemble,
+      ...[first, ...rest].map((row) => ({ ...row, rank: row.rank + 1 })),
+    ];
+    const result = { ...base, leaderboard, winner: { ...chosen(ensemble), hyperparameters: {} } };
+    const markdown = renderMarkdown(buildRunReport(reportInput(result, DEPLOYED_SCALING)));
+    const section = sectionOf(markdown, '## Leaderboard');
+    expect(section).toContain(
+      "The ensemble's weights were chosen on the same rows its score is measured on, so its ranking score is slightly optimistic",
+    );
+    expect(tableIn(section)[0]?.slice(1, 3)).toEqual([
+      'ensemble (chosen)',
+      'ensemble (c02 0.64, c01 0.36)',
+    ]);
+    const facts = sectionOf(markdown, '## Chosen model and gates');
+    expect(facts).toContain('c02 0.64, c01 0.36');
+    expect(facts).toContain('each member refit on train + validation');
+    // A run without an ensemble says nothing of one.
+    expect(sectionOf(deployedMarkdown(), '## Leaderboard')).not.toContain('ensemble');
   });
 
   test('shows the chosen model and the gate its test score failed when no candidate passed', () => {

@@ -69,6 +69,7 @@ describe('buildRunReport', () => {
       rank: 1,
       algorithm: 'xgboost',
       hyperparameters: { max_depth: 3, eta: 0.1, num_round: 41 },
+      members: null,
       trainedOn: 'train+validation',
       trainingRows: 5_950,
       rankingValue: 0.8123,

@@ -14,7 +14,7 @@ import { approveWhenWaiting } from '../../src/temporal/run-control';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import type { RunReport } from '../../src/report';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { penguinsOneModel } from '../fixtures/pipelines';
+import { churnDataset, penguinsOneModel } from '../fixtures/pipelines';
 import {
   attachTrainingContainerStandIn,
   type TrainingContainerStandIn,
@@ -151,4 +151,82 @@ test('a sagemaker run trains, registers, waits, deploys, scales, load-tests over
 
   const report = JSON.parse(readFileSync(result.report?.json ?? '', 'utf8')) as RunReport;
   expect(report.deployment?.endpoint).toBe(group);
+});
+
+/**
+ * An ensemble on SageMaker: its members trained and refit as training jobs,
+ * the ensemble built on the worker from their model.tar.gz and uploaded as
+ * one under the run's prefix, registered with the XGBoost framework image
+ * (which can load every member) and deployed like any model.
+ */
+test('a sagemaker run registers and deploys an ensemble built on the worker from its members', async () => {
+  const group = `churn-sm-ens-${suffix}`;
+  const runId = `ferry-sm-ens-${suffix}`;
+  // Churn's ROC AUC: a linear model and a forest see it differently, and their blend ranks better.
+  const validation = await validatePipeline(
+    penguinsOneModel(group, {
+      name: 'churn-sm-ens',
+      dataset: churnDataset(),
+      backend: 'sagemaker',
+      sagemaker: {
+        region: 'us-east-1',
+        roleArn: 'arn:aws:iam::123456789012:role/FerryExecution',
+        bucket,
+      },
+      candidates: {
+        count: 4,
+        maxParallel: 2,
+        ensemble: true,
+        algorithms: [
+          { name: 'linear', hyperparameters: { C: [0.01, 1] } },
+          { name: 'random-forest', hyperparameters: { n_estimators: 20, max_depth: [4, 8] } },
+        ],
+      },
+      evaluation: { method: 'holdout' },
+      objective: 'roc_auc',
+      endpoint: { name: group, minReplicas: 1, maxReplicas: 1, instanceType: 'ml.m5.large' },
+    }),
+    { baseDir: process.cwd() },
+  );
+  if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
+  await queueEndpointAnswer(
+    JSON.stringify({ classes: ['No', 'Yes'], probabilities: [[0.8, 0.2]] }),
+  );
+  const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+    taskQueue: harness.taskQueue,
+    workflowId: runId,
+    args: [{ config: validation.config, startedBy: 'carol' }],
+  });
+  const result = await approveWhenWaiting(handle, 'alice', 'ship it');
+  expect(result.outcome).toBe('deployed');
+  expect(result.leaderboard[0]?.id).toBe('ensemble');
+  const winner = result.winner!;
+  expect(winner.algorithm).toBe('ensemble');
+  expect(winner.modelDir).toBe(
+    `s3://${bucket}/ferry/runs/${runId}/ensemble/${runId}-ensemble/model.tar.gz`,
+  );
+  // Each member was refit as a training job of its own; the ensemble itself is no job.
+  const jobs = await clients.sagemaker.send(new ListTrainingJobsCommand({ NameContains: runId }));
+  const names = jobs.TrainingJobSummaries?.map((job) => job.TrainingJobName) ?? [];
+  expect(names.filter((name) => name?.endsWith('-refit')).sort()).toEqual(
+    (winner.members ?? []).map(({ id }) => `${runId}-${id}-refit`).sort(),
+  );
+  // Scored on test from the uploaded model: the worker downloaded and served it.
+  expect(winner.testObjectiveValue).toBeGreaterThan(0.75);
+
+  const packages = await clients.sagemaker.send(
+    new ListModelPackagesCommand({ ModelPackageGroupName: group }),
+  );
+  const described = await clients.sagemaker.send(
+    new DescribeModelPackageCommand({
+      ModelPackageName: packages.ModelPackageSummaryList?.[0]?.ModelPackageArn,
+    }),
+  );
+  const container = described.InferenceSpecification?.Containers?.[0];
+  expect(container?.ModelDataUrl).toBe(winner.modelDir);
+  expect(container?.Image).toMatch(/sagemaker-xgboost:/);
+  const endpoints = await clients.sagemaker.send(new ListEndpointsCommand({ NameContains: group }));
+  expect(endpoints.Endpoints?.map((e) => [e.EndpointName, e.EndpointStatus])).toEqual([
+    [group, 'InService'],
+  ]);
 });

@@ -45,6 +45,7 @@ const MAX_JOB_ATTEMPTS = 20;
  */
 export class SageMakerTrainer implements Trainer {
   private readonly region: string;
+  private readonly uploads = new Map<string, Promise<string>>();
 
   constructor(
     private readonly clients: Pick<AwsClients, 'sagemaker' | 's3'>,
@@ -125,12 +126,7 @@ export class SageMakerTrainer implements Trainer {
     const upload = (channel: 'train' | 'validation', folder: string | undefined) =>
       folder === undefined
         ? undefined
-        : uploadFolder(
-            this.clients.s3,
-            folder,
-            bucket,
-            runPrefix('channels', job.channelSet, channel),
-          );
+        : this.uploadOnce(folder, bucket, runPrefix('channels', job.channelSet, channel));
     const [train, validation, sourceBundle] = await Promise.all([
       upload('train', job.channels.train) as Promise<string>,
       upload('validation', job.channels.validation),
@@ -149,6 +145,25 @@ export class SageMakerTrainer implements Trainer {
       if (isAlreadyExists(error)) return;
       throw translateAwsError(error, 'CreateTrainingJob', name);
     }
+  }
+
+  /**
+   * Jobs that start together (candidates in parallel lanes, an ensemble's
+   * member refits) share one upload of a channel they have in common
+   * instead of each writing the same objects at once: that is wasted
+   * bandwidth on S3, and moto fails concurrent writes to one key with a 500.
+   * Only uploads in flight are shared; a later job uploads again (the keys
+   * are the same, so that is idempotent).
+   */
+  private uploadOnce(folder: string, bucket: string, keyPrefix: string): Promise<string> {
+    const key = `${bucket}/${keyPrefix}`;
+    const running = this.uploads.get(key);
+    if (running) return running;
+    const upload = uploadFolder(this.clients.s3, folder, bucket, keyPrefix).finally(() =>
+      this.uploads.delete(key),
+    );
+    this.uploads.set(key, upload);
+    return upload;
   }
 
   private async waitForJob(

@@ -83,6 +83,27 @@ const SCENARIOS: Record<string, Scenario> = {
     decide: approveAfterARefusal,
     expected: 'deployed',
   },
+  // Ensemble selection offers a blend of the candidates; ranked on log loss,
+  // where a linear model and a forest blend well, it wins: the history holds
+  // selectEnsemble, each member's refit in parallel lanes and buildEnsemble.
+  ensemble: {
+    pipeline: {
+      objective: 'log_loss',
+      gates: { thresholds: [] },
+      evaluation: { method: 'holdout' },
+      candidates: {
+        count: 3,
+        maxParallel: 2,
+        ensemble: true,
+        algorithms: [
+          { name: 'linear', hyperparameters: { C: [0.1, 10] } },
+          { name: 'random-forest', hyperparameters: { n_estimators: 20, max_depth: 6 } },
+        ],
+      },
+    },
+    decide: approveAfterARefusal,
+    expected: 'deployed',
+  },
   rejected: {
     pipeline: { candidates: WORKING_CANDIDATES },
     async decide(handle) {

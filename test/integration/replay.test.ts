@@ -15,6 +15,7 @@ const SCENARIOS = [
   'all-failed',
   'cancelled',
   'sagemaker',
+  'ensemble',
 ];
 
 /**
@@ -32,6 +33,16 @@ describe('replaying recorded workflow histories', () => {
   test.each(SCENARIOS)('the %s run is recorded, with its candidates', (scenario) => {
     expect(histories).toContain(`ferry-replay-${scenario}.json`);
     expect(histories).toContain(`ferry-replay-${scenario}-c01.json`);
+  });
+
+  test('the ensemble run chose its ensemble: selected, its members refit, built into one model', () => {
+    const history = readFileSync(path.join(HISTORIES, 'ferry-replay-ensemble.json'), 'utf8');
+    const activities = [...history.matchAll(/"activityType":\s*\{\s*"name":\s*"(\w+)"/g)].map(
+      (match) => match[1],
+    );
+    expect(activities).toContain('selectEnsemble');
+    expect(activities.filter((name) => name === 'trainCandidate').length).toBeGreaterThanOrEqual(2);
+    expect(activities).toContain('buildEnsemble');
   });
 
   test.each(histories)('%s replays on the current workflow code', async (file) => {

@@ -34,6 +34,7 @@ export function createRegisterModel(backends: BackendResolver) {
         selectedBy: describeProtocol(input.protocol),
         rankingScore: numericMetrics(input.winner.metrics),
         testRows: input.winner.testRows,
+        ...(input.winner.members ? { members: input.winner.members } : {}),
       },
       tags: {
         pipeline: input.config.name,

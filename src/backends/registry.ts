@@ -27,6 +27,8 @@ export const lineageSchema = z.object({
   /** Its ranking score on the objective (validation or CV mean), beside the test metrics the version holds. */
   rankingScore: z.record(z.string(), z.number()).optional(),
   testRows: z.number().int().optional(),
+  /** An ensemble's members (candidate ids) and their weights; the artifact holds them all. */
+  members: z.array(z.object({ id: z.string(), weight: z.number() })).optional(),
 });
 export type Lineage = z.infer<typeof lineageSchema>;
 

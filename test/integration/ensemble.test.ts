@@ -98,7 +98,11 @@ describe('an ensemble candidate (greedy ensemble selection)', () => {
     expect(winner.testObjectiveValue).toBeGreaterThan(0.75);
     const registry = openRegistry('local', harness.home);
     const stored = await registry.getVersion('churn-ensemble', 1);
-    expect(stored?.lineage).toMatchObject({ candidateId: 'ensemble', algorithm: 'ensemble' });
+    expect(stored?.lineage).toMatchObject({
+      candidateId: 'ensemble',
+      algorithm: 'ensemble',
+      members: winner.members,
+    });
     expect(readFileSync(path.join(winner.modelDir, 'model.joblib')).length).toBeGreaterThan(0);
   });
 

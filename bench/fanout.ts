@@ -159,6 +159,8 @@ function benchConfig(count: number, method: 'holdout' | 'cv'): PipelineConfig {
       count,
       maxParallel: MAX_PARALLEL,
       seed: 3,
+      // The floor trains the candidates and nothing else: no ensemble to select, refit or build.
+      ensemble: false,
       algorithms: [{ name: 'linear', hyperparameters: { C: { low: 0.01, high: 10, log: true } } }],
     },
     objective: 'roc_auc',

@@ -10,7 +10,14 @@ import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { waitForStage } from '../src/temporal/run-control';
 import { candidatesQuery, rejectUpdate, type PipelineResult } from '../src/workflows/definitions';
 import type { trainingPipeline } from '../src/workflows/pipeline';
-import { benchWorker, machine, progress, round, type BenchWorker } from './bench-server';
+import {
+  benchWorker,
+  machine,
+  progress,
+  round,
+  startBenchRun,
+  type BenchWorker,
+} from './bench-server';
 import { arm, DEFAULT_ARMS, parseArm, qualityConfig, type Arm } from './quality/arms';
 import {
   HELD_BACK_FRACTION,
@@ -311,11 +318,7 @@ async function runArm(
   const runId = `ferry-bench-quality-${dataset.name.replace(/_/g, '-')}-${each.name}-${randomBytes(3).toString('hex')}`;
   progress(`${dataset.name}, ${each.name}: running the pipeline...`);
   const started = performance.now();
-  const handle = await worker.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-    taskQueue: worker.taskQueue,
-    workflowId: runId,
-    args: [{ config, startedBy: 'bench' }],
-  });
+  const handle = await startBenchRun(worker, runId, config);
   try {
     const stage = await waitReporting(handle, each, dataset, remainingMs);
     if (stage === 'over-budget') {

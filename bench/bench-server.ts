@@ -2,11 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { PipelineConfig } from '../src/config/pipeline-schema';
 import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { startDevServer } from '../src/temporal/dev-server';
 import { startLocalWorker } from '../src/temporal/local-worker';
 import type { FerryWorkerOptions } from '../src/worker';
+import type { trainingPipeline } from '../src/workflows/pipeline';
 
 /** TEMPORAL_ADDRESS when set, else a throwaway dev server for this benchmark. */
 export async function benchServer(): Promise<{ address: string; stop(): Promise<void> }> {
@@ -82,4 +84,17 @@ export async function benchWorker(
       await server.stop();
     },
   };
+}
+
+/** Starts a pipeline run on the bench worker's task queue, started by 'bench'. */
+export function startBenchRun(
+  worker: Pick<BenchWorker, 'client' | 'taskQueue'>,
+  workflowId: string,
+  config: PipelineConfig,
+): Promise<WorkflowHandle<typeof trainingPipeline>> {
+  return worker.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+    taskQueue: worker.taskQueue,
+    workflowId,
+    args: [{ config, startedBy: 'bench' }],
+  });
 }

@@ -7,10 +7,9 @@ import { pipelineSchema, type PipelineConfig } from '../src/config/pipeline-sche
 import { algorithmDir, COMMON_DIR, PYTHON, pythonEnv } from '../src/python/python-paths';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { generateCandidates } from '../src/workflows/candidate-generator';
-import type { trainingPipeline } from '../src/workflows/pipeline';
 import { waitForStage } from '../src/temporal/run-control';
 import { rejectUpdate } from '../src/workflows/definitions';
-import { benchWorker, machine, progress, round } from './bench-server';
+import { benchWorker, machine, progress, round, startBenchRun } from './bench-server';
 import { churnDataset } from '../test/fixtures/pipelines';
 
 /** DESIGN.md §7's sizes; `npm run bench -- fanout 4` (CI) picks its own. */
@@ -128,11 +127,7 @@ async function timedRun(
   const runId = `ferry-bench-${count}-${method}-${randomBytes(3).toString('hex')}`;
   progress(`N=${count}, ${method}: running the pipeline...`);
   const started = performance.now();
-  const handle = await worker.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-    taskQueue: worker.taskQueue,
-    workflowId: runId,
-    args: [{ config, startedBy: 'bench' }],
-  });
+  const handle = await startBenchRun(worker, runId, config);
   try {
     await waitForStage(handle, ['awaiting-approval'], remainingMs());
   } catch {

@@ -5,8 +5,7 @@ import { tsToMs } from '@temporalio/common';
 import { validatePipelineFile } from '../src/config/validate-pipeline';
 import { approveWhenWaiting, waitForStage } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
-import type { trainingPipeline } from '../src/workflows/pipeline';
-import { benchWorker, machine, progress, round } from './bench-server';
+import { benchWorker, machine, progress, round, startBenchRun } from './bench-server';
 import { withAbsoluteDatasetPath } from '../src/temporal/start-run';
 
 const DEMO_PIPELINE = path.resolve(__dirname, '..', 'examples', 'churn.yaml');
@@ -29,15 +28,15 @@ export async function pipeline(): Promise<unknown> {
     endpoint: { ...validation.config.endpoint, name },
   };
   const worker = await benchWorker('pipeline');
-  const { taskQueue } = worker;
+
   try {
     progress(`running ${path.basename(DEMO_PIPELINE)} end to end...`);
     const started = Date.now();
-    const handle = await worker.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-      taskQueue,
-      workflowId: `ferry-bench-pipeline-${randomBytes(4).toString('hex')}`,
-      args: [{ config, startedBy: 'bench' }],
-    });
+    const handle = await startBenchRun(
+      worker,
+      `ferry-bench-pipeline-${randomBytes(4).toString('hex')}`,
+      config,
+    );
     await waitForStage(handle, ['awaiting-approval'], 600_000);
     const waitingFrom = Date.now();
     const approving = approveWhenWaiting(handle, 'alice', 'benchmark');

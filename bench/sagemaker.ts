@@ -16,13 +16,12 @@ import { createAwsClients } from '../src/backends/sagemaker/aws-clients';
 import { validatePipeline } from '../src/config/validate-pipeline';
 import { approveWhenWaiting } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
-import type { trainingPipeline } from '../src/workflows/pipeline';
 import { motoEnvironment, startMotoServer } from '../test/fixtures/moto-server';
 import { penguinsOneModel } from '../test/fixtures/pipelines';
 import { holdEndpointsCreating } from '../test/fixtures/sagemaker-middleware';
 import { attachTrainingContainerStandIn } from '../test/fixtures/training-container-stand-in';
 import { countByOperation, logAwsCalls, type AwsCall } from '../test/fixtures/aws-call-log';
-import { benchWorker, machine, progress, round } from './bench-server';
+import { benchWorker, machine, progress, round, startBenchRun } from './bench-server';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/FerryExecution';
 const INSTANCE_TYPE = 'ml.m5.large';
@@ -79,11 +78,7 @@ export async function sagemaker(args: string[]): Promise<unknown> {
     progress(`sagemaker: one run on moto, endpoints creating for ${creatingSeconds} s...`);
     const reference = sdkWaiter(`${group}-sdk`, creatingSeconds);
     const started = Date.now();
-    const handle = await worker.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-      taskQueue: worker.taskQueue,
-      workflowId: `ferry-bench-sm-${suffix}`,
-      args: [{ config: validation.config, startedBy: 'bench' }],
-    });
+    const handle = await startBenchRun(worker, `ferry-bench-sm-${suffix}`, validation.config);
     const result = await approveWhenWaiting(handle, 'alice', 'benchmark');
     const wallMs = Date.now() - started;
     const windows = {

@@ -4,6 +4,7 @@ import type { Trainer, Predictions } from '../backends/trainer';
 import { readDataset } from '../dataset/read-dataset';
 import { computeMetrics } from '../evaluation/metrics';
 import type { MetricName, Task } from '../evaluation/metric-names';
+import { metricInputOf, UnknownLabelError } from '../evaluation/prediction-input';
 import type {
   CandidateEvaluation,
   EvaluateCandidateInput,
@@ -94,35 +95,17 @@ export async function readTruth(file: string, target: string): Promise<string[]>
 }
 
 function metricsFor(
-  input: ModelToEvaluate,
+  model: ModelToEvaluate,
   truth: string[],
   predictions: Predictions,
 ): Partial<Record<MetricName, number>> {
-  if ('predictions' in predictions) {
-    return computeMetrics({
-      task: 'regression',
-      yTrue: truth.map(Number),
-      yPred: predictions.predictions,
-    });
+  try {
+    return computeMetrics(metricInputOf(model.task, truth, predictions));
+  } catch (error) {
+    if (!(error instanceof UnknownLabelError)) throw error;
+    throw ApplicationFailure.nonRetryable(
+      `the ${model.rows.split} split has label '${error.label}', which the model of ${model.modelName} never saw (its classes: ${error.classes.join(', ')})`,
+      FAILURE.evaluation,
+    );
   }
-  const { classes, probabilities } = predictions;
-  const yTrue = truth.map((label) => {
-    const index = classes.indexOf(label);
-    if (index === -1) {
-      throw ApplicationFailure.nonRetryable(
-        `the ${input.rows.split} split has label '${label}', which the model of ${input.modelName} never saw (its classes: ${classes.join(', ')})`,
-        FAILURE.evaluation,
-      );
-    }
-    return index;
-  });
-  if (input.task === 'binary') {
-    // train.py orders binary classes so the positive class is the second.
-    return computeMetrics({
-      task: 'binary',
-      yTrue,
-      scores: probabilities.map((row) => row[1] ?? Number.NaN),
-    });
-  }
-  return computeMetrics({ task: 'multiclass', yTrue, probabilities, classCount: classes.length });
 }

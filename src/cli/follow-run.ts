@@ -34,7 +34,7 @@ export async function followRun(
   config: PipelineConfig,
   options: FollowOptions = {},
 ): Promise<{ exitCode: number; result?: PipelineResult }> {
-  const progress = new RunProgress(config.objective);
+  const progress = new RunProgress(config.objective, config.candidates.count);
   const result = handle.result();
   let isDone = false;
   let hasPrompted = false;

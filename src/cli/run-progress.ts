@@ -11,8 +11,13 @@ export class RunProgress {
   private lastLine = '';
   private readonly isTty: boolean;
 
+  /**
+   * `planned` is the pipeline's candidates.count: a guided search (tpe)
+   * names its candidates as it goes, so the run knows fewer than it will make.
+   */
   constructor(
     private readonly objective: MetricName,
+    private readonly planned: number,
     private readonly out: NodeJS.WriteStream = process.stdout,
   ) {
     this.isTty = Boolean(out.isTTY);
@@ -40,7 +45,8 @@ export class RunProgress {
     const bestText = best
       ? `, best so far ${best.id} (${best.algorithm}) ${this.objective}=${formatMetric(best.metrics?.[this.objective])}`
       : '';
-    return `training: ${count('succeeded')}/${candidates.length} done, ${count('running')} running, ${count('failed')} failed${bestText}`;
+    const total = Math.max(this.planned, candidates.length);
+    return `training: ${count('succeeded')}/${total} done, ${count('running')} running, ${count('failed')} failed${bestText}`;
   }
 
   private best(candidates: CandidateStatus[]): CandidateStatus | undefined {

@@ -67,9 +67,11 @@ describe('open-loop latency', () => {
     expect(result.errorRate).toBe(0);
     expectCountsAddUp(result);
     expect(result.latencyMs.count).toBe(100);
+    // Never below the answer's 20 ms; the upper bounds only catch a measurement
+    // that counts time twice (40 ms), because this machine runs other tests at the
+    // same time. How fast serving is belongs to the benchmarks (npm run bench).
     expect(result.latencyMs.p50).toBeGreaterThanOrEqual(19.5);
-    expect(result.latencyMs.p50).toBeLessThan(26);
-    // Loose upper bounds: this machine runs other tests at the same time.
+    expect(result.latencyMs.p50).toBeLessThan(40);
     expect(result.latencyMs.p90).toBeLessThan(50);
     expect(result.sendLagMsP99).toBeLessThan(50);
     expect(result.achievedRatePerSecond).toBeCloseTo(50, 0);

@@ -7,8 +7,10 @@ import type { PipelineConfig } from '../src/config/pipeline-schema';
 import { stopHost } from '../src/backends/local/hosting/ensure-host';
 import { startDevServer } from '../src/temporal/dev-server';
 import { startLocalWorker } from '../src/temporal/local-worker';
+import { pipelineInput } from '../src/temporal/start-run';
 import type { FerryWorkerOptions } from '../src/worker';
 import type { trainingPipeline } from '../src/workflows/pipeline';
+import { benchPerson } from './bench-people';
 
 /** TEMPORAL_ADDRESS when set, else a throwaway dev server for this benchmark. */
 export async function benchServer(): Promise<{ address: string; stop(): Promise<void> }> {
@@ -72,6 +74,8 @@ export async function benchWorker(
     home,
     isHostTiedToWorker: true,
     awsClients,
+    // Its people are vouched for by this home's own issuers (bench/bench-people.ts).
+    identityEnv: {},
   });
   return {
     address: server.address,
@@ -87,14 +91,15 @@ export async function benchWorker(
 }
 
 /** Starts a pipeline run on the bench worker's task queue, started by 'bench'. */
-export function startBenchRun(
-  worker: Pick<BenchWorker, 'client' | 'taskQueue'>,
+export async function startBenchRun(
+  worker: Pick<BenchWorker, 'client' | 'taskQueue' | 'home'>,
   workflowId: string,
   config: PipelineConfig,
 ): Promise<WorkflowHandle<typeof trainingPipeline>> {
+  const starter = await benchPerson(worker.home, 'bench');
   return worker.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
     taskQueue: worker.taskQueue,
     workflowId,
-    args: [{ config, startedBy: 'bench' }],
+    args: [await pipelineInput(starter, workflowId, config)],
   });
 }

@@ -8,7 +8,7 @@ import { algorithmDir, COMMON_DIR, PYTHON, pythonEnv } from '../src/python/pytho
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { generateCandidates } from '../src/workflows/candidate-generator';
 import { waitForStage } from '../src/temporal/run-control';
-import { rejectUpdate } from '../src/workflows/definitions';
+import { decideAs } from './bench-people';
 import { benchWorker, machine, progress, round, startBenchRun } from './bench-server';
 import { churnDataset } from '../test/fixtures/pipelines';
 
@@ -137,9 +137,7 @@ async function timedRun(
     return { config, runId };
   }
   const wallSeconds = (performance.now() - started) / 1000;
-  await handle.executeUpdate(rejectUpdate, {
-    args: [{ approver: 'bench-approver', message: 'benchmark run' }],
-  });
+  await decideAs(handle, worker.home, 'bench-approver', 'reject', 'benchmark run');
   const result = await handle.result();
   const succeeded = result.candidates.filter((c) => c.state === 'succeeded').length;
   return { config, runId, wallSeconds, succeeded };

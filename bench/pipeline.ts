@@ -5,6 +5,7 @@ import { tsToMs } from '@temporalio/common';
 import { validatePipelineFile } from '../src/config/validate-pipeline';
 import { approveWhenWaiting, waitForStage } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
+import { benchPerson } from './bench-people';
 import { benchWorker, machine, progress, round, startBenchRun } from './bench-server';
 import { withAbsoluteDatasetPath } from '../src/temporal/start-run';
 
@@ -39,7 +40,11 @@ export async function pipeline(): Promise<unknown> {
     );
     await waitForStage(handle, ['awaiting-approval'], 600_000);
     const waitingFrom = Date.now();
-    const approving = approveWhenWaiting(handle, 'alice', 'benchmark');
+    const approving = approveWhenWaiting(
+      handle,
+      await benchPerson(worker.home, 'alice'),
+      'benchmark',
+    );
     const result = await approving;
     const approvedBy = decisionTime(result.decisionTrail?.at(-1)?.at) ?? waitingFrom;
     const wallMs = Date.now() - started - Math.max(0, approvedBy - waitingFrom);

@@ -8,8 +8,9 @@ import type { MetricInput } from '../src/evaluation/metrics';
 import { metricInputOf } from '../src/evaluation/prediction-input';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { waitForStage } from '../src/temporal/run-control';
-import { candidatesQuery, rejectUpdate, type PipelineResult } from '../src/workflows/definitions';
+import { candidatesQuery, type PipelineResult } from '../src/workflows/definitions';
 import type { trainingPipeline } from '../src/workflows/pipeline';
+import { decideAs } from './bench-people';
 import {
   benchWorker,
   machine,
@@ -329,9 +330,7 @@ async function runArm(
     const wallSeconds = (performance.now() - started) / 1000;
     // A run that closed before asking (a failure) has nothing to reject; its result says why.
     if (stage === 'awaiting-approval')
-      await handle.executeUpdate(rejectUpdate, {
-        args: [{ approver: 'bench-approver', message: 'benchmark run' }],
-      });
+      await decideAs(handle, worker.home, 'bench-approver', 'reject', 'benchmark run');
     return { result: await handle.result(), wallSeconds };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

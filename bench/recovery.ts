@@ -9,7 +9,9 @@ import { LocalHostingClient } from '../src/backends/local/hosting/hosting-client
 import { openRegistry } from '../src/backends/compose-backends';
 import { pipelineSchema } from '../src/config/pipeline-schema';
 import { approveWhenWaiting } from '../src/temporal/run-control';
+import { pipelineInput } from '../src/temporal/start-run';
 import type { trainingPipeline } from '../src/workflows/pipeline';
+import { benchPerson } from './bench-people';
 import { benchServer, machine, progress } from './bench-server';
 import { churnDataset } from '../test/fixtures/pipelines';
 
@@ -40,7 +42,7 @@ export async function recovery(): Promise<unknown> {
     const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
       taskQueue: env.FERRY_TASK_QUEUE,
       workflowId: runId,
-      args: [{ config: benchConfig(group), startedBy: 'bench' }],
+      args: [await pipelineInput(await benchPerson(home, 'bench'), runId, benchConfig(group))],
     });
     await waitUntil(() => trainingsInProgress(candidatesDir) > 0, 120_000);
     const before = attemptLines(candidatesDir);
@@ -51,7 +53,11 @@ export async function recovery(): Promise<unknown> {
     await waitUntil(() => attemptLines(candidatesDir) > before, 120_000);
     const movingAfterMs = Date.now() - restartedAt;
     progress(`moving again after ${(movingAfterMs / 1000).toFixed(1)} s; finishing the run...`);
-    const result = await approveWhenWaiting(handle, 'bench-approver', 'benchmark');
+    const result = await approveWhenWaiting(
+      handle,
+      await benchPerson(home, 'bench-approver'),
+      'benchmark',
+    );
 
     const versions = await openRegistry('local', home).listVersions(group);
     const endpoints = (await new LocalHostingClient(home).list()).filter((e) => e.name === group);

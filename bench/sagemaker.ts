@@ -21,6 +21,7 @@ import { penguinsOneModel } from '../test/fixtures/pipelines';
 import { holdEndpointsCreating } from '../test/fixtures/sagemaker-middleware';
 import { attachTrainingContainerStandIn } from '../test/fixtures/training-container-stand-in';
 import { countByOperation, logAwsCalls, type AwsCall } from '../test/fixtures/aws-call-log';
+import { benchPerson } from './bench-people';
 import { benchWorker, machine, progress, round, startBenchRun } from './bench-server';
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/FerryExecution';
@@ -79,7 +80,11 @@ export async function sagemaker(args: string[]): Promise<unknown> {
     const reference = sdkWaiter(`${group}-sdk`, creatingSeconds);
     const started = Date.now();
     const handle = await startBenchRun(worker, `ferry-bench-sm-${suffix}`, validation.config);
-    const result = await approveWhenWaiting(handle, 'alice', 'benchmark');
+    const result = await approveWhenWaiting(
+      handle,
+      await benchPerson(worker.home, 'alice'),
+      'benchmark',
+    );
     const wallMs = Date.now() - started;
     const windows = {
       ...(await activityWindows(worker.client.workflow.getHandle(`${handle.workflowId}-c01`))),

@@ -20,19 +20,16 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { createAwsClients } from '../src/backends/sagemaker/aws-clients';
 import { pipelineSchema } from '../src/config/pipeline-schema';
 import { findTemporalCli } from '../src/temporal/temporal-cli';
-import { waitForStage } from '../src/temporal/run-control';
+import { decisionCredential, waitForStage } from '../src/temporal/run-control';
+import { pipelineInput } from '../src/temporal/start-run';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
-import {
-  approveSignal,
-  approveUpdate,
-  rejectUpdate,
-  PIPELINE_WORKFLOW,
-} from '../src/workflows/definitions';
+import { approveSignal, PIPELINE_WORKFLOW } from '../src/workflows/definitions';
 import { generateCandidates } from '../src/workflows/candidate-generator';
 import type { trainingPipeline } from '../src/workflows/pipeline';
 import { motoEnvironment, startMotoServer } from '../test/fixtures/moto-server';
 import { penguinsOneModel } from '../test/fixtures/pipelines';
 import { attachTrainingContainerStandIn } from '../test/fixtures/training-container-stand-in';
+import { benchPerson, decideAs } from '../bench/bench-people';
 import { benchWorker, type BenchWorker } from '../bench/bench-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -44,8 +41,11 @@ type Handle = WorkflowHandle<typeof trainingPipeline>;
 interface Scenario {
   /** Overrides of the base pipeline below. */
   pipeline: Record<string, unknown>;
-  /** What a person (or the clock) does once the run waits for a decision. */
-  decide(handle: Handle): Promise<void>;
+  /**
+   * What a person (or the clock) does once the run waits for a decision;
+   * people sign as the recorder's worker home's API issuer vouches for them.
+   */
+  decide(handle: Handle, home: string): Promise<void>;
   /** What the run's end should be: its outcome, or 'failed' / 'cancelled'. */
   expected: string;
 }
@@ -57,10 +57,13 @@ const WORKING_CANDIDATES = {
 };
 
 /** Approve the way people do: a signal from someone who may not decide (refused, kept in the trail), then an approval. */
-async function approveAfterARefusal(handle: Handle): Promise<void> {
+async function approveAfterARefusal(handle: Handle, home: string): Promise<void> {
   await waitForStage(handle, ['awaiting-approval']);
-  await handle.signal(approveSignal, { approver: 'mallory' });
-  await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'recorded' }] });
+  const mallory = await decisionCredential(handle, 'approve', await benchPerson(home, 'mallory'));
+  if (!mallory.ok)
+    throw new Error(`${handle.workflowId}: no credential for mallory: ${mallory.reason}`);
+  await handle.signal(approveSignal, { credential: mallory.credential });
+  await decideAs(handle, home, 'alice', 'approve', 'recorded');
 }
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -106,11 +109,9 @@ const SCENARIOS: Record<string, Scenario> = {
   },
   rejected: {
     pipeline: { candidates: WORKING_CANDIDATES },
-    async decide(handle) {
+    async decide(handle, home) {
       await waitForStage(handle, ['awaiting-approval']);
-      await handle.executeUpdate(rejectUpdate, {
-        args: [{ approver: 'alice', message: 'fails the fairness review' }],
-      });
+      await decideAs(handle, home, 'alice', 'reject', 'fails the fairness review');
     },
     expected: 'rejected',
   },
@@ -200,15 +201,16 @@ function configOf(name: string, overrides: Record<string, unknown>) {
 
 async function record(worker: BenchWorker, name: string, scenario: Scenario): Promise<void> {
   const workflowId = `ferry-replay-${name}`;
+  const recorder = await benchPerson(worker.home, 'recorder');
   const handle: Handle = await worker.client.workflow.start<typeof trainingPipeline>(
     PIPELINE_WORKFLOW,
     {
       taskQueue: worker.taskQueue,
       workflowId,
-      args: [{ config: configOf(name, scenario.pipeline), startedBy: 'recorder' }],
+      args: [await pipelineInput(recorder, workflowId, configOf(name, scenario.pipeline))],
     },
   );
-  await scenario.decide(handle);
+  await scenario.decide(handle, worker.home);
   const ended = await handle.result().then(
     (result) => result.outcome,
     (error: unknown) =>

@@ -5,6 +5,8 @@ import {
   stopBackendProcesses,
   type AwsClientsFor,
 } from './backends/compose-backends';
+import { workerVerifier } from './identity/machine-keys';
+import type { CredentialVerifier } from './identity/verify-credential';
 import { ferryHome } from './shared/project-paths';
 import { installWorkerLogging } from './temporal/worker-logging';
 import {
@@ -23,6 +25,13 @@ export interface FerryWorkerOptions {
   isHostTiedToWorker?: boolean;
   /** The SageMaker backend's AWS clients (tests attach their emulator's stand-ins); default: from the environment. */
   awsClients?: AwsClientsFor;
+  /**
+   * Where the worker's keys and trusted issuers are named (FERRY_SEALING_KEY,
+   * FERRY_TRUSTED_ISSUERS, ...); default: the process environment. Tests and
+   * benchmarks pass `{}`, so a developer's own settings cannot change whom
+   * their workers believe.
+   */
+  identityEnv?: NodeJS.ProcessEnv;
 }
 
 /** A worker that runs Ferry's workflows and activities on one task queue. */
@@ -35,6 +44,7 @@ export async function createFerryWorker(options: FerryWorkerOptions): Promise<Wo
     workflowsPath: require.resolve('./workflows'),
     activities: createActivities({
       ferryHome: home,
+      verifier: once(() => workerVerifier(home, options.identityEnv ?? process.env)),
       backends: composeBackends({
         home,
         isHostTiedToWorker: options.isHostTiedToWorker,
@@ -46,6 +56,18 @@ export async function createFerryWorker(options: FerryWorkerOptions): Promise<Wo
     // here), which would leave a cancelled training running that long.
     maxHeartbeatThrottleInterval: '2s',
   });
+}
+
+/** Loads the verifier on first use, once; a failed load is tried again next time. */
+function once(load: () => Promise<CredentialVerifier>): () => Promise<CredentialVerifier> {
+  let loading: Promise<CredentialVerifier> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
 }
 
 /**
@@ -62,9 +84,11 @@ async function main(): Promise<void> {
     );
   }
   const connection = await NativeConnection.connect(settings.connection);
+  // Loaded now, not at the first decision: a bad FERRY_TRUSTED_ISSUERS stops the worker at once.
+  const { trust } = await workerVerifier(ferryHome());
   const worker = await createFerryWorker({ connection, namespace: settings.namespace });
   console.log(
-    `Ferry worker polling task queue '${ferryTaskQueue()}' on ${describeTemporalConnection(settings)}`,
+    `Ferry worker polling task queue '${ferryTaskQueue()}' on ${describeTemporalConnection(settings)}; trusting credentials from ${trust.names.join(', ')}`,
   );
   try {
     await worker.run();

@@ -14,6 +14,9 @@ import { createWriteReport } from './write-report';
 import { suggestCandidate } from './suggest-candidate';
 import { selectEnsemble } from './select-ensemble';
 import { createBuildEnsemble } from './build-ensemble';
+import { createVerifyCredential } from './verify-credential';
+import { createResolveApprovalPolicy } from './resolve-approval-policy';
+import type { CredentialVerifier } from '../identity/verify-credential';
 
 export interface ActivityDeps {
   /** Ferry's state folder; the local backend keeps artifacts under it. */
@@ -24,6 +27,8 @@ export interface ActivityDeps {
    * stand-in parts), so activities know only the interfaces.
    */
   backends: BackendResolver;
+  /** The workers' sealing key and trusted issuers, loaded once when first needed. */
+  verifier: () => Promise<CredentialVerifier>;
 }
 
 /** The activities a worker registers, built from their dependencies (no module mocking needed in tests). */
@@ -40,6 +45,8 @@ export function createActivities(deps: ActivityDeps) {
     ),
     selectEnsemble,
     buildEnsemble: guardedByStore(artifactsRoot, createBuildEnsemble(artifactsRoot, backends)),
+    verifyCredential: createVerifyCredential(deps.verifier),
+    resolveApprovalPolicy: createResolveApprovalPolicy(backends),
     registerModel: createRegisterModel(backends),
     setModelStatus: createSetModelStatus(backends),
     evaluateChampion: guardedByStore(

@@ -4,6 +4,7 @@ import { describeProtocol } from '../evaluation/protocol';
 import type {
   RegisterModelInput,
   RegisteredModel,
+  Registration,
   SetModelStatusInput,
 } from '../workflows/definitions';
 
@@ -15,7 +16,7 @@ import type {
  * a retry gets the same version back.
  */
 export function createRegisterModel(backends: BackendResolver) {
-  return async function registerModel(input: RegisterModelInput): Promise<RegisteredModel> {
+  return async function registerModel(input: RegisterModelInput): Promise<Registration> {
     const { registry, artifactDigest } = backends.of(input.backend);
     const version = await registry.registerVersion({
       group: input.group,
@@ -42,8 +43,13 @@ export function createRegisterModel(backends: BackendResolver) {
         startedBy: input.startedBy,
       },
       registeredBy: input.startedBy,
+      policy: input.policy,
     });
-    return { group: version.group, version: version.version, status: version.status };
+    // A retry finds the version registered the first time, with the policy recorded then.
+    return {
+      model: { group: version.group, version: version.version, status: version.status },
+      policy: version.policy ?? input.policy,
+    };
   };
 }
 
@@ -59,18 +65,25 @@ function numericMetrics(metrics: Partial<Record<string, number>>): Record<string
 }
 
 /**
- * setModelStatus: records a decision in the registry. Idempotent: a retry
- * after a success finds the status already set by the same person for the
- * same reason and adds nothing.
+ * setModelStatus: records a decision in the registry: the decision trail,
+ * hash-chained onto the version's record, then the status. Idempotent: a
+ * retry finds the trail stored and the status already set by the same
+ * person for the same reason, and adds nothing.
  */
 export function createSetModelStatus(backends: BackendResolver) {
   return async function setModelStatus(input: SetModelStatusInput): Promise<RegisteredModel> {
     const { registry } = backends.of(input.backend);
+    await registry.recordDecisionTrail({
+      group: input.group,
+      version: input.version,
+      entries: input.trail,
+    });
     const current = await registry.getVersion(input.group, input.version);
     const last = current?.statusHistory[current.statusHistory.length - 1];
     const isAlreadySet =
       current?.status === input.status && last?.by === input.by && last.reason === input.reason;
-    const version = isAlreadySet && current ? current : await registry.setStatus(input);
+    const { trail: _trail, backend: _backend, ...change } = input;
+    const version = isAlreadySet && current ? current : await registry.setStatus(change);
     return { group: version.group, version: version.version, status: version.status };
   };
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Hosting } from '../backends/hosting';
 import type { Registry } from '../backends/registry';
+import type { CredentialIssuer, Signer } from '../identity/credential-issuer';
 
 /** What the routes work with: Temporal for runs, the backend interfaces for models and endpoints. */
 export interface ApiContext {
@@ -13,4 +14,11 @@ export interface ApiContext {
   /** Opened on first use, so a server that never lists models never opens the registry. */
   registry(): Registry;
   hosting: Hosting;
+  /** The API's issuer: it vouches, in credentials the workers verify, for the people it authenticates. */
+  issuer: CredentialIssuer;
+}
+
+/** The person a request authenticated, as the API's issuer signs for them. */
+export function signerOf(context: ApiContext, person: string): Signer {
+  return { issuer: context.issuer, subject: person };
 }

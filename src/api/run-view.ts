@@ -94,7 +94,11 @@ function fromVisibility(info: WorkflowExecutionInfo | WorkflowExecutionDescripti
   };
 }
 
-async function querySummary(client: Client, handle: WorkflowHandle): Promise<Partial<RunSummary>> {
+/** The workflow's summary, or {} when no worker answers within the deadline. */
+export async function querySummary(
+  client: Client,
+  handle: WorkflowHandle,
+): Promise<Partial<RunSummary>> {
   try {
     return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
       handle.query(summaryQuery),

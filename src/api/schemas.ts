@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { endpointDescriptionSchema, scalingActivitySchema } from '../backends/hosting';
 import { modelVersionSchema as registryVersionSchema } from '../backends/registry';
 import { pipelineSchema } from '../config/pipeline-schema';
-import { MAX_DECISION_MESSAGE_CHARS } from '../workflows/approval-rules';
+import { approvalPolicySchema, policyRecordSchema } from '../policy/approval-policy';
+import { decisionActionSchema, MAX_DECISION_MESSAGE_CHARS } from '../workflows/approval-rules';
 import { championGateVerdictSchema, championSchema } from '../evaluation/champion-gate';
 import { metricNameSchema } from '../evaluation/metric-names';
 import { chosenModelSchema, gateVerdictSchema, leaderboardRowSchema } from '../evaluation/select';
@@ -39,7 +40,7 @@ export const errorSchema = z
     code: z
       .string()
       .describe(
-        'Unauthorized, ValidationError, InvalidPipeline, NotFound, DecisionRefused, BodyTooLarge, ...',
+        'Unauthorized, Forbidden, ValidationError, InvalidPipeline, NotFound, DecisionRefused, BodyTooLarge, IdentityProviderUnavailable, ...',
       ),
     message: z.string(),
     problems: z
@@ -75,7 +76,7 @@ export const pipelineBodySchema = pipelineSchema;
 
 export const startedRunSchema = z.object({
   runId: z.string(),
-  startedBy: z.string().describe("the token's person"),
+  startedBy: z.string().describe('the authenticated person (API token or ID token)'),
   modelGroup: z.string(),
 });
 
@@ -183,19 +184,48 @@ export const runSchema = runFindingsSchema
   })
   .meta({ id: 'Run' });
 
+const decisionMessageSchema = z
+  .string()
+  .max(MAX_DECISION_MESSAGE_CHARS)
+  .optional()
+  .describe('why; a rejection needs one. It is signed into the credential with the decision');
+
 export const decisionBodySchema = z
-  .strictObject({
-    message: z
-      .string()
-      .max(MAX_DECISION_MESSAGE_CHARS)
-      .optional()
-      .describe('why; a rejection needs one'),
-  })
+  .strictObject({ message: decisionMessageSchema })
   // No body at all (fastify hands the validator null) is an approval without a message.
   .nullable()
-  .describe("optional; the approver is the token's person, a body cannot name another");
+  .describe('optional; the approver is the authenticated person, a body cannot name another');
 
 export const decisionSchema = decisionAcceptedSchema.extend({ runId: z.string() });
+
+export const credentialRequestSchema = z.strictObject({
+  action: decisionActionSchema.describe('the one decision the credential allows'),
+  message: decisionMessageSchema,
+});
+
+export const issuedCredentialSchema = z
+  .object({
+    runId: z.string(),
+    action: decisionActionSchema,
+    credential: z
+      .string()
+      .describe(
+        'sealed for the workers; proves the authenticated person may send this decision on this run and version, until expiresAt. Treat it as a secret',
+      ),
+    tokenId: z.string().describe("the credential's id, as the decision trail will name it"),
+    expiresAt: z.string(),
+    signal: z
+      .object({
+        name: z.string().describe('the signal to send: approve or reject'),
+        input: z
+          .string()
+          .describe(
+            `its input as JSON text, {"credential": "..."}: paste it into the Temporal UI's "Send Signal", or pass it to temporal workflow signal --input`,
+          ),
+      })
+      .describe('the same decision as a Temporal signal'),
+  })
+  .meta({ id: 'IssuedCredential' });
 
 export const reportQuery = z.object({
   format: z
@@ -247,9 +277,44 @@ export const invocationHeaders = z.looseObject({
     .describe('application/json (default) or text/csv: how the predictions come back'),
 });
 
+// --- approval policies --------------------------------------------------------
+
+/** PUT /policies/{group}: the policy itself, as `ferry policy set` reads it from a file. */
+export const approvalPolicyBodySchema = approvalPolicySchema;
+
+export const policyRecordResponseSchema = policyRecordSchema;
+
+export const policyHistorySchema = z
+  .object({
+    group: z.string(),
+    current: policyRecordSchema
+      .nullable()
+      .describe("the policy in force for the group's next runs; null when it has none"),
+    revisions: z.array(policyRecordSchema).describe('every revision, oldest first'),
+  })
+  .meta({ id: 'PolicyHistory' });
+
 // --- service ------------------------------------------------------------------
 
 export const healthSchema = z.object({
   ok: z.boolean(),
   taskQueue: z.string(),
 });
+
+/**
+ * A public JSON Web Key as the API publishes it: EC P-256 for ES256. A
+ * plain object, so anything else a key held (a private `d`) is stripped.
+ */
+const publicJwkSchema = z.object({
+  kty: z.string(),
+  kid: z.string().optional(),
+  alg: z.string().optional(),
+  use: z.string().optional(),
+  crv: z.string().optional(),
+  x: z.string().optional(),
+  y: z.string().optional(),
+});
+
+export const jwksSchema = z
+  .object({ keys: z.array(publicJwkSchema) })
+  .describe("the API issuer's public signing keys, for workers' FERRY_TRUSTED_ISSUERS (jwksUrl)");

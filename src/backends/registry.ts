@@ -6,6 +6,9 @@ import { FAILURE } from '../shared/failure-types';
  * Status names are SageMaker's.
  */
 import { z } from 'zod';
+import { approvalPolicySchema, type PolicyRecord } from '../policy/approval-policy';
+import { chainedTrailEntrySchema, decisionTrailEntrySchema } from '../policy/decision-trail';
+import { policyInForceSchema } from '../policy/policy-in-force';
 
 export const approvalStatusSchema = z.enum(['PendingManualApproval', 'Approved', 'Rejected']);
 export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
@@ -73,6 +76,10 @@ export const modelVersionSchema = z.object({
   createdAt: z.string(),
   statusHistory: z.array(statusChangeSchema),
   deployments: z.array(deploymentSchema),
+  /** The approval policy the version was registered under. */
+  policy: policyInForceSchema.optional(),
+  /** Its decisions, hash-chained from the policy (`ferry models audit` re-verifies them). */
+  decisionTrail: z.array(chainedTrailEntrySchema),
 });
 export type ModelVersion = z.infer<typeof modelVersionSchema>;
 
@@ -82,6 +89,8 @@ export const registerVersionInputSchema = z.strictObject({
   lineage: lineageSchema,
   tags: z.record(z.string(), z.string()).optional(),
   registeredBy: z.string(),
+  /** The approval policy in force for the run that registers it (a run always has one). */
+  policy: policyInForceSchema.optional(),
 });
 export type RegisterVersionInput = z.infer<typeof registerVersionInputSchema>;
 
@@ -93,6 +102,20 @@ export const setStatusInputSchema = z.strictObject({
   reason: z.string(),
 });
 export type SetStatusInput = z.infer<typeof setStatusInputSchema>;
+
+export const recordTrailInputSchema = z.strictObject({
+  group: z.string().min(1),
+  version: z.number().int().min(1),
+  entries: z.array(decisionTrailEntrySchema),
+});
+export type RecordTrailInput = z.infer<typeof recordTrailInputSchema>;
+
+export const setPolicyInputSchema = z.strictObject({
+  group: z.string().min(1),
+  policy: approvalPolicySchema,
+  setBy: z.string().min(1),
+});
+export type SetPolicyInput = z.output<typeof setPolicyInputSchema>;
 
 export interface Registry {
   /**
@@ -106,6 +129,17 @@ export interface Registry {
   latestApproved(group: string): Promise<ModelVersion | undefined>;
   /** Adds to a version's deployment history; recording the same move twice adds it once. */
   recordDeployment(input: RecordDeploymentInput): Promise<ModelVersion>;
+  /**
+   * Stores a version's decision trail, chained from its policy. Idempotent,
+   * and append-only: the entries stored already must begin the new list.
+   */
+  recordDecisionTrail(input: RecordTrailInput): Promise<ModelVersion>;
+  /** A new revision of the group's approval policy; earlier ones are kept. */
+  setPolicy(input: SetPolicyInput): Promise<PolicyRecord>;
+  /** The group's current policy; undefined when it has none. */
+  getPolicy(group: string): Promise<PolicyRecord | undefined>;
+  /** Every revision of the group's policy, oldest first. */
+  listPolicyRevisions(group: string): Promise<PolicyRecord[]>;
 }
 
 /** A registry request that cannot succeed as asked; its name is the Temporal failure type. */

@@ -13,6 +13,9 @@ import {
 import { RunProgress } from './run-progress';
 import { formatLoadProgress, readLoadTestProgress } from './load-test-progress';
 
+import type { PolicyInForce } from '../policy/policy-in-force';
+import { describePolicyInForce } from '../text/policy-words';
+
 const POLL_MS = 1_000;
 
 export interface FollowOptions {
@@ -20,11 +23,12 @@ export interface FollowOptions {
   onAwaitingApproval?: () => Promise<void>;
 }
 
-function approvalPrompt(runId: string, config: PipelineConfig): string {
+function approvalPrompt(runId: string, policy: PolicyInForce | undefined): string {
+  const rules = policy ? describePolicyInForce(policy) : 'the approval policy in force';
   return [
-    `run ${runId} is waiting for a decision (approvers: ${config.approval.approvers.join(', ')}; expires after ${config.approval.timeout}):`,
-    `  ferry approve ${runId} --as <name> -m "why"`,
-    `  ferry reject ${runId} --as <name> -m "why"`,
+    `run ${runId} is waiting for a decision (${rules}); each approver, as themselves:`,
+    `  ferry approve ${runId} -m "why"`,
+    `  ferry reject ${runId} -m "why"`,
   ].join('\n');
 }
 
@@ -48,7 +52,7 @@ export async function followRun(
       if (summary.stage === 'awaiting-approval' && !hasPrompted) {
         hasPrompted = true;
         progress.finish();
-        console.log(approvalPrompt(handle.workflowId, config));
+        console.log(approvalPrompt(handle.workflowId, summary.policy));
         await options.onAwaitingApproval?.();
       }
     } catch {

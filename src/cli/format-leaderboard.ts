@@ -14,6 +14,7 @@ import {
 } from '../text/leaderboard-text';
 import { formatMetric } from '../text/numbers';
 import { plainTable } from '../text/plain-table';
+import { deciderOf } from '../text/decider';
 
 /**
  * The leaderboard as `ferry run` and `ferry status` print it: the report's
@@ -65,7 +66,7 @@ export function formatChosenModel(chosen: ChosenModel, objective: MetricName): s
 /** One line of the decision trail: when, how, who, what, and whether it was accepted. */
 export function formatTrailEntry(entry: DecisionTrailEntry): string {
   const message = entry.message ? ` "${entry.message}"` : '';
-  return `decision ${entry.at} ${entry.via} ${entry.action} by ${entry.approver}${message}: ${decisionResult(entry)}`;
+  return `decision ${entry.at} ${entry.via} ${entry.action} by ${deciderOf(entry)}${message}: ${decisionResult(entry)}`;
 }
 
 /** The champion's row under the leaderboard, and the gate's verdict. */

@@ -12,6 +12,7 @@ import { registerEndpoints } from './commands/endpoints';
 import { registerInvoke } from './commands/invoke';
 import { registerApi } from './commands/api';
 import { registerReport } from './commands/report';
+import { registerPolicy } from './commands/policy';
 import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED } from './exit-codes';
 import { UserError } from '../shared/user-error';
@@ -37,6 +38,7 @@ function buildProgram(): Command {
   registerInvoke(program);
   registerApi(program);
   registerReport(program);
+  registerPolicy(program);
   return program;
 }
 

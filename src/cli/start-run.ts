@@ -2,23 +2,56 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { formatProblem } from '../config/problem';
 import { validatePipelineFile } from '../config/validate-pipeline';
-import { startValidatedRun, type StartedRun } from '../temporal/start-run';
+import type { PipelineConfig } from '../config/pipeline-schema';
+import { startValidatedRun, withAbsoluteDatasetPath } from '../temporal/start-run';
 import { EXIT_INVALID } from './exit-codes';
 import { UserError } from '../shared/user-error';
+import type { ApiTarget } from './api-client';
+import { callApi } from './api-client';
+import { localSigner } from './local-signer';
+import { approvalPolicyProblem } from './approval-policy-check';
 
-/** Validates the file (a bad one starts nothing) and starts a run of it, as `ferry run` and the demo do. */
+export interface CliStartedRun {
+  runId: string;
+  config: PipelineConfig;
+  startedBy: string;
+}
+
+/**
+ * Validates the file (a bad one starts nothing) and starts a run of it, as
+ * `ferry run` and the demo do: through the API when one is configured (the
+ * API authenticates the starter), else as this machine's user. Either way
+ * the run's approval policy is checked first, so a run nobody could ever
+ * approve is not started.
+ */
 export async function startPipelineRun(
   client: Client,
   file: string,
-  startedBy: string,
-): Promise<StartedRun> {
+  api?: ApiTarget,
+): Promise<CliStartedRun> {
   const validation = await validatePipelineFile(file);
   if (!validation.ok) {
     for (const problem of validation.problems) console.error(formatProblem(file, problem));
     throw new UserError(`${file} is not valid; nothing was started`, EXIT_INVALID);
   }
-  return startValidatedRun(client, validation.config, {
-    startedBy,
-    baseDir: path.dirname(path.resolve(file)),
+  const baseDir = path.dirname(path.resolve(file));
+  if (api) {
+    // The server reads relative paths from its own folder: send the one this file means.
+    const config = withAbsoluteDatasetPath(validation.config, baseDir);
+    const started = await callApi<{ runId: string; startedBy: string }>(
+      api,
+      'POST',
+      '/runs',
+      config,
+    );
+    return { ...started, config };
+  }
+  const starter = await localSigner();
+  const problem = await approvalPolicyProblem(validation.config, starter.subject);
+  if (problem) throw new UserError(`${file}: ${problem}; nothing was started`, EXIT_INVALID);
+  const { runId, config } = await startValidatedRun(client, validation.config, {
+    starter,
+    baseDir,
   });
+  return { runId, config, startedBy: starter.subject };
 }

@@ -229,7 +229,7 @@ function checkApprovers(raw: unknown, report: Report): void {
     report(
       ['approval', 'approvers'],
       'is empty, so nobody could approve a run',
-      'name at least one approver, such as approvers: [alice]',
+      "name at least one approver, such as approvers: [alice], or leave it out when the model group's approval policy names them",
     );
   }
 }

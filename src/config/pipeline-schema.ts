@@ -176,11 +176,27 @@ export const gatesSchema = z.strictObject({
 
 export const approvalSchema = z
   .strictObject({
-    approvers: z.array(z.string().min(1)).describe('who may approve or reject'),
+    approvers: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "who may approve or reject, when the model group has no approval policy (a group's policy decides otherwise)",
+      ),
+    approvals: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .optional()
+      .describe(
+        "how many distinct people must approve (default 1; may raise a group policy's quorum, never lower it)",
+      ),
     allowStarterToApprove: z.boolean().default(false),
     timeout: durationSchema
-      .default('7d')
-      .describe('between 1m and 30d; past it the version is rejected'),
+      .optional()
+      .describe(
+        "between 1m and 30d (default 7d, or the group policy's maxTimeout); past it the version is rejected",
+      ),
   })
   .describe('the human sign-off');
 

@@ -25,7 +25,7 @@ export function runHeadline(report: Omit<RunReport, 'headline'>): string {
     }
     case 'rejected': {
       const decision = lastAccepted(report);
-      const by = decision ? ` by ${decision.approver}` : '';
+      const by = decision?.subject ? ` by ${decision.subject}` : '';
       const message = decision?.message ? `: "${decision.message}"` : '';
       return `Rejected: ${version} was rejected${by}${message}`;
     }

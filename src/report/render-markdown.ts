@@ -51,7 +51,9 @@ function renderTitle(report: RunReport): string {
   const facts = [
     `- Pipeline: ${report.pipeline}`,
     `- Objective: ${report.objective}`,
-    `- Started by: ${report.startedBy}`,
+    `- Started by: ${report.startedBy} (verified)`,
+    ...(report.approvalPolicy ? [`- Approval policy: ${report.approvalPolicy.description}`] : []),
+    ...(report.approvalPolicy?.notes ?? []).map((note) => `  - ${note}`),
     `- Dataset fingerprint: \`${report.datasetFingerprint}\``,
     // The headline often is the reason (no candidate passed); say it once.
     ...(report.reason !== null && !report.headline.includes(report.reason)

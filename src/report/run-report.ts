@@ -17,6 +17,8 @@ import type {
   StepRecord,
   VersionRef,
 } from '../workflows/release-definitions';
+import type { PolicyInForce } from '../policy/policy-in-force';
+import { describePolicyInForce } from '../text/policy-words';
 import { runHeadline } from './headline';
 import { reportSteps } from './report-steps';
 
@@ -52,6 +54,8 @@ export interface RunReport {
   /** The chosen model's gates, on its test score; null when no model was put forward. */
   gates: ReportGates | null;
   registered: RegisteredModel | null;
+  /** The approval policy the decision was taken under and where it came from; null before registration. */
+  approvalPolicy: ReportApprovalPolicy | null;
   /** null when the run never waited for a decision. */
   decisionTrail: ReportDecision[] | null;
   deployment: ReportDeployment | null;
@@ -143,7 +147,25 @@ export type ReportChampionGate = Omit<ChampionGateVerdict, 'champion'> & {
   champion: { version: number; algorithm: string; metrics: ReportMetrics } | null;
 };
 
-export type ReportDecision = Omit<DecisionTrailEntry, 'reason'> & { reason: string | null };
+/** A decision as proven: the verified person, their issuer and token id are null when the credential did not verify. */
+export type ReportDecision = Omit<
+  DecisionTrailEntry,
+  'reason' | 'subject' | 'issuer' | 'tokenId' | 'eligibleAs'
+> & {
+  reason: string | null;
+  subject: string | null;
+  issuer: string | null;
+  tokenId: string | null;
+  eligibleAs: string | null;
+};
+
+export interface ReportApprovalPolicy {
+  source: PolicyInForce['source'];
+  /** In one line: who, how many, the starter rule, the timeout, and the source. */
+  description: string;
+  /** What the run's file asked for that the policy did not allow. */
+  notes: string[];
+}
 
 export type ReportDeployment = Omit<DeploymentSummary, 'previous'> & {
   previous: VersionRef | null;
@@ -162,6 +184,17 @@ export interface RunReportInput {
   scaling: ScalingActivity[];
 }
 
+function reportDecision(entry: DecisionTrailEntry): ReportDecision {
+  return {
+    ...entry,
+    reason: entry.reason ?? null,
+    subject: entry.subject ?? null,
+    issuer: entry.issuer ?? null,
+    tokenId: entry.tokenId ?? null,
+    eligibleAs: entry.eligibleAs ?? null,
+  };
+}
+
 /** The report of a finished run, whatever its outcome. Pure: no clock, no I/O. */
 export function buildRunReport(input: RunReportInput): RunReport {
   const { result } = input;
@@ -176,7 +209,7 @@ export function buildRunReport(input: RunReportInput): RunReport {
     objective: input.objective,
     outcome: result.outcome,
     reason: result.reason ?? null,
-    startedBy: input.startedBy,
+    startedBy: result.startedBy ?? input.startedBy,
     generatedAt: input.generatedAt,
     datasetFingerprint: result.datasetFingerprint,
     ranking: result.protocol ? reportRanking(result.protocol) : null,
@@ -186,8 +219,14 @@ export function buildRunReport(input: RunReportInput): RunReport {
     chosenModel: result.winner ? chosenModel(result.winner) : null,
     gates: gatesOf(result),
     registered: result.modelVersion ? { ...result.modelVersion } : null,
-    decisionTrail:
-      result.decisionTrail?.map((entry) => ({ ...entry, reason: entry.reason ?? null })) ?? null,
+    approvalPolicy: result.policy
+      ? {
+          source: result.policy.source,
+          description: describePolicyInForce(result.policy),
+          notes: result.policy.notes,
+        }
+      : null,
+    decisionTrail: result.decisionTrail?.map(reportDecision) ?? null,
     deployment: deployment ? { ...deployment, previous: deployment.previous ?? null } : null,
     autoscaling: release?.autoscaling ?? null,
     loadTest,

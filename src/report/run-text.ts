@@ -23,6 +23,7 @@ import type {
   RunReport,
 } from './run-report';
 import type { Fact, TextTable } from '../text/text-table';
+import { deciderOf } from '../text/decider';
 
 /**
  * The words and tables of the report's sections up to the decision (steps,
@@ -181,7 +182,7 @@ export function decisionTrailTable<C>(
       formatTime(entry.at),
       entry.via,
       entry.action,
-      entry.approver,
+      deciderOf(entry),
       entry.message,
       result(entry),
     ]),

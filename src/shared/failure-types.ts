@@ -30,6 +30,12 @@ export const FAILURE = {
   search: 'SearchError',
   /** Ensemble selection or the ensemble's build cannot use the candidates' predictions or models. */
   ensemble: 'EnsembleError',
+  /** A decision the run refused (no valid credential, not eligible, too late); the update's caller gets it. */
+  decisionRefused: 'DecisionRefused',
+  /** A run's start credential did not verify: nobody proven started it, so it does nothing. */
+  unauthenticated: 'Unauthenticated',
+  /** Under the approval policy in force nobody could ever approve the run. */
+  approvalPolicy: 'ApprovalPolicyUnsatisfiable',
   /** Every candidate of a run failed. */
   allCandidatesFailed: 'AllCandidatesFailed',
   /** The SageMaker service (or its emulator) does not implement an operation. */

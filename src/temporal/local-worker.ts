@@ -21,6 +21,7 @@ export async function startLocalWorker(options: {
   /** The endpoint host started for this worker stops with this process (tests, benchmarks). */
   isHostTiedToWorker?: boolean;
   awsClients?: FerryWorkerOptions['awsClients'];
+  identityEnv?: FerryWorkerOptions['identityEnv'];
 }): Promise<LocalWorker> {
   const native = await NativeConnection.connect({ address: options.address });
   const worker = await createFerryWorker({
@@ -29,6 +30,7 @@ export async function startLocalWorker(options: {
     home: options.home,
     isHostTiedToWorker: options.isHostTiedToWorker,
     awsClients: options.awsClients,
+    identityEnv: options.identityEnv,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: options.address });

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PipelineConfig } from '../config/pipeline-schema';
+import { configSha256 } from '../identity/config-digest';
+import { credentialFor, type Signer } from '../identity/credential-issuer';
+import type { PipelineInput } from '../workflows/definitions';
 import { FERRY_BACKEND, FERRY_MODEL_GROUP, FERRY_STAGE } from './search-attributes';
 import { ferryTaskQueue } from './task-queues';
 import type { trainingPipeline } from '../workflows/pipeline';
@@ -22,14 +25,14 @@ export interface StartedRun {
 export async function startValidatedRun(
   client: Client,
   validConfig: PipelineConfig,
-  options: { startedBy: string; baseDir: string; taskQueue?: string },
+  options: { starter: Signer; baseDir: string; taskQueue?: string },
 ): Promise<StartedRun> {
   const config = withAbsoluteDatasetPath(validConfig, options.baseDir);
   const runId = `ferry-${config.name}-${randomBytes(4).toString('hex')}`;
   const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
     taskQueue: options.taskQueue ?? ferryTaskQueue(),
     workflowId: runId,
-    args: [{ config, startedBy: options.startedBy }],
+    args: [await pipelineInput(options.starter, runId, config)],
     typedSearchAttributes: [
       { key: FERRY_STAGE, value: 'queued' },
       { key: FERRY_MODEL_GROUP, value: config.modelGroup },
@@ -37,6 +40,24 @@ export async function startValidatedRun(
     ],
   });
   return { handle, config, runId };
+}
+
+/**
+ * What a run is started with: its config, and the starter's credential for
+ * exactly this run id and this config (sealed; the first step verifies it).
+ */
+export async function pipelineInput(
+  starter: Signer,
+  runId: string,
+  config: PipelineConfig,
+): Promise<PipelineInput> {
+  const { credential } = await credentialFor(starter, {
+    action: 'start',
+    runId,
+    group: config.modelGroup,
+    configSha256: configSha256(config),
+  });
+  return { config, startCredential: credential };
 }
 
 /** The worker may run in another folder: hand it an absolute dataset path. */

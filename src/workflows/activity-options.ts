@@ -67,6 +67,9 @@ const FIXED_OPTIONS = {
   },
   registerModel: REGISTRY,
   setModelStatus: REGISTRY,
+  resolveApprovalPolicy: REGISTRY,
+  // A refused credential is an answer, not a failure; retries cover an issuer's keys being unreachable.
+  verifyCredential: { startToCloseTimeout: '30s', retry: retry(3, '1s', []) },
   deployEndpoint: { startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry: HOSTING_RETRY },
   configureAutoscaling: { startToCloseTimeout: '5m', retry: HOSTING_RETRY },
   rollbackEndpoint: { startToCloseTimeout: '5m', retry: HOSTING_RETRY },

@@ -15,6 +15,9 @@ import { championGateVerdictSchema, championSchema } from '../evaluation/champio
 import { metricNameSchema, metricValuesSchema } from '../evaluation/metric-names';
 import { protocolSchema } from '../evaluation/protocol';
 import { chosenModelSchema, leaderboardRowSchema } from '../evaluation/select';
+import { credentialActionSchema, credentialCheckSchema } from '../identity/credential-binding';
+import { decisionTrailEntrySchema } from '../policy/decision-trail';
+import { policyInForceSchema } from '../policy/policy-in-force';
 import { decisionActionSchema } from './approval-rules';
 import { releaseSummarySchema, reportFilesSchema, stepRecordSchema } from './release-definitions';
 
@@ -33,10 +36,14 @@ const backend = backendTargetSchema.optional();
 
 export const pipelineInputSchema = z.object({
   config: pipelineSchema,
-  /** Who started the run (`ferry run --as`, FERRY_USER, or the OS user). */
-  startedBy: z.string(),
+  /**
+   * Who starts the run, proven: a sealed credential for action "start",
+   * bound to the run id and this config (`ferry run` or the API get one).
+   * The first step verifies it; the run's starter is its verified subject.
+   */
+  startCredential: z.string(),
 });
-/** A validated pipeline file and its starter: what `trainingPipeline` takes (defaults already applied). */
+/** A validated pipeline file and its start credential: what `trainingPipeline` takes (defaults already applied). */
 export type PipelineInput = z.output<typeof pipelineInputSchema>;
 
 /** How a run ends, when it ends with a result (a failed or cancelled run has none). */
@@ -94,30 +101,25 @@ export const registeredModelSchema = z.object({
 });
 export type RegisteredModel = z.infer<typeof registeredModelSchema>;
 
-/** Every decision attempt that reached the run, accepted or refused (refused updates never do). */
-export const decisionTrailEntrySchema = z
-  .object({
-    at: z.string(),
-    via: z.enum(['update', 'signal', 'timeout']),
-    action: z.enum([...decisionActionSchema.options, 'expire']),
-    approver: z.string(),
-    message: z.string(),
-    accepted: z.boolean(),
-    reason: z.string().optional().describe('why a decision was refused'),
-  })
-  .meta({ id: 'DecisionTrailEntry' });
-export type DecisionTrailEntry = z.infer<typeof decisionTrailEntrySchema>;
+export { decisionTrailEntrySchema, type DecisionTrailEntry } from '../policy/decision-trail';
 
-/** What `ferry approve` and `ferry reject` send, and what a signal should carry. */
-export const decisionRequestSchema = z.object({
-  approver: z.string(),
-  message: z.string().optional(),
-});
+/**
+ * What an approve or reject update or signal carries: a sealed credential
+ * (from the API, or `ferry approve` on a development machine). The person
+ * and their message are inside it, signed; nothing in the payload beside it
+ * is believed.
+ */
+export const decisionRequestSchema = z.object({ credential: z.string() });
 export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
 
+/** The answer to an accepted decision: who was verified, and how far the quorum is. */
 export const decisionAcceptedSchema = z.object({
   action: decisionActionSchema,
   approver: z.string(),
+  issuer: z.string(),
+  /** Distinct approvals so far, and how many the policy needs. */
+  approvals: z.number().int(),
+  approvalsNeeded: z.number().int(),
 });
 export type DecisionAccepted = z.infer<typeof decisionAcceptedSchema>;
 
@@ -137,6 +139,10 @@ export const runOutcomeSchema = z.object({
   modelVersion: registeredModelSchema.optional(),
   /** Every decision attempt, once the run asked for one. */
   decisionTrail: z.array(decisionTrailEntrySchema).optional(),
+  /** The approval policy the decision was taken under, once the version was registered. */
+  policy: policyInForceSchema.optional(),
+  /** Who started the run, as their start credential proved. */
+  startedBy: z.string().optional(),
   championGate: championGateVerdictSchema.optional(),
   /** Deploy, auto scaling, load test and any rollback, once an approved version was deployed. */
   release: releaseSummarySchema.optional(),
@@ -326,10 +332,47 @@ export const registerModelInputSchema = z.object({
   protocol: protocolSchema,
   datasetFingerprint: z.string(),
   config: pipelineSchema,
+  /** The verified starter. */
   startedBy: z.string(),
+  /** The approval policy in force, recorded with the version. */
+  policy: policyInForceSchema,
   backend,
 });
 export type RegisterModelInput = z.output<typeof registerModelInputSchema>;
+
+/** What registering gives back: the version, and the approval policy it is governed by. */
+export const registrationSchema = z.object({
+  model: registeredModelSchema,
+  policy: policyInForceSchema,
+});
+export type Registration = z.infer<typeof registrationSchema>;
+
+export const resolveApprovalPolicyInputSchema = z.object({
+  group: z.string(),
+  approval: pipelineSchema.shape.approval,
+  backend,
+});
+export type ResolveApprovalPolicyInput = z.output<typeof resolveApprovalPolicyInputSchema>;
+
+/**
+ * A credential to check, and what it must allow. `config` is given for a
+ * start: the verifier hashes it and compares with the credential's digest.
+ * `presentedAt` is when the run received it (workflow time), so a
+ * credential valid on arrival stays valid while a busy worker gets to it.
+ */
+export const verifyCredentialInputSchema = z.object({
+  credential: z.string(),
+  expected: z.object({
+    action: credentialActionSchema,
+    runId: z.string(),
+    group: z.string(),
+    version: z.number().int().optional(),
+  }),
+  config: pipelineSchema.optional(),
+  presentedAt: z.string(),
+});
+export type VerifyCredentialInput = z.output<typeof verifyCredentialInputSchema>;
+export { credentialCheckSchema };
 
 export const setModelStatusInputSchema = z.object({
   group: z.string(),
@@ -337,6 +380,8 @@ export const setModelStatusInputSchema = z.object({
   status: approvalStatusSchema.exclude(['PendingManualApproval']),
   by: z.string(),
   reason: z.string(),
+  /** The decision trail, chained onto the version's record before its status changes. */
+  trail: z.array(decisionTrailEntrySchema),
   backend,
 });
 export type SetModelStatusInput = z.infer<typeof setModelStatusInputSchema>;
@@ -350,11 +395,15 @@ export const runSummarySchema = z.object({
   modelGroup: z.string(),
   /** The chosen model, refit and scored on test, once the select step has one. */
   winner: chosenModelSchema.optional(),
+  /** The verified starter; empty until the first step has checked the start credential. */
   startedBy: z.string(),
   candidates: z.array(candidateStatusSchema),
   leaderboard: z.array(leaderboardRowSchema),
   modelVersion: registeredModelSchema.optional(),
   decisionTrail: z.array(decisionTrailEntrySchema),
+  policy: policyInForceSchema.optional(),
+  /** Refused decisions beyond the trail's cap: counted, not kept. */
+  refusedNotRecorded: z.number().int(),
   championGate: championGateVerdictSchema.optional(),
   release: releaseSummarySchema.optional(),
   steps: z.array(stepRecordSchema),

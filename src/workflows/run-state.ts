@@ -13,6 +13,7 @@ import type { ChosenModel, LeaderboardRow } from '../evaluation/select';
 import { FERRY_STAGE } from '../temporal/search-attributes';
 import { pipelineActivities, type PipelineActivities } from './activity-options';
 import { backendTargetOf } from './backend-target-of';
+import type { PolicyInForce } from '../policy/policy-in-force';
 import { DecisionDesk } from './decision-desk';
 import {
   candidatesQuery,
@@ -52,7 +53,10 @@ const STAGE_OF_STEP: Record<PipelineStep, RunStage> = {
 export class RunState {
   readonly runId = workflowInfo().workflowId;
   readonly config: PipelineInput['config'];
-  readonly startedBy: string;
+  /** The sealed start credential; the prepare step verifies it before anything else. */
+  readonly startCredential: string;
+  /** Who started the run, once the prepare step has verified their credential. */
+  startedBy = '';
   /** Which backend does the work; undefined for the local backend. */
   readonly backend: BackendTarget | undefined;
   readonly activities: PipelineActivities;
@@ -71,20 +75,18 @@ export class RunState {
   /** What ensemble selection did, for the select step's note: an ensemble offered, or why none. */
   ensembleNote?: string;
   modelVersion?: RegisteredModel;
+  /** The approval policy in force, from registration on. */
+  policy?: PolicyInForce;
   isDecisionAsked = false;
   release?: ReleaseSummary;
   reason?: string;
 
   constructor(input: PipelineInput) {
     this.config = input.config;
-    this.startedBy = input.startedBy;
+    this.startCredential = input.startCredential;
     this.backend = backendTargetOf(input.config);
     this.activities = pipelineActivities(input.config);
-    this.desk = new DecisionDesk({
-      approvers: input.config.approval.approvers,
-      allowStarterToApprove: input.config.approval.allowStarterToApprove,
-      startedBy: input.startedBy,
-    });
+    this.desk = new DecisionDesk(this.runId, (check) => this.activities.verifyCredential(check));
     setHandler(summaryQuery, () => ({
       stage: this.stage,
       objective: this.config.objective,
@@ -96,6 +98,8 @@ export class RunState {
       leaderboard: this.leaderboard,
       modelVersion: this.modelVersion,
       decisionTrail: this.desk.trail,
+      policy: this.policy,
+      refusedNotRecorded: this.desk.refusedNotRecorded,
       championGate: this.championGate,
       release: this.release,
       steps: this.steps.all(),
@@ -151,6 +155,8 @@ export class RunState {
       candidates: this.statuses(),
       modelVersion: this.modelVersion,
       decisionTrail: this.isDecisionAsked ? this.desk.trail : undefined,
+      policy: this.policy,
+      startedBy: this.startedBy || undefined,
       championGate: this.championGate,
       release: this.release,
     };

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { validatePipelineFile } from '../../src/config/validate-pipeline';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { PIPELINE_STEPS } from '../../src/workflows/release-definitions';
 import type { RunReport } from '../../src/report';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { person, startRunAs } from '../fixtures/people';
 import { EXAMPLES_DIR } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
@@ -43,12 +43,12 @@ test('an approved churn run serves InvokeEndpoint from the AWS SDK and reports a
       slo: { latencyP99Ms: 3000, maxErrorRate: 0.01 },
     },
   };
-  const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  const handle = await startRunAs(harness.client, await person(harness.home, 'carol'), {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-e2e-${randomBytes(4).toString('hex')}`,
-    args: [{ config, startedBy: 'carol' }],
+    config,
   });
-  const result = await approveWhenWaiting(handle, 'alice', 'ship it');
+  const result = await approveWhenWaiting(handle, await person(harness.home, 'alice'), 'ship it');
   expect(result.outcome).toBe('deployed');
   const deployment = result.release?.deployment;
   expect(deployment?.endpoint).toBe(endpoint);

@@ -11,9 +11,9 @@ import {
 import { validatePipeline } from '../../src/config/validate-pipeline';
 import { createAwsClients } from '../../src/backends/sagemaker/aws-clients';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import type { RunReport } from '../../src/report';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { person, startRunAs } from '../fixtures/people';
 import { churnDataset, penguinsOneModel } from '../fixtures/pipelines';
 import {
   attachTrainingContainerStandIn,
@@ -84,12 +84,12 @@ test('a sagemaker run trains, registers, waits, deploys, scales, load-tests over
   });
   await queueEndpointAnswer(answer);
 
-  const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  const handle = await startRunAs(harness.client, await person(harness.home, 'carol'), {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-sm-${suffix}`,
-    args: [{ config: validation.config, startedBy: 'carol' }],
+    config: validation.config,
   });
-  const result = await approveWhenWaiting(handle, 'alice', 'ship it');
+  const result = await approveWhenWaiting(handle, await person(harness.home, 'alice'), 'ship it');
   expect(result.outcome).toBe('deployed');
 
   // Training: the candidate's job (on train, scored on validation), then the
@@ -192,12 +192,12 @@ test('a sagemaker run registers and deploys an ensemble built on the worker from
   await queueEndpointAnswer(
     JSON.stringify({ classes: ['No', 'Yes'], probabilities: [[0.8, 0.2]] }),
   );
-  const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  const handle = await startRunAs(harness.client, await person(harness.home, 'carol'), {
     taskQueue: harness.taskQueue,
     workflowId: runId,
-    args: [{ config: validation.config, startedBy: 'carol' }],
+    config: validation.config,
   });
-  const result = await approveWhenWaiting(handle, 'alice', 'ship it');
+  const result = await approveWhenWaiting(handle, await person(harness.home, 'alice'), 'ship it');
   expect(result.outcome).toBe('deployed');
   expect(result.leaderboard[0]?.id).toBe('ensemble');
   const winner = result.winner!;

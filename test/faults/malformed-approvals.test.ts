@@ -8,7 +8,10 @@ import { parseApiTokens } from '../../src/api/api-tokens';
 import type { RunView } from '../../src/api/run-view';
 import { buildApiServer } from '../../src/api/server';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
-import { waitForStage } from '../../src/temporal/run-control';
+import { decisionCredential, sendDecision, waitForStage } from '../../src/temporal/run-control';
+import { SignJWT } from 'jose';
+import { sealCredential } from '../../src/identity/sealing';
+import type { Signer } from '../../src/identity/credential-issuer';
 import {
   approveSignal,
   approveUpdate,
@@ -19,6 +22,7 @@ import {
 } from '../../src/workflows/definitions';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { person, startRunAs } from '../fixtures/people';
 import { penguinsOneModel } from '../fixtures/pipelines';
 import { cleanUpHome, shortId, waitUntil } from './fault-kit';
 
@@ -33,9 +37,13 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 let harness: WorkerHarness;
 let app: FastifyInstance;
 let baseUrl: string;
+let alice: Signer;
+let bob: Signer;
 
 beforeAll(async () => {
   harness = await startWorkerHarness();
+  alice = await person(harness.home, 'alice');
+  bob = await person(harness.home, 'bob');
   app = await buildApiServer({
     client: harness.client,
     taskQueue: harness.taskQueue,
@@ -58,10 +66,10 @@ function startRun(): Promise<WorkflowHandle<typeof trainingPipeline>> {
       approval: { approvers: ['alice', 'bob'], timeout: '1h' },
     }),
   );
-  return harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  return startRunAs(harness.client, alice, {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-fault-approvals-${shortId()}`,
-    args: [{ config, startedBy: 'alice' }],
+    config,
   });
 }
 
@@ -110,78 +118,55 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
     const runRoute = `/runs/${handle.workflowId}`;
 
     // Before the run waits: an early decision is refused, not buffered.
-    expect(await updateRefusal(handle, 'approve', { approver: 'bob' })).toBe(
+    expect(await updateRefusal(handle, 'approve', { credential: 'a.b.c.d.e' })).toBe(
       'the run is not waiting for a decision yet',
     );
     expect(await waitForStage(handle, ['awaiting-approval'])).toBe('awaiting-approval');
 
-    // 1. Updates (`ferry approve`, any SDK client): the validator refuses, leaving no trace.
-    const needsApprover = 'the approve payload needs "approver": the name of the person deciding';
+    // 1. Updates (`ferry approve`, any SDK client): a payload without a credential is refused by
+    // the validator, leaving no trace; a name in it proves nothing.
+    const noCredential = (named: boolean) =>
+      `unauthenticated: the approve payload carries no credential.${named ? ' A name in the payload proves nothing.' : ''} get one from Ferry's API (POST /runs/{id}/credentials, or POST /runs/{id}/approve) or run \`ferry approve\` / \`ferry reject\``;
     const notAnObject =
-      'the approve payload must be an object like {"approver": "alice", "message": "why"}';
-    const updates: [string, 'approve' | 'reject', unknown, string][] = [
-      [
-        'unknown approver',
-        'approve',
-        { approver: 'mallory' },
-        'mallory may not decide this run; approvers: alice, bob',
-      ],
-      [
-        'the starter',
-        'approve',
-        { approver: 'alice', message: 'mine' },
-        'alice started this run and may not decide it (approval.allowStarterToApprove is false)',
-      ],
-      ['empty identity', 'approve', { approver: '' }, needsApprover],
-      ['blank identity', 'approve', { approver: '   ' }, needsApprover],
-      ['missing approver', 'approve', { message: 'ship it' }, needsApprover],
-      ['approver of the wrong type', 'approve', { approver: 42 }, needsApprover],
-      ['approver as a list', 'approve', { approver: ['bob'] }, needsApprover],
-      [
-        'message of the wrong type',
-        'approve',
-        { approver: 'bob', message: { text: 'ok' } },
-        '"message" must be text, not object',
-      ],
-      ['text instead of an object', 'approve', 'bob', notAnObject],
-      ['null', 'approve', null, notAnObject],
-      ['a list', 'approve', [{ approver: 'bob' }], notAnObject],
-      [
-        'a name differing in case',
-        'approve',
-        { approver: 'Bob' },
-        'Bob may not decide this run; approvers: alice, bob',
-      ],
-      [
-        'a rejection without a reason',
-        'reject',
-        { approver: 'bob' },
-        'a rejection needs a message saying why (-m)',
-      ],
-      [
-        'a rejection with a blank reason',
-        'reject',
-        { approver: 'bob', message: '  \n ' },
-        'a rejection needs a message saying why (-m)',
-      ],
+      'unauthenticated: the approve payload must be {"credential": "..."}; get one from Ferry\'s API (POST /runs/{id}/credentials, or POST /runs/{id}/approve) or run `ferry approve` / `ferry reject`';
+    const notSealed =
+      'unauthenticated: "credential" is not a sealed Ferry credential; get one from Ferry\'s API (POST /runs/{id}/credentials, or POST /runs/{id}/approve) or run `ferry approve` / `ferry reject`';
+    const wrongType =
+      'unauthenticated: "credential" must be the sealed text Ferry issued (at most 65536 characters)';
+    const updates: [string, unknown, string][] = [
+      ['a valid approver by name', { approver: 'bob' }, noCredential(true)],
+      ['a name and a message', { approver: 'bob', message: 'ship it' }, noCredential(true)],
+      ['an empty object', {}, noCredential(false)],
+      ['text instead of an object', 'bob', notAnObject],
+      ['null', null, notAnObject],
+      ['a list', [{ credential: 'x' }], notAnObject],
+      ['a credential of the wrong type', { credential: 42 }, wrongType],
+      ['a credential as a list', { credential: ['a.b.c.d.e'] }, wrongType],
+      ['an oversized credential', { credential: 'a.b.c.d.'.concat('e'.repeat(70_000)) }, wrongType],
+      ['a bearer token instead', { credential: BOB }, notSealed],
+      ['a plain JWT (three parts)', { credential: 'eyJhbGciOiJub25lIn0.e30.' }, notSealed],
     ];
-    for (const [what, action, payload, reason] of updates) {
-      expect([what, await updateRefusal(handle, action, payload)]).toEqual([what, reason]);
+    for (const [what, payload, reason] of updates) {
+      expect([what, await updateRefusal(handle, 'approve', payload)]).toEqual([what, reason]);
     }
     // A decision for a run that does not exist finds no run.
     const wrongRun = harness.client.workflow.getHandle(`ferry-fault-nosuchrun-${shortId()}`);
     await expect(
-      wrongRun.executeUpdate(approveUpdate, { args: [{ approver: 'bob' }] }),
+      wrongRun.executeUpdate(approveUpdate, { args: [{ credential: 'a.b.c.d.e' }] }),
     ).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
     // 2. Signals (the Temporal UI, `temporal workflow signal`): refused and recorded in the trail.
     const signals: [typeof approveSignal, unknown, string][] = [
-      [approveSignal, { approver: 'mallory' }, 'mallory may not decide this run'],
-      [approveSignal, { approver: 'alice' }, 'alice started this run and may not decide it'],
-      [approveSignal, { approver: '' }, needsApprover],
-      [approveSignal, 'just text', notAnObject],
-      [approveSignal, { approver: 'bob', message: 7 }, '"message" must be text, not number'],
-      [rejectSignal, { approver: 'bob' }, 'a rejection needs a message saying why (-m)'],
+      [approveSignal, { approver: 'bob' }, 'A name in the payload proves nothing'],
+      [approveSignal, { approver: 'alice', message: 'mine' }, 'carries no credential'],
+      [approveSignal, 'just text', 'must be {"credential": "..."}'],
+      [approveSignal, { credential: 7 }, '"credential" must be the sealed text'],
+      [rejectSignal, { credential: 'not-sealed' }, 'is not a sealed Ferry credential'],
+      [
+        rejectSignal,
+        { credential: 'aaaa.bbbb.cccc.dddd.eeee' },
+        "was not sealed for this worker's key",
+      ],
     ];
     for (const [signal, payload] of signals) await handle.signal(signal, payload);
     await expect(wrongRun.signal(approveSignal, { approver: 'bob' })).rejects.toBeInstanceOf(
@@ -191,8 +176,13 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
       const { decisionTrail } = await handle.query(summaryQuery);
       return decisionTrail.length >= signals.length ? decisionTrail : undefined;
     });
-    expect(trail.map((entry) => [entry.via, entry.accepted, entry.reason])).toEqual(
-      signals.map(([, , reason]) => ['signal', false, expect.stringContaining(reason) as string]),
+    expect(trail.map((entry) => [entry.via, entry.accepted, entry.subject, entry.reason])).toEqual(
+      signals.map(([, , reason]) => [
+        'signal',
+        false,
+        undefined,
+        expect.stringContaining(reason) as string,
+      ]),
     );
 
     // 3. The HTTP API: the token says who decides; the run's rules apply as for the update.
@@ -211,7 +201,7 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
           status: 409,
           code: 'DecisionRefused',
           message:
-            'alice started this run and may not decide it (approval.allowStarterToApprove is false)',
+            "alice started this run and may not decide it (the approval section of the run's own file does not allow the starter to approve)",
         },
       ],
       [
@@ -220,7 +210,8 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
         {
           status: 409,
           code: 'DecisionRefused',
-          message: 'mallory may not decide this run; approvers: alice, bob',
+          message:
+            "mallory may not decide this run under the approval section of the run's own file",
         },
       ],
       [
@@ -308,7 +299,12 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
     expect(waiting.modelVersion?.status).toBe('PendingManualApproval');
     expect(waiting.decisionTrail.every((entry) => !entry.accepted)).toBe(true);
     const history = (await handle.fetchHistory()).events ?? [];
-    expect(history.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(0);
+    // Only the two whose credentials verified got past the validator (the starter and mallory):
+    // their refusals are in the trail under their verified names, the rest left no trace.
+    expect(history.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(2);
+    expect(
+      waiting.decisionTrail.filter((entry) => entry.via === 'update').map((entry) => entry.subject),
+    ).toEqual(['alice', 'mallory']);
 
     // One valid approval, over HTTP.
     const approved = await post(approveRoute, { token: BOB, body: '{"message": "fine"}' });
@@ -317,15 +313,22 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
       runId: handle.workflowId,
       action: 'approve',
       approver: 'bob',
+      issuer: 'ferry-api',
+      approvals: 1,
+      approvalsNeeded: 1,
     });
 
-    // After the decision: a second one is refused by each way in, while the run releases.
-    const decided = 'the run was already decided: approved by bob; a decision cannot be changed';
-    expect(await updateRefusal(handle, 'reject', { approver: 'bob', message: 'no' })).toBe(decided);
-    await handle.signal(rejectSignal, { approver: 'bob', message: 'changed my mind' });
+    // After the decision: a second one, with a valid credential, is refused by each way in.
+    const decided = 'the run was already approved; a decision cannot be changed';
+    const secondThoughts = await decisionCredential(handle, 'reject', bob, 'changed my mind');
+    if (!secondThoughts.ok) throw new Error(secondThoughts.reason);
+    expect(await updateRefusal(handle, 'reject', { credential: secondThoughts.credential })).toBe(
+      decided,
+    );
+    await handle.signal(rejectSignal, { credential: secondThoughts.credential });
     const again = await post(`${runRoute}/reject`, { token: BOB, body: '{"message": "no"}' });
     expect(again).toMatchObject({ status: 409, code: 'DecisionRefused' });
-    expect(again.message).toMatch(/already decided: approved by bob|has ended/);
+    expect(again.message).toMatch(/already approved|has ended/);
 
     const result: PipelineResult = await handle.result();
     expect(result.outcome).toBe('deployed');
@@ -335,7 +338,8 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
       expect.objectContaining({
         via: 'update',
         action: 'approve',
-        approver: 'bob',
+        subject: 'bob',
+        issuer: 'ferry-api',
         message: 'fine',
       }),
     ]);
@@ -354,27 +358,54 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
     expect(view.status).toBe('COMPLETED');
   }, 240_000);
 
-  // The API's schema caps a message, and so does the workflow, for `ferry approve -m`,
-  // SDK clients and signals: otherwise up to Temporal's 2 MB payload limit would go
-  // into the run's history, its trail and the registry.
-  test('refuses an oversized message through the update and the signal, naming the limit', async () => {
+  // The API's schema caps a message, and so do the clients and the workflow (the message is
+  // signed inside the credential): otherwise up to Temporal's 2 MB payload limit would go into
+  // the run's history, its trail and the registry.
+  test('refuses an oversized message through the client, a hand-made credential and the signal, naming the limit', async () => {
     const handle = await startRun();
     expect(await waitForStage(handle, ['awaiting-approval'])).toBe('awaiting-approval');
-    const oversized = { approver: 'bob', message: 'x'.repeat(100_000) };
-    const reason =
-      '"message" is 100000 characters; at most 10000: shorten it, or link to a longer note';
-    expect(await updateRefusal(handle, 'reject', oversized)).toBe(reason);
-    await handle.signal(rejectSignal, oversized);
+    expect(await sendDecision(handle, 'reject', bob, 'x'.repeat(100_000))).toEqual({
+      isAccepted: false,
+      reason:
+        'the message is 100000 characters; at most 10000: shorten it, or link to a longer note',
+    });
+    // A token made by hand with the issuer's key, past the issuer's own checks.
+    const { modelVersion } = await handle.query(summaryQuery);
+    const oversized = await new SignJWT({
+      ferry: {
+        action: 'reject',
+        runId: handle.workflowId,
+        group: modelVersion?.group,
+        version: modelVersion?.version,
+        message: 'x'.repeat(12_000),
+      },
+    })
+      .setProtectedHeader({ alg: 'ES256', kid: bob.issuer.signingKey.publicJwk.kid })
+      .setIssuer(bob.issuer.issuer)
+      .setSubject('bob')
+      .setAudience('ferry')
+      .setJti(shortId())
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(bob.issuer.signingKey.privateKey);
+    await handle.signal(rejectSignal, {
+      credential: await sealCredential(oversized, bob.issuer.sealingKey),
+    });
     const trail = await waitUntil('the refused signal is in the trail', async () => {
       const { decisionTrail } = await handle.query(summaryQuery);
       return decisionTrail.length > 0 ? decisionTrail : undefined;
     });
     expect(trail).toEqual([
-      expect.objectContaining({ via: 'signal', accepted: false, message: '', reason }),
+      expect.objectContaining({
+        via: 'signal',
+        accepted: false,
+        message: '',
+        reason: 'unauthenticated: the credential has no valid "ferry" claim',
+      }),
     ]);
     // Still waiting: a message of exactly the limit is taken.
     const atLimit = 'y'.repeat(10_000);
-    await handle.executeUpdate(rejectUpdate, { args: [{ approver: 'bob', message: atLimit }] });
+    expect(await sendDecision(handle, 'reject', bob, atLimit)).toMatchObject({ isAccepted: true });
     const result: PipelineResult = await handle.result();
     expect(result.outcome).toBe('rejected');
     expect(result.decisionTrail?.at(-1)).toMatchObject({ accepted: true, message: atLimit });

@@ -60,7 +60,7 @@ describe('an artifact store that refuses writes', () => {
     try {
       const handle = await startRun(
         harness.client,
-        harness.taskQueue,
+        harness,
         `ferry-fault-readonly-${shortId()}`,
         pipelineSchema.parse(penguinsOneModel(group)),
       );

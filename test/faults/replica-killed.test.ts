@@ -3,11 +3,11 @@ import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-cli
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { isProcessAlive } from '../../src/shared/process-group';
 import { waitForStage } from '../../src/temporal/run-control';
-import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
+import type { PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { penguinsOneModel } from '../fixtures/pipelines';
 import { cleanUpHome, shortId, waitUntil } from './fault-kit';
-import { startRun, waitForRunningActivity } from './run-probe';
+import { decideAsAlice, startRun, waitForRunningActivity } from './run-probe';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -38,12 +38,12 @@ describe('a replica killed under the run’s own load test', () => {
     );
     const handle = await startRun(
       harness.client,
-      harness.taskQueue,
+      harness,
       `ferry-fault-replica-${shortId()}`,
       config,
     );
     expect(await waitForStage(handle, ['awaiting-approval'])).toBe('awaiting-approval');
-    await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
+    await decideAsAlice(handle, harness.home, 'approve', 'go');
 
     // Under load: the load test has reported progress, so requests are flowing.
     await waitForRunningActivity(handle, 'loadTestEndpoint', { needsHeartbeat: true });

@@ -2,25 +2,45 @@ import { temporal } from '@temporalio/proto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PipelineConfig } from '../../src/config/pipeline-schema';
 import type { trainingPipeline } from '../../src/workflows/pipeline';
-import { waitForStage } from '../../src/temporal/run-control';
-import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
+import { sendDecision, waitForStage } from '../../src/temporal/run-control';
+import type { DecisionAction } from '../../src/workflows/approval-rules';
+import type { PipelineResult } from '../../src/workflows/definitions';
+import { person, startRunAs } from '../fixtures/people';
 import { waitUntil } from './fault-kit';
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
+/** The worker a fault test's run goes to: its task queue, and the home whose API issuer it trusts. */
+export interface RunTarget {
+  home: string;
+  taskQueue: string;
+}
+
 /** Starts a pipeline run as carol (who is not among the fault pipelines' approvers). */
-export function startRun(
+export async function startRun(
   client: Client,
-  taskQueue: string,
+  target: RunTarget,
   workflowId: string,
   config: PipelineConfig,
   startedBy = 'carol',
-) {
-  return client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
-    taskQueue,
+): Promise<WorkflowHandle<typeof trainingPipeline>> {
+  return startRunAs(client, await person(target.home, startedBy), {
+    taskQueue: target.taskQueue,
     workflowId,
-    args: [{ config, startedBy }],
+    config,
   });
+}
+
+/** Approves (or rejects) as alice, the fault pipelines' approver; a refusal fails the test. */
+export async function decideAsAlice(
+  handle: WorkflowHandle,
+  home: string,
+  action: DecisionAction,
+  message: string,
+): Promise<void> {
+  const outcome = await sendDecision(handle, action, await person(home, 'alice'), message);
+  if (!outcome.isAccepted)
+    throw new Error(`${handle.workflowId}: ${action} refused: ${outcome.reason}`);
 }
 
 export interface RunningActivity {
@@ -83,16 +103,18 @@ export async function completedAttempts(handle: WorkflowHandle): Promise<Record<
  * for a decision, replaces its worker (kills it, starts another) while the
  * deployment is under way (and `deploying` holds, when given) and again
  * while the load test sends requests; then the run's result and the attempt
- * each of its activities completed on.
+ * each of its activities completed on. `home` is the worker's, whose API
+ * issuer vouches for alice.
  */
 export async function approveThenKillDuringRelease(
   handle: WorkflowHandle,
+  home: string,
   replaceWorker: () => Promise<void>,
   deploying?: () => Promise<unknown>,
 ): Promise<{ result: PipelineResult; attempts: Record<string, number[]> }> {
   const stage = await waitForStage(handle, ['awaiting-approval'], 240_000);
   if (stage !== 'awaiting-approval') throw new Error(`${handle.workflowId} ended ${stage}`);
-  await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
+  await decideAsAlice(handle, home, 'approve', 'go');
 
   await waitForRunningActivity(handle, 'deployEndpoint');
   await deploying?.();

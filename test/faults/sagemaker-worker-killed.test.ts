@@ -108,7 +108,12 @@ describe('a SageMaker-backend worker killed mid-step and restarted', () => {
       worker = startWorkerProcess(env, entry);
     };
     try {
-      const handle = await startRun(client, env.FERRY_TASK_QUEUE, runId, config);
+      const handle = await startRun(
+        client,
+        { home, taskQueue: env.FERRY_TASK_QUEUE },
+        runId,
+        config,
+      );
 
       // 1. Mid-training: the job exists and its container is running.
       const candidate = client.workflow.getHandle(`${runId}-c01`);
@@ -127,11 +132,15 @@ describe('a SageMaker-backend worker killed mid-step and restarted', () => {
 
       // 2 and 3. Mid-deployment (the endpoint exists and is still Creating) and
       // mid-load-test (InvokeEndpoint calls are flowing).
-      const { result, attempts } = await approveThenKillDuringRelease(handle, replaceWorker, () =>
-        waitUntil(
-          'the endpoint is created',
-          async () => (await sagemakerResources(runId, group)).endpoints === 1,
-        ),
+      const { result, attempts } = await approveThenKillDuringRelease(
+        handle,
+        home,
+        replaceWorker,
+        () =>
+          waitUntil(
+            'the endpoint is created',
+            async () => (await sagemakerResources(runId, group)).endpoints === 1,
+          ),
       );
       expect(result.outcome).toBe('deployed');
       expect(result.release?.loadTest?.verdict.passed).toBe(true);

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
   );
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
   // The SDK's runtime stops the worker on SIGTERM.
-  const worker = await createFerryWorker({ connection, home, awsClients: () => clients });
+  const worker = await createFerryWorker({
+    connection,
+    home,
+    awsClients: () => clients,
+    identityEnv: {},
+  });
   try {
     await worker.run();
   } finally {

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
 import type { PipelineResult } from '../../src/workflows/definitions';
+import { person } from '../fixtures/people';
 import { processesMatching } from '../fixtures/processes';
 import {
   cleanUpHome,
@@ -53,7 +54,12 @@ describe('the Temporal dev server stopped and restarted mid-run', () => {
     });
     const runId = `ferry-fault-server-${shortId()}`;
     try {
-      const handle = await startRun(client, env.FERRY_TASK_QUEUE, runId, config);
+      const handle = await startRun(
+        client,
+        { home, taskQueue: env.FERRY_TASK_QUEUE },
+        runId,
+        config,
+      );
       const candidate = client.workflow.getHandle(`${runId}-c01`);
       await waitForRunningActivity(candidate, 'trainCandidate', { needsHeartbeat: true });
 
@@ -71,7 +77,9 @@ describe('the Temporal dev server stopped and restarted mid-run', () => {
         async () => (await handle.describe()).status.name === 'RUNNING' && handle,
         60_000,
         500,
-      ).then((running) => approveWhenWaiting(running, 'alice', 'after the restart'));
+      ).then(async (running) =>
+        approveWhenWaiting(running, await person(home, 'alice'), 'after the restart'),
+      );
       expect(result.outcome).toBe('deployed');
       expect(trainingCounts(home, runId).c01?.completions).toBe(1);
       expect(await resourceCounts(home, group)).toEqual({

@@ -5,11 +5,11 @@ import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { isProcessAlive } from '../../src/shared/process-group';
 import { waitForStage } from '../../src/temporal/run-control';
-import { rejectUpdate, type PipelineResult } from '../../src/workflows/definitions';
+import type { PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { churnDataset, validPipeline } from '../fixtures/pipelines';
 import { cleanUpHome, lines, rootCause, runFailure, shortId, waitUntil } from './fault-kit';
-import { startRun } from './run-probe';
+import { decideAsAlice, startRun } from './run-probe';
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -81,7 +81,7 @@ describe('a training process killed by a signal', () => {
     const runId = `ferry-fault-trainkill-${shortId()}`;
     const handle = await startRun(
       harness.client,
-      harness.taskQueue,
+      harness,
       runId,
       killablePipeline(group, ['random-forest', 'linear']),
     );
@@ -90,9 +90,7 @@ describe('a training process killed by a signal', () => {
 
     // The run does not fail: it selects the survivor and waits for a human.
     expect(await waitForStage(handle, ['awaiting-approval'])).toBe('awaiting-approval');
-    await handle.executeUpdate(rejectUpdate, {
-      args: [{ approver: 'alice', message: 'fault test: stop here' }],
-    });
+    await decideAsAlice(handle, harness.home, 'reject', 'fault test: stop here');
     const result: PipelineResult = await handle.result();
     expect(result.outcome).toBe('rejected');
     expect(result.candidates).toEqual([
@@ -116,7 +114,7 @@ describe('a training process killed by a signal', () => {
     const group = `trainkill-${shortId()}`;
     const handle = await startRun(
       harness.client,
-      harness.taskQueue,
+      harness,
       runId,
       killablePipeline(group, ['random-forest']),
     );

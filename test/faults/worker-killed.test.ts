@@ -57,7 +57,12 @@ describe('a worker killed mid-step and restarted', () => {
       worker = startWorkerProcess(env);
     };
     try {
-      const handle = await startRun(client, env.FERRY_TASK_QUEUE, runId, config);
+      const handle = await startRun(
+        client,
+        { home, taskQueue: env.FERRY_TASK_QUEUE },
+        runId,
+        config,
+      );
 
       // 1. Mid-training: the candidate's activity runs in its child workflow.
       const candidate = client.workflow.getHandle(`${runId}-c01`);
@@ -75,7 +80,7 @@ describe('a worker killed mid-step and restarted', () => {
       await waitUntil('the killed worker’s training ends', () => !isProcessAlive(orphan), 30_000);
 
       // 2 and 3. Mid-deployment (the host is creating the endpoint) and mid-load-test.
-      const { result, attempts } = await approveThenKillDuringRelease(handle, replaceWorker);
+      const { result, attempts } = await approveThenKillDuringRelease(handle, home, replaceWorker);
       expect(result.outcome).toBe('deployed');
       expect(result.release?.loadTest?.verdict.passed).toBe(true);
 

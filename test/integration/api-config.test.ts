@@ -43,6 +43,7 @@ describe('readApiConfig', () => {
   test('defaults: loopback, any free port, reads need a token, 1 MiB bodies', () => {
     expect(readApiConfig({ FERRY_API_TOKENS: 'alice:x' })).toEqual({
       tokens: [{ person: 'alice', token: 'x' }],
+      admins: [],
       readsNeedToken: true,
       host: '127.0.0.1',
       port: 0,
@@ -82,8 +83,98 @@ describe('readApiConfig', () => {
       { FERRY_API_TOKENS: 'alice:x', FERRY_API_BODY_LIMIT_BYTES: '1M' },
       /FERRY_API_BODY_LIMIT_BYTES/,
     ],
+    [
+      { FERRY_API_TOKENS: 'alice:x', FERRY_API_ADMINS: 'alice,bob smith' },
+      /FERRY_API_ADMINS is malformed: 'bob smith' \(entry 2\) is not a person name/,
+    ],
+    [
+      { FERRY_API_TOKENS: 'alice:x', FERRY_API_ADMINS: 'alice,' },
+      /FERRY_API_ADMINS is malformed: entry 2 is empty/,
+    ],
+    [
+      {
+        FERRY_API_TOKENS: 'alice:x',
+        FERRY_API_OIDC_ISSUER: 'accounts.example.com',
+        FERRY_API_OIDC_AUDIENCE: 'ferry',
+      },
+      /FERRY_API_OIDC_ISSUER is 'accounts.example.com', which is not an http\(s\) URL/,
+    ],
+    [
+      { FERRY_API_TOKENS: 'alice:x', FERRY_API_OIDC_ISSUER: 'https://idp.example.com' },
+      /FERRY_API_OIDC_AUDIENCE is not set, but FERRY_API_OIDC_ISSUER is/,
+    ],
+    [
+      { FERRY_API_TOKENS: 'alice:x', FERRY_API_OIDC_AUDIENCE: 'ferry' },
+      /FERRY_API_OIDC_AUDIENCE is set but FERRY_API_OIDC_ISSUER is not/,
+    ],
+    [
+      {
+        FERRY_API_TOKENS: 'alice:x',
+        FERRY_API_OIDC_ISSUER: 'https://idp.example.com',
+        FERRY_API_OIDC_AUDIENCE: 'ferry',
+        FERRY_API_OIDC_JWKS_URL: 'keys.json',
+      },
+      /FERRY_API_OIDC_JWKS_URL is 'keys.json'/,
+    ],
+    [
+      {
+        FERRY_API_TOKENS: 'alice:x',
+        FERRY_API_OIDC_ISSUER: 'https://idp.example.com',
+        FERRY_API_OIDC_AUDIENCE: 'ferry',
+        FERRY_API_OIDC_PERSON_CLAIM: 'e mail',
+      },
+      /FERRY_API_OIDC_PERSON_CLAIM is 'e mail'/,
+    ],
   ])('%j is refused with a message naming the variable', (env, message) => {
     expect(() => readApiConfig(env)).toThrow(UserError);
     expect(() => readApiConfig(env)).toThrow(message);
+  });
+});
+
+describe('identities: admins and the identity provider', () => {
+  test('FERRY_API_ADMINS lists the people with the admin role; spaces and repeats are dropped', () => {
+    expect(
+      readApiConfig({
+        FERRY_API_TOKENS: 'alice:x',
+        FERRY_API_ADMINS: ' dana , erin@example.com,dana',
+      }).admins,
+    ).toEqual(['dana', 'erin@example.com']);
+  });
+
+  test('OIDC: issuer and audience enable ID tokens; the JWKS URL is optional, the person claim defaults to email', () => {
+    const env = {
+      FERRY_API_TOKENS: 'alice:x',
+      FERRY_API_OIDC_ISSUER: 'https://idp.example.com',
+      FERRY_API_OIDC_AUDIENCE: 'ferry-client',
+    };
+    expect(readApiConfig(env).oidc).toEqual({
+      issuer: 'https://idp.example.com',
+      audience: 'ferry-client',
+      personClaim: 'email',
+    });
+    expect(
+      readApiConfig({
+        ...env,
+        FERRY_API_OIDC_JWKS_URL: 'https://idp.example.com/keys',
+        FERRY_API_OIDC_PERSON_CLAIM: 'preferred_username',
+      }).oidc,
+    ).toEqual({
+      issuer: 'https://idp.example.com',
+      audience: 'ferry-client',
+      jwksUrl: 'https://idp.example.com/keys',
+      personClaim: 'preferred_username',
+    });
+    expect(
+      readApiConfig({ FERRY_API_TOKENS: 'alice:x', FERRY_API_OIDC_ISSUER: '' }).oidc,
+    ).toBeUndefined();
+  });
+
+  test('with an identity provider, FERRY_API_TOKENS may be left unset', () => {
+    const config = readApiConfig({
+      FERRY_API_OIDC_ISSUER: 'https://idp.example.com',
+      FERRY_API_OIDC_AUDIENCE: 'ferry-client',
+    });
+    expect(config.tokens).toEqual([]);
+    expect(() => readApiConfig({})).toThrow(/or set FERRY_API_OIDC_ISSUER/);
   });
 });

@@ -63,7 +63,9 @@ interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, OpenApiOperation>>;
-  components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
+  components: {
+    securitySchemes: Record<string, { type: string; scheme?: string; description?: string }>;
+  };
 }
 
 interface OpenApiOperation {
@@ -168,25 +170,48 @@ describe('ferry api over real HTTP', () => {
     expect(byStarter.body).toEqual({
       code: 'DecisionRefused',
       message:
-        'alice started this run and may not decide it (approval.allowStarterToApprove is false)',
+        "alice started this run and may not decide it (the approval section of the run's own file does not allow the starter to approve)",
     });
     // No body at all is an approval without a message.
     const byOutsider = await call('POST', `/runs/${runId}/approve`, { token: MALLORY });
     expect(byOutsider.status).toBe(409);
-    expect(byOutsider.body.message).toBe('mallory may not decide this run; approvers: alice, bob');
+    expect(byOutsider.body.message).toBe(
+      "mallory may not decide this run under the approval section of the run's own file",
+    );
     const rejectWithoutWhy = await call('POST', `/runs/${runId}/reject`, { token: BOB, json: {} });
     expect(rejectWithoutWhy.status).toBe(409);
     expect(rejectWithoutWhy.body.message).toMatch(/a rejection needs a message/);
 
+    // The run keeps who tried and why not (their credentials verified); nothing else changed.
     const stillWaiting = await call<RunView>('GET', `/runs/${runId}`, { token: BOB });
-    expect(stillWaiting.body).toEqual(waiting);
+    expect({ ...stillWaiting.body, decisionTrail: [] }).toEqual(waiting);
+    expect(stillWaiting.body.decisionTrail).toEqual([
+      expect.objectContaining({
+        accepted: false,
+        subject: 'alice',
+        reason: byStarter.body.message,
+      }),
+      expect.objectContaining({
+        accepted: false,
+        subject: 'mallory',
+        reason: byOutsider.body.message,
+      }),
+    ]);
 
     const approved = await call<z.infer<typeof decisionSchema>>('POST', `/runs/${runId}/approve`, {
       token: BOB,
       json: { message: 'accuracy is fine' },
     });
     expect(approved.status).toBe(200);
-    expect(approved.body).toEqual({ runId, action: 'approve', approver: 'bob' });
+    // The token's person, as the API's issuer vouched for them in the credential the run verified.
+    expect(approved.body).toEqual({
+      runId,
+      action: 'approve',
+      approver: 'bob',
+      issuer: 'ferry-api',
+      approvals: 1,
+      approvalsNeeded: 1,
+    });
 
     const done = await watchRun(runId, (run) => run.status !== 'RUNNING');
     expect(done).toMatchObject({
@@ -196,11 +221,13 @@ describe('ferry api over real HTTP', () => {
       modelVersion: { version: 1, status: 'Approved' },
       release: { deployment: { endpoint: modelGroup, model: { group: modelGroup, version: 1 } } },
     });
-    expect(done.decisionTrail).toEqual([
+    expect(done.decisionTrail).toHaveLength(3);
+    expect(done.decisionTrail?.filter((entry) => entry.accepted)).toEqual([
       expect.objectContaining({
         via: 'update',
         action: 'approve',
-        approver: 'bob',
+        subject: 'bob',
+        issuer: 'ferry-api',
         message: 'accuracy is fine',
         accepted: true,
       }),
@@ -292,6 +319,7 @@ describe('ferry api over real HTTP', () => {
       ['/runs', penguinsOneModel(group(), approvers)],
       ['/runs/ferry-any-00000000/approve', { message: 'ok' }],
       ['/runs/ferry-any-00000000/reject', { message: 'no' }],
+      ['/runs/ferry-any-00000000/credentials', { action: 'approve' }],
       // A malformed body is not even read without a token: 401 comes before 400.
       ['/runs', { candidates: { count: -1 } }],
     ];
@@ -413,6 +441,15 @@ describe('ferry api over real HTTP', () => {
       json: {},
     });
     expect(decideUnknown.status).toBe(404);
+    const credentialForUnknown = await call('POST', '/runs/ferry-nope-00000000/credentials', {
+      token: BOB,
+      json: { action: 'approve' },
+    });
+    expect([credentialForUnknown.status, credentialForUnknown.body.code]).toEqual([
+      404,
+      'NotFound',
+    ]);
+    expect(credentialForUnknown.body.message).toMatch(/no run 'ferry-nope-00000000'/);
 
     const huge = await call('POST', '/runs', {
       token: ALICE,
@@ -460,18 +497,22 @@ describe('ferry api over real HTTP', () => {
     );
     expect(operations.sort()).toEqual(
       [
+        'GET /.well-known/jwks.json',
         'GET /endpoints',
         'GET /endpoints/{name}',
         'GET /health',
         'GET /models/{group}',
         'GET /models/{group}/{version}',
+        'GET /policies/{group}',
         'GET /runs',
         'GET /runs/{id}',
         'GET /runs/{id}/report',
         'POST /endpoints/{name}/invocations',
         'POST /runs',
         'POST /runs/{id}/approve',
+        'POST /runs/{id}/credentials',
         'POST /runs/{id}/reject',
+        'PUT /policies/{group}',
       ].sort(),
     );
     for (const [route, methods] of Object.entries(doc.paths)) {
@@ -481,13 +522,19 @@ describe('ferry api over real HTTP', () => {
           route,
           true,
         ]);
-        if (method === 'post' && route.startsWith('/runs'))
-          expect(operation.security).toEqual([{ bearerAuth: [] }]);
+        if ((method === 'post' && route.startsWith('/runs')) || method === 'put')
+          expect([method, route, operation.security]).toEqual([
+            method,
+            route,
+            [{ bearerAuth: [] }],
+          ]);
+        if (route === '/.well-known/jwks.json') expect(operation.security).toBeUndefined();
       }
     }
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
       type: 'http',
       scheme: 'bearer',
+      description: expect.stringMatching(/FERRY_API_TOKENS, or an OIDC ID token/) as string,
     });
 
     // The request schema of POST /runs is the pipeline's, and it is a working JSON Schema.

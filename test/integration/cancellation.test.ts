@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { isProcessGroupAlive } from '../../src/shared/process-group';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { person, startRunAs } from '../fixtures/people';
 import { churnDataset, validPipeline } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
@@ -32,14 +32,11 @@ describe('cancelling a run', () => {
       gates: { thresholds: [] },
     });
     const runId = `ferry-cancel-${randomBytes(4).toString('hex')}`;
-    const handle = await harness.client.workflow.start<typeof trainingPipeline>(
-      'trainingPipeline',
-      {
-        taskQueue: harness.taskQueue,
-        workflowId: runId,
-        args: [{ config, startedBy: 'tester' }],
-      },
-    );
+    const handle = await startRunAs(harness.client, await person(harness.home, 'tester'), {
+      taskQueue: harness.taskQueue,
+      workflowId: runId,
+      config,
+    });
     const candidateDir = path.join(harness.home, 'artifacts', runId, 'candidates', 'c01');
     const pidFile = path.join(candidateDir, 'train.pid');
     for (let i = 0; i < 300 && !existsSync(pidFile); i++)

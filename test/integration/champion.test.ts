@@ -4,6 +4,7 @@ import { pipelineSchema } from '../../src/config/pipeline-schema';
 import type { PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
+import { person, startRunAs } from '../fixtures/people';
 import { penguinsOneModel } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
@@ -26,12 +27,12 @@ async function runInto(group: string, c: number, margin = 0): Promise<PipelineRe
       gates: { thresholds: [], champion: { enabled: true, margin } },
     }),
   );
-  const handle = await harness.client.workflow.start('trainingPipeline', {
+  const handle = await startRunAs(harness.client, await person(harness.home, 'tester'), {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-champion-${randomBytes(4).toString('hex')}`,
-    args: [{ config, startedBy: 'tester' }],
+    config,
   });
-  return approveWhenWaiting(handle);
+  return approveWhenWaiting(handle, await person(harness.home, 'alice'));
 }
 
 describe('the champion gate', () => {

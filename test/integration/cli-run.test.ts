@@ -1,9 +1,16 @@
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runFerryAsync, startFerry, watchOutput } from '../fixtures/ferry-cli';
-import { approveWhenWaiting } from '../../src/temporal/run-control';
+import { sendDecision, waitForStage } from '../../src/temporal/run-control';
+import type { PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { person } from '../fixtures/people';
 import { SHARED_DATA_DIR, validPipeline, writePipeline } from '../fixtures/pipelines';
+
+/** Who the CLI signs as on a development machine: its OS user (there is no --as). */
+const OS_USER = os.userInfo().username;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 let harness: WorkerHarness;
 beforeAll(async () => {
@@ -47,40 +54,52 @@ async function runCount(): Promise<number> {
 
 describe('ferry run and ferry status', () => {
   test('run starts the run, streams progress, asks for a decision, and ends when approved', async () => {
-    const run = startFerry(['run', writePipeline(penguinsPipeline()), '--as', 'carol'], {
-      env: cliEnv(),
-    });
+    const run = startFerry(['run', writePipeline(penguinsPipeline())], { env: cliEnv() });
     // 'close' comes after the last output chunk is read, 'exit' may not.
     const exited = new Promise<number | null>((resolve) => run.on('close', resolve));
     const output = watchOutput(run);
-    const [, waitingRun] = await output.waitFor(/^ {2}ferry approve (\S+) --as <name> -m "why"$/m);
-    const refused = await ferry(['approve', waitingRun ?? '', '--as', 'mallory']);
+    const [, waitingRun] = await output.waitFor(/^ {2}ferry approve (\S+) -m "why"$/m);
+    // The CLI signs as this machine's user, who is not among the file's approvers.
+    const refused = await ferry(['approve', waitingRun ?? '']);
     expect(refused.status).toBe(3);
-    expect(refused.stderr).toMatch(/refused: mallory may not decide this run; approvers: alice/);
-    const approved = await ferry([
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `refused: ${escapeRegExp(OS_USER)} may not decide this run under the approval section of the run's own file`,
+      ),
+    );
+    const handle = harness.client.workflow.getHandle(waitingRun ?? '');
+    const approved = await sendDecision(
+      handle,
       'approve',
-      waitingRun ?? '',
-      '--as',
-      'alice',
-      '-m',
+      await person(harness.home, 'alice'),
       'good enough',
-    ]);
-    expect(approved.stdout).toMatch(/approved by alice/);
-    expect(approved.status).toBe(0);
+    );
+    expect(approved).toMatchObject({ isAccepted: true, decision: { approver: 'alice' } });
     expect(await exited).toBe(0);
     const result = { stdout: output.text(), status: 0 };
 
-    expect(result.stdout).toMatch(/^run (ferry-penguins-cli-[0-9a-f]{8}) started by carol$/m);
+    expect(result.stdout).toMatch(
+      new RegExp(`^run (ferry-penguins-cli-[0-9a-f]{8}) started by ${escapeRegExp(OS_USER)}$`, 'm'),
+    );
     expect(result.stdout).toMatch(/^stage: preparing$/m);
     expect(result.stdout).toMatch(/^training: \d\/2 done, \d running, 0 failed/m);
-    expect(result.stdout).toMatch(/waiting for a decision \(approvers: alice; expires after 1h\)/);
+    expect(result.stdout).toMatch(
+      /waiting for a decision \(1 of alice; not the starter; within 1 hour; from the run's own file \(the group has no policy\)\)/,
+    );
     expect(result.stdout).toMatch(/^#\s+candidate\s+algorithm\s+f1_macro\s+accuracy/m);
     expect(result.stdout).toMatch(/^scores: validation \(never the test split\)$/m);
     expect(result.stdout).toMatch(
       /^chosen: c0[12] \(linear\), refit on train \+ validation \(292 rows\); test f1_macro [01]\.\d{4} on 52 rows; gates passed$/m,
     );
+    // A verified person the rules refuse is kept in the trail, under the name their credential proved.
     expect(result.stdout).toMatch(
-      /^decision \S+ update approve by alice "good enough": accepted$/m,
+      new RegExp(
+        `^decision \\S+ update approve by ${escapeRegExp(OS_USER)} \\(ferry-local\\): refused: ${escapeRegExp(OS_USER)} may not decide this run`,
+        'm',
+      ),
+    );
+    expect(result.stdout).toMatch(
+      /^decision \S+ update approve by alice \(ferry-api\) "good enough": accepted$/m,
     );
     expect(result.stdout).toMatch(/^deployed: penguins-cli version \d+ is Approved and serving$/m);
     expect(result.stdout).toMatch(
@@ -99,7 +118,7 @@ describe('ferry run and ferry status', () => {
       startedBy: string;
       leaderboard: unknown[];
     };
-    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'deployed', startedBy: 'carol' });
+    expect(summary).toMatchObject({ status: 'COMPLETED', stage: 'deployed', startedBy: OS_USER });
     expect(summary.leaderboard).toHaveLength(2);
 
     const version = /^deployed: penguins-cli version (\d+)/m.exec(result.stdout)?.[1] ?? '';
@@ -109,7 +128,9 @@ describe('ferry run and ferry status', () => {
     );
     const show = await ferry(['models', 'show', 'penguins-cli', version]);
     expect(show.stdout).toMatch(new RegExp(`run\\s+${runId} \\(candidate c0[12]\\)`));
-    expect(show.stdout).toMatch(/PendingManualApproval\s+by carol: registered by run/);
+    expect(show.stdout).toMatch(
+      new RegExp(`PendingManualApproval\\s+by ${escapeRegExp(OS_USER)}: registered by run`),
+    );
     expect(show.stdout).toMatch(/Approved\s+by alice: good enough/);
     expect(show.stdout).toMatch(/deployed on penguins-cli: created the endpoint/);
     const missing = await ferry(['models', 'show', 'penguins-cli', '99']);
@@ -118,7 +139,9 @@ describe('ferry run and ferry status', () => {
 
     const text = await ferry(['status', runId]);
     expect(text.stdout).toMatch(/stage deployed/);
-    expect(text.stdout).toMatch(/^decision \S+ update approve by alice "good enough": accepted$/m);
+    expect(text.stdout).toMatch(
+      /^decision \S+ update approve by alice \(ferry-api\) "good enough": accepted$/m,
+    );
     expect(text.stdout).toMatch(/candidates: 2 succeeded, 0 running, 0 pending, 0 failed/);
 
     const endpoints = await ferry(['endpoints', 'list']);
@@ -154,11 +177,24 @@ describe('ferry run and ferry status', () => {
   });
 
   test('--detach prints the run id and returns while the run goes on', async () => {
-    const result = await ferryRun([writePipeline(penguinsPipeline()), '--detach']);
+    // This machine's user may approve their own run here, so `ferry approve` can end it;
+    // a group of its own, so the first test's version is no champion to beat.
+    const pipeline = {
+      ...penguinsPipeline(),
+      modelGroup: 'penguins-cli-detach',
+      approval: { approvers: ['alice', OS_USER], allowStarterToApprove: true, timeout: '1h' },
+    };
+    const result = await ferryRun([writePipeline(pipeline), '--detach']);
     expect(result.status).toBe(0);
     const runId = /^run (\S+) started/m.exec(result.stdout)?.[1] ?? '';
     expect(result.stdout).not.toMatch(/selected/);
-    await approveWhenWaiting(harness.client.workflow.getHandle(runId));
+    const handle = harness.client.workflow.getHandle(runId);
+    expect(await waitForStage(handle, ['awaiting-approval'])).toBe('awaiting-approval');
+    const approved = await ferry(['approve', runId, '-m', 'good enough']);
+    expect(approved.stderr).toBe('');
+    expect(approved.stdout).toMatch(new RegExp(`approved by ${escapeRegExp(OS_USER)}`));
+    expect(approved.status).toBe(0);
+    expect(((await handle.result()) as PipelineResult).startedBy).toBe(OS_USER);
   });
 
   test('status of an unknown run says so', async () => {

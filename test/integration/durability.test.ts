@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { summaryQuery, type PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
+import { person, startRunAs } from '../fixtures/people';
 import { churnDataset, validPipeline } from '../fixtures/pipelines';
 import { testServerAddress } from '../fixtures/temporal';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
@@ -55,10 +55,10 @@ describe('durability', () => {
     let first: ChildProcess | undefined = startWorkerProcess(env);
     let second: ChildProcess | undefined;
     try {
-      const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+      const handle = await startRunAs(client, await person(home, 'tester'), {
         taskQueue: env.FERRY_TASK_QUEUE,
         workflowId: runId,
-        args: [{ config, startedBy: 'tester' }],
+        config,
       });
       // Wait until a training has started and not finished, then crash the worker.
       for (let i = 0; i < 600; i++) {
@@ -85,7 +85,7 @@ describe('durability', () => {
 
       second = startWorkerProcess(env);
       expect((await handle.query(summaryQuery)).stage).toBe('training');
-      const result: PipelineResult = await approveWhenWaiting(handle);
+      const result: PipelineResult = await approveWhenWaiting(handle, await person(home, 'alice'));
 
       expect(result.outcome).toBe('deployed');
       expect(result.candidates.map((c) => c.state)).toEqual([

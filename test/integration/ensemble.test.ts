@@ -10,8 +10,8 @@ import {
 } from '../../src/config/pipeline-schema';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
 import type { PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { person, startRunAs } from '../fixtures/people';
 import { churnDataset } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
@@ -54,12 +54,12 @@ function churnTen(
 }
 
 async function run(file: PipelineFile): Promise<PipelineResult> {
-  const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  const handle = await startRunAs(harness.client, await person(harness.home, 'carol'), {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-ensemble-${randomBytes(4).toString('hex')}`,
-    args: [{ config: pipelineSchema.parse(file), startedBy: 'carol' }],
+    config: pipelineSchema.parse(file),
   });
-  return approveWhenWaiting(handle, 'alice', 'ship it');
+  return approveWhenWaiting(handle, await person(harness.home, 'alice'), 'ship it');
 }
 
 interface ClassPredictions {

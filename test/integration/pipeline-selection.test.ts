@@ -12,6 +12,7 @@ import type { PipelineResult } from '../../src/workflows/definitions';
 import { openRegistry } from '../../src/backends/compose-backends';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
+import { person, startRunAs } from '../fixtures/people';
 import { churnDataset, SHARED_DATA_DIR } from '../fixtures/pipelines';
 import { validatePipeline } from '../../src/config/validate-pipeline';
 
@@ -56,12 +57,12 @@ function pipeline(overrides: Partial<PipelineFile>): PipelineFile {
 /** Runs a pipeline to its end, approving it as alice when it waits for a decision. */
 async function runPipeline(file: PipelineFile): Promise<PipelineResult> {
   const config = pipelineSchema.parse(file);
-  const handle = await harness.client.workflow.start('trainingPipeline', {
+  const handle = await startRunAs(harness.client, await person(harness.home, 'tester'), {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-it-${randomBytes(4).toString('hex')}`,
-    args: [{ config, startedBy: 'tester' }],
+    config,
   });
-  return approveWhenWaiting(handle);
+  return approveWhenWaiting(handle, await person(harness.home, 'alice'));
 }
 
 async function failureOf(file: PipelineFile): Promise<{ type?: string; message: string }> {

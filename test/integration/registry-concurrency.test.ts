@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
-import { rejectUpdate, summaryQuery } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
+import { summaryQuery } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { waitForStage } from '../../src/temporal/run-control';
+import { sendDecision, waitForStage } from '../../src/temporal/run-control';
+import { person, startRunAs } from '../fixtures/people';
 import { penguinsOneModel } from '../fixtures/pipelines';
 
 let harness: WorkerHarness;
@@ -19,12 +19,13 @@ describe('runs registering into one group at once', () => {
   test('10 concurrent runs get versions 1..10, no gap, no duplicate', async () => {
     const group = `concurrent-${randomBytes(3).toString('hex')}`;
     const config = pipelineSchema.parse(penguinsOneModel(group));
+    const tester = await person(harness.home, 'tester');
     const handles = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+        startRunAs(harness.client, tester, {
           taskQueue: harness.taskQueue,
           workflowId: `ferry-concurrent-${group}-${i}`,
-          args: [{ config, startedBy: 'tester' }],
+          config,
         }),
       ),
     );
@@ -40,10 +41,11 @@ describe('runs registering into one group at once', () => {
       handles.map((h) => h.workflowId).sort(),
     );
     // Rejected, not approved: ten deployments to one endpoint are not what this tests.
-    const reject = { approver: 'alice', message: 'versions only' };
-    await Promise.all(
-      handles.map((handle) => handle.executeUpdate(rejectUpdate, { args: [reject] })),
+    const alice = await person(harness.home, 'alice');
+    const rejections = await Promise.all(
+      handles.map((handle) => sendDecision(handle, 'reject', alice, 'versions only')),
     );
+    expect(rejections.map((outcome) => outcome.isAccepted)).toEqual(Array(10).fill(true));
     await Promise.all(handles.map((handle) => handle.result()));
   });
 });

@@ -6,9 +6,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { approveWhenWaiting } from '../../src/temporal/run-control';
 import type { PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { runFerryAsync } from '../fixtures/ferry-cli';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { person, startRunAs } from '../fixtures/people';
 import { penguinsOneModel } from '../fixtures/pipelines';
 
 /** Debian's chromium package: CI installs it (.ci/run); the test never downloads a browser. */
@@ -68,12 +68,12 @@ async function deployedRun(): Promise<PipelineResult> {
       },
     }),
   );
-  const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  const handle = await startRunAs(harness.client, await person(harness.home, 'carol'), {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-report-${randomBytes(4).toString('hex')}`,
-    args: [{ config, startedBy: 'carol' }],
+    config,
   });
-  return approveWhenWaiting(handle, 'alice', 'ship it');
+  return approveWhenWaiting(handle, await person(harness.home, 'alice'), 'ship it');
 }
 
 describe('ferry report --html', () => {

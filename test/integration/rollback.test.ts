@@ -4,11 +4,11 @@ import path from 'node:path';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
-import { WorkflowFailedError } from '@temporalio/client';
-import { approveWhenWaiting, waitForStage } from '../../src/temporal/run-control';
-import { approveUpdate, type PipelineResult } from '../../src/workflows/definitions';
-import type { trainingPipeline } from '../../src/workflows/pipeline';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { approveWhenWaiting, sendDecision, waitForStage } from '../../src/temporal/run-control';
+import type { PipelineResult } from '../../src/workflows/definitions';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { person, startRunAs } from '../fixtures/people';
 import { penguinsOneModel } from '../fixtures/pipelines';
 import { PENGUIN_ROWS_CSV } from '../fixtures/trained-model';
 
@@ -30,12 +30,12 @@ async function approvedRun(group: string, slo = { latencyP99Ms: 3000 }): Promise
       loadTest: { phases: [{ durationSeconds: 2, ratePerSecond: 5 }], slo },
     }),
   );
-  const handle = await harness.client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
+  const handle = await startRunAs(harness.client, await person(harness.home, 'carol'), {
     taskQueue: harness.taskQueue,
     workflowId: `ferry-rollback-${randomBytes(4).toString('hex')}`,
-    args: [{ config, startedBy: 'carol' }],
+    config,
   });
-  return approveWhenWaiting(handle, 'alice', 'ship it');
+  return approveWhenWaiting(handle, await person(harness.home, 'alice'), 'ship it');
 }
 
 describe('a load test that breaks the SLO', () => {
@@ -91,16 +91,13 @@ describe('a load test that breaks the SLO', () => {
         },
       }),
     );
-    const handle = await harness.client.workflow.start<typeof trainingPipeline>(
-      'trainingPipeline',
-      {
-        taskQueue: harness.taskQueue,
-        workflowId: `ferry-cancel-release-${randomBytes(4).toString('hex')}`,
-        args: [{ config, startedBy: 'carol' }],
-      },
-    );
+    const handle = await startRunAs(harness.client, await person(harness.home, 'carol'), {
+      taskQueue: harness.taskQueue,
+      workflowId: `ferry-cancel-release-${randomBytes(4).toString('hex')}`,
+      config,
+    });
     await waitForStage(handle, ['awaiting-approval']);
-    await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
+    await approveAsAlice(handle);
     await waitForStage(handle, ['load-testing']);
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
@@ -113,20 +110,17 @@ describe('a load test that breaks the SLO', () => {
 
   test('a version whose replicas cannot start fails the run and leaves no endpoint behind', async () => {
     const group = `broken-${randomBytes(3).toString('hex')}`;
-    const handle = await harness.client.workflow.start<typeof trainingPipeline>(
-      'trainingPipeline',
-      {
-        taskQueue: harness.taskQueue,
-        workflowId: `ferry-broken-${randomBytes(4).toString('hex')}`,
-        args: [{ config: pipelineSchema.parse(penguinsOneModel(group)), startedBy: 'carol' }],
-      },
-    );
+    const handle = await startRunAs(harness.client, await person(harness.home, 'carol'), {
+      taskQueue: harness.taskQueue,
+      workflowId: `ferry-broken-${randomBytes(4).toString('hex')}`,
+      config: pipelineSchema.parse(penguinsOneModel(group)),
+    });
     await waitForStage(handle, ['awaiting-approval']);
     // A real fault, no mock: the registered model's file disappears before it is deployed.
     const version = await openRegistry('local', harness.home).getVersion(group, 1);
     const modelFile = path.join(version?.lineage.artifactPath ?? '', 'model.joblib');
     rmSync(modelFile);
-    await handle.executeUpdate(approveUpdate, { args: [{ approver: 'alice', message: 'go' }] });
+    await approveAsAlice(handle);
 
     const failure = await handle.result().then(
       () => undefined,
@@ -139,6 +133,11 @@ describe('a load test that breaks the SLO', () => {
     expect(await new LocalHostingClient(harness.home).describe(group)).toBeUndefined();
   }, 120_000);
 });
+
+async function approveAsAlice(handle: WorkflowHandle): Promise<void> {
+  const outcome = await sendDecision(handle, 'approve', await person(harness.home, 'alice'), 'go');
+  expect(outcome).toMatchObject({ isAccepted: true });
+}
 
 function rootCause(error: Error): string {
   let current = error;

@@ -1,16 +1,17 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { sendDecision } from '../../temporal/run-control';
-import type { ApiContext } from '../api-context';
+import { signerOf, type ApiContext } from '../api-context';
 import { actingPerson, securityFor } from '../auth';
 import { ApiError } from '../errors';
 import { findRun } from '../run-view';
 import { decisionBodySchema, decisionSchema, errorResponses, runIdParams } from '../schemas';
 
 /**
- * Approve and reject: the same Temporal update as `ferry approve`, checked by
- * the run's rules in the update's validator. The approver is the token's
- * person; a refusal is 409 with the validator's words and changes nothing.
+ * Approve and reject: the same Temporal update as `ferry approve`, with a
+ * credential in which the API vouches for the authenticated person (API
+ * token or ID token). The run verifies it and holds the person to the
+ * group's approval policy; a refusal is 409 with the run's words.
  */
 export function decisionRoutes(context: ApiContext): FastifyPluginCallbackZod {
   return (app, _options, done) => {
@@ -22,7 +23,7 @@ export function decisionRoutes(context: ApiContext): FastifyPluginCallbackZod {
           schema: {
             summary: `${action === 'approve' ? 'Approve' : 'Reject'} the model of a run that waits for a decision`,
             description:
-              "The token's person decides. The run's rules apply: an approver on approval.approvers, not the person who started the run (unless allowed), a message for a rejection, one decision per run. A refused decision is 409 with the reason.",
+              "The authenticated person (API token or ID token) decides; a body cannot name another. The run verifies the API's credential for them and applies the group's approval policy (or, for a group without one, the run file's approval section): an approver or member of a named group, not the person who started the run (unless allowed), a message for a rejection, each person once, until the quorum is reached. A refused decision is 409 with the reason. The answer says how far the quorum is.",
             tags: ['runs'],
             params: runIdParams,
             body: decisionBodySchema,
@@ -41,10 +42,12 @@ export function decisionRoutes(context: ApiContext): FastifyPluginCallbackZod {
               `run ${id} has ended (${description.status.name}); a decision is taken only while a run waits for one`,
             );
           if (description.status.name !== 'RUNNING') throw ended();
-          const outcome = await sendDecision(handle, action, {
-            approver,
-            message: request.body?.message,
-          }).catch((error: unknown) => {
+          const outcome = await sendDecision(
+            handle,
+            action,
+            signerOf(context, approver),
+            request.body?.message,
+          ).catch((error: unknown) => {
             // The run closed between the look-up and the update.
             if (error instanceof WorkflowNotFoundError) throw ended();
             throw error;

@@ -3,7 +3,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { ConfigProblem } from '../../config/problem';
 import { validatePipeline } from '../../config/validate-pipeline';
 import { startValidatedRun } from '../../temporal/start-run';
-import type { ApiContext } from '../api-context';
+import { signerOf, type ApiContext } from '../api-context';
 import { actingPerson, securityFor } from '../auth';
 import { ApiError, describeProblems } from '../errors';
 import { listRuns, viewRun } from '../run-view';
@@ -37,7 +37,7 @@ export function runRoutes(context: ApiContext): FastifyPluginCallbackZod {
         schema: {
           summary: 'Start a run of a pipeline',
           description:
-            "The body is a pipeline as a pipeline file would hold it, in JSON. It is validated like `ferry validate` (a bad one gets 400 with every problem, and starts nothing). The token's person is who started the run. Relative dataset paths are read from the API server's working folder.",
+            "The body is a pipeline as a pipeline file would hold it, in JSON. It is validated like `ferry validate` (a bad one gets 400 with every problem, and starts nothing). The authenticated person (API token or ID token) is who started the run: the API signs the run's start credential for them. Relative dataset paths are read from the API server's working folder.",
           tags: ['runs'],
           body: pipelineBodySchema,
           response: { 201: startedRunSchema, ...errorResponses(400, 401, 413, 415) },
@@ -59,7 +59,7 @@ export function runRoutes(context: ApiContext): FastifyPluginCallbackZod {
           );
         }
         const { runId, config } = await startValidatedRun(client, validation.config, {
-          startedBy,
+          starter: signerOf(context, startedBy),
           baseDir: context.baseDir,
           taskQueue,
         });

@@ -7,12 +7,19 @@ import {
   type Deployment,
   type Lineage,
   type RecordDeploymentInput,
+  type RecordTrailInput,
+  type SetPolicyInput,
   type ModelVersion,
   type RegisterVersionInput,
   type Registry,
   type SetStatusInput,
   type StatusChange,
 } from '../registry';
+import type { PolicyRecord } from '../../policy/approval-policy';
+import type { ChainedTrailEntry } from '../../policy/decision-trail';
+import type { PolicyInForce } from '../../policy/policy-in-force';
+import { policyRecordOf } from '../../policy/policy-record';
+import { entriesToAppend, trailConflictMessage } from '../../policy/trail-chain';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS model_versions (
@@ -25,6 +32,7 @@ CREATE TABLE IF NOT EXISTS model_versions (
   run_id       TEXT    NOT NULL,
   candidate_id TEXT    NOT NULL,
   created_at   TEXT    NOT NULL,
+  policy       TEXT,
   PRIMARY KEY (model_group, version),
   UNIQUE (model_group, run_id, candidate_id)
 );
@@ -35,6 +43,22 @@ CREATE TABLE IF NOT EXISTS status_changes (
   changed_by  TEXT    NOT NULL,
   changed_at  TEXT    NOT NULL,
   reason      TEXT    NOT NULL
+);
+CREATE TABLE IF NOT EXISTS approval_policies (
+  model_group TEXT    NOT NULL,
+  revision    INTEGER NOT NULL,
+  policy      TEXT    NOT NULL,
+  set_by      TEXT    NOT NULL,
+  set_at      TEXT    NOT NULL,
+  sha256      TEXT    NOT NULL,
+  PRIMARY KEY (model_group, revision)
+);
+CREATE TABLE IF NOT EXISTS decision_trail (
+  model_group TEXT    NOT NULL,
+  version     INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
+  entry       TEXT    NOT NULL,
+  PRIMARY KEY (model_group, version, seq)
 );
 CREATE TABLE IF NOT EXISTS deployments (
   model_group TEXT    NOT NULL,
@@ -52,6 +76,18 @@ ALTER TABLE deployments ADD COLUMN deployment_id TEXT;
 CREATE UNIQUE INDEX IF NOT EXISTS deployments_once ON deployments (deployment_id, action, model_group, version);
 `;
 
+/** Files made before approval policies lack the column that records a version's policy. */
+const POLICY_MIGRATION = 'ALTER TABLE model_versions ADD COLUMN policy TEXT;';
+
+interface PolicyRow {
+  model_group: string;
+  revision: number;
+  policy: string;
+  set_by: string;
+  set_at: string;
+  sha256: string;
+}
+
 interface VersionRow {
   model_group: string;
   version: number;
@@ -60,6 +96,7 @@ interface VersionRow {
   lineage: string;
   tags: string;
   created_at: string;
+  policy: string | null;
 }
 
 /**
@@ -77,6 +114,83 @@ export class SqliteRegistry implements Registry {
     if (!columns.some((column) => column.name === 'deployment_id')) {
       this.db.exec(DEPLOYMENT_ID_MIGRATION);
     }
+    const versionColumns = this.db.pragma('table_info(model_versions)') as { name: string }[];
+    if (!versionColumns.some((column) => column.name === 'policy')) this.db.exec(POLICY_MIGRATION);
+  }
+
+  setPolicy(input: SetPolicyInput): Promise<PolicyRecord> {
+    return this.settle(() =>
+      this.db
+        .transaction(() => {
+          const { next } = this.db
+            .prepare(
+              'SELECT COALESCE(MAX(revision), 0) + 1 AS next FROM approval_policies WHERE model_group = ?',
+            )
+            .get(input.group) as { next: number };
+          const record = policyRecordOf(
+            input.group,
+            next,
+            input.policy,
+            input.setBy,
+            new Date().toISOString(),
+          );
+          this.db
+            .prepare(
+              'INSERT INTO approval_policies (model_group, revision, policy, set_by, set_at, sha256) VALUES (?, ?, ?, ?, ?, ?)',
+            )
+            .run(
+              record.group,
+              record.revision,
+              JSON.stringify(record.policy),
+              record.setBy,
+              record.setAt,
+              record.sha256,
+            );
+          return record;
+        })
+        .immediate(),
+    );
+  }
+
+  getPolicy(group: string): Promise<PolicyRecord | undefined> {
+    const row = this.db
+      .prepare(
+        'SELECT * FROM approval_policies WHERE model_group = ? ORDER BY revision DESC LIMIT 1',
+      )
+      .get(group) as PolicyRow | undefined;
+    return Promise.resolve(row && toPolicyRecord(row));
+  }
+
+  listPolicyRevisions(group: string): Promise<PolicyRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM approval_policies WHERE model_group = ? ORDER BY revision')
+      .all(group) as PolicyRow[];
+    return Promise.resolve(rows.map(toPolicyRecord));
+  }
+
+  recordDecisionTrail(input: RecordTrailInput): Promise<ModelVersion> {
+    return this.settle(() => {
+      this.db
+        .transaction(() => {
+          const current = this.mustGet(input.group, input.version, 'its decision trail');
+          const append = entriesToAppend(current.policy, current.decisionTrail, input.entries);
+          if ('conflictAt' in append) {
+            throw new RegistryError(
+              trailConflictMessage(
+                `model ${input.group} version ${input.version}`,
+                append.conflictAt,
+              ),
+            );
+          }
+          const insert = this.db.prepare(
+            'INSERT INTO decision_trail (model_group, version, seq, entry) VALUES (?, ?, ?, ?)',
+          );
+          for (const row of append.rows)
+            insert.run(input.group, input.version, row.seq, JSON.stringify(row));
+        })
+        .immediate();
+      return this.mustGet(input.group, input.version);
+    });
   }
 
   /** Idempotent: the same deployment id, action and version are recorded once. */
@@ -120,7 +234,7 @@ export class SqliteRegistry implements Registry {
       const now = new Date().toISOString();
       this.db
         .prepare(
-          'INSERT INTO model_versions (model_group, version, status, metrics, lineage, tags, run_id, candidate_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO model_versions (model_group, version, status, metrics, lineage, tags, run_id, candidate_id, created_at, policy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(
           input.group,
@@ -132,6 +246,7 @@ export class SqliteRegistry implements Registry {
           input.lineage.runId,
           input.lineage.candidateId,
           now,
+          JSON.stringify(input.policy),
         );
       this.insertStatusChange(input.group, next, {
         status: 'PendingManualApproval',
@@ -212,10 +327,15 @@ export class SqliteRegistry implements Registry {
       .run(group, version, change.status, change.by, change.at, change.reason);
   }
 
-  private mustGet(group: string, version: number): ModelVersion {
+  private mustGet(group: string, version: number, forWhat?: string): ModelVersion {
     const row = this.db
       .prepare('SELECT * FROM model_versions WHERE model_group = ? AND version = ?')
-      .get(group, version) as VersionRow;
+      .get(group, version) as VersionRow | undefined;
+    if (!row) {
+      throw new RegistryError(
+        `model ${group} has no version ${version}${forWhat ? `, so there is nowhere to keep ${forWhat}` : ''}`,
+      );
+    }
     return this.toModelVersion(row);
   }
 
@@ -230,6 +350,11 @@ export class SqliteRegistry implements Registry {
         'SELECT endpoint, action, at, detail, deployment_id AS "deploymentId" FROM deployments WHERE model_group = ? AND version = ? ORDER BY rowid',
       )
       .all(row.model_group, row.version) as Deployment[];
+    const trail = this.db
+      .prepare(
+        'SELECT entry FROM decision_trail WHERE model_group = ? AND version = ? ORDER BY seq',
+      )
+      .all(row.model_group, row.version) as { entry: string }[];
     return {
       group: row.model_group,
       version: row.version,
@@ -240,8 +365,21 @@ export class SqliteRegistry implements Registry {
       createdAt: row.created_at,
       statusHistory: history,
       deployments,
+      ...(row.policy === null ? {} : { policy: JSON.parse(row.policy) as PolicyInForce }),
+      decisionTrail: trail.map(({ entry }) => JSON.parse(entry) as ChainedTrailEntry),
     };
   }
+}
+
+function toPolicyRecord(row: PolicyRow): PolicyRecord {
+  return {
+    group: row.model_group,
+    revision: row.revision,
+    policy: JSON.parse(row.policy) as PolicyRecord['policy'],
+    setBy: row.set_by,
+    setAt: row.set_at,
+    sha256: row.sha256,
+  };
 }
 
 /** The registry file of a Ferry home. */

@@ -1,4 +1,5 @@
 import { RegistryError, type Deployment, type Lineage, type StatusChange } from '../registry';
+import type { DecisionRecordPointer } from './decision-record';
 
 /** What Ferry keeps about a version in its model package's CustomerMetadataProperties. */
 export interface VersionRecord {
@@ -8,6 +9,11 @@ export interface VersionRecord {
   registeredBy: string;
   statusHistory: StatusChange[];
   deployments: Deployment[];
+  /**
+   * Where its policy and decision trail are (an S3 object, as they would not
+   * fit here); absent on versions registered before Ferry kept them.
+   */
+  decisionRecord?: DecisionRecordPointer;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   DescribeModelPackageGroupCommand,
   ListModelPackagesCommand,
   type DescribeModelPackageCommandOutput,
+  type DescribeModelPackageGroupCommandOutput,
   type ModelApprovalStatus,
   type ModelPackageSummary,
   type SageMakerClient,
@@ -13,10 +14,12 @@ import { awsCall, isAlreadyExists, isNotFound } from './aws-errors';
 /** ListModelPackages' largest page. */
 export const LIST_PAGE_MAX = 100;
 
-/** Creates the Model Package Group unless it exists; a concurrent create by another run is as good. */
-export async function ensurePackageGroup(sagemaker: SageMakerClient, group: string): Promise<void> {
-  const resource = `model package group ${group}`;
-  const existing = await awsCall('DescribeModelPackageGroup', resource, () =>
+/** A Model Package Group, or undefined when there is none of that name. */
+export function describePackageGroup(
+  sagemaker: SageMakerClient,
+  group: string,
+): Promise<DescribeModelPackageGroupCommandOutput | undefined> {
+  return awsCall('DescribeModelPackageGroup', `model package group ${group}`, () =>
     sagemaker
       .send(new DescribeModelPackageGroupCommand({ ModelPackageGroupName: group }))
       .catch((error: unknown) => {
@@ -24,8 +27,20 @@ export async function ensurePackageGroup(sagemaker: SageMakerClient, group: stri
         throw error;
       }),
   );
-  if (existing) return;
-  await awsCall('CreateModelPackageGroup', resource, () =>
+}
+
+/**
+ * Creates the Model Package Group unless it exists, and gives its ARN (what
+ * its tags are addressed by); a concurrent create by another run is as good.
+ */
+export async function ensurePackageGroup(
+  sagemaker: SageMakerClient,
+  group: string,
+): Promise<string> {
+  const resource = `model package group ${group}`;
+  const existing = await describePackageGroup(sagemaker, group);
+  if (existing?.ModelPackageGroupArn) return existing.ModelPackageGroupArn;
+  const created = await awsCall('CreateModelPackageGroup', resource, () =>
     sagemaker
       .send(
         new CreateModelPackageGroupCommand({
@@ -38,6 +53,12 @@ export async function ensurePackageGroup(sagemaker: SageMakerClient, group: stri
         throw error;
       }),
   );
+  // The loser of a create race is told "already exists", without the ARN.
+  const arn =
+    created?.ModelPackageGroupArn ??
+    (await describePackageGroup(sagemaker, group))?.ModelPackageGroupArn;
+  if (!arn) throw new Error(`${resource} was created, yet SageMaker gives no ARN for it`);
+  return arn;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateModelPackageCommand,
   UpdateModelPackageCommand,
@@ -10,12 +9,23 @@ import {
   type Lineage,
   type ModelVersion,
   type RecordDeploymentInput,
+  type RecordTrailInput,
   type RegisterVersionInput,
   type Registry,
+  type SetPolicyInput,
   type SetStatusInput,
 } from '../registry';
+import type { PolicyRecord } from '../../policy/approval-policy';
+import { entriesToAppend, trailConflictMessage } from '../../policy/trail-chain';
 import type { AwsClients } from './aws-clients';
 import { awsCall } from './aws-errors';
+import {
+  decisionRecordFolder,
+  decisionRecordObject,
+  putDecisionRecord,
+  readDecisionRecord,
+  type DecisionRecord,
+} from './decision-record';
 import { frameworkImage } from './framework-images';
 import { decodeVersionRecord, encodeVersionRecord, type VersionRecord } from './registry-metadata';
 import {
@@ -25,7 +35,8 @@ import {
   findPackage,
   listPackages,
 } from './registry-packages';
-import { runKey, s3Uri } from './s3-paths';
+import { addGroupPolicy, listGroupPolicies } from './registry-policies';
+import { decisionRecordsFolder, uploadMetrics } from './registry-objects';
 import type { SageMakerSettings } from '../sagemaker-settings';
 
 /** SageMaker's limit on ApprovalDescription; the whole reason stays in the status history. */
@@ -43,9 +54,12 @@ export interface SageMakerRegistryOptions {
  * The model registry over SageMaker Model Package Groups (DESIGN.md §3): a
  * group per model, versions numbered by SageMaker, metrics as the package's
  * model-quality statistics in S3, and Ferry's record of the version (lineage,
- * metrics, tags, status history, deployments) in CustomerMetadataProperties,
- * so reading needs no S3. Reads work without settings (the CLI has only a
- * region); registering needs the pipeline's sagemaker section.
+ * metrics, tags, status history, deployments) in CustomerMetadataProperties.
+ * A version's policy and decision trail are too large for those, so they are
+ * an S3 object the record points to (decision-record.ts); a group's approval
+ * policy is in its tags (policy-history-tags.ts). Reads work without settings
+ * (the CLI has only a region), as every pointer is absolute; registering
+ * needs the pipeline's sagemaker section.
  */
 export class SageMakerRegistry implements Registry {
   private readonly pageSize: number;
@@ -85,12 +99,18 @@ export class SageMakerRegistry implements Registry {
       ],
       deployments: [],
     };
+    const decisions = decisionRecordObject(decisionRecordsFolder(settings, lineage), {
+      policy: input.policy,
+      trail: [],
+    });
+    record.decisionRecord = decisions.pointer;
     // Encoded before anything is written, so a record too large fails cleanly.
     const metadata = encodeVersionRecord(
       record,
       `model group ${group}, run ${lineage.runId}, candidate ${lineage.candidateId}`,
     );
-    const metricsUri = await this.uploadMetrics(settings, input);
+    const metricsUri = await uploadMetrics(this.clients.s3, settings, input);
+    await putDecisionRecord(this.clients.s3, decisions);
     const region = settings.region ?? (await this.clients.sagemaker.config.region());
     await ensurePackageGroup(this.clients.sagemaker, group);
     const created = await awsCall('CreateModelPackage', `model package group ${group}`, () =>
@@ -148,14 +168,51 @@ export class SageMakerRegistry implements Registry {
       detail: input.detail,
       deploymentId: input.deploymentId,
     });
-    await this.update(
-      described,
-      record,
-      what,
-      statusOf(described),
-      described.ApprovalDescription ?? '',
-    );
+    await this.rewriteRecord(described, record, what);
     return this.mustGet(input.group, input.version);
+  }
+
+  /**
+   * Appends to the version's decision record in S3, then points the version's
+   * record at the new object; the same entries again write nothing.
+   */
+  async recordDecisionTrail(input: RecordTrailInput): Promise<ModelVersion> {
+    const { described, record, what } = await this.mustRead(
+      input.group,
+      input.version,
+      'its decision trail',
+    );
+    const pointer = record.decisionRecord;
+    if (!pointer) {
+      throw new RegistryError(
+        `${what} was registered before Ferry kept decision records, so there is nowhere to keep its decision trail; register the model again`,
+      );
+    }
+    const stored = await readDecisionRecord(this.clients.s3, pointer, what);
+    const append = entriesToAppend(stored.policy, stored.trail, input.entries);
+    if ('conflictAt' in append)
+      throw new RegistryError(trailConflictMessage(what, append.conflictAt));
+    if (append.rows.length === 0) return this.mustGet(input.group, input.version);
+    const next = decisionRecordObject(decisionRecordFolder(pointer), {
+      ...stored,
+      trail: [...stored.trail, ...append.rows],
+    });
+    await putDecisionRecord(this.clients.s3, next);
+    record.decisionRecord = next.pointer;
+    await this.rewriteRecord(described, record, what);
+    return this.mustGet(input.group, input.version);
+  }
+
+  setPolicy(input: SetPolicyInput): Promise<PolicyRecord> {
+    return addGroupPolicy(this.clients.sagemaker, input);
+  }
+
+  async getPolicy(group: string): Promise<PolicyRecord | undefined> {
+    return (await listGroupPolicies(this.clients.sagemaker, group)).at(-1);
+  }
+
+  listPolicyRevisions(group: string): Promise<PolicyRecord[]> {
+    return listGroupPolicies(this.clients.sagemaker, group);
   }
 
   async getVersion(group: string, version: number): Promise<ModelVersion | undefined> {
@@ -176,7 +233,7 @@ export class SageMakerRegistry implements Registry {
     for (const summary of byVersion(summaries)) {
       if (!summary.ModelPackageArn) continue;
       const described = await describePackage(this.clients.sagemaker, summary.ModelPackageArn);
-      const model = this.toModelVersion(group, described);
+      const model = await this.toModelVersion(group, described);
       if (model) versions.push(model);
     }
     return versions;
@@ -192,7 +249,7 @@ export class SageMakerRegistry implements Registry {
       const described = await describePackage(this.clients.sagemaker, summary.ModelPackageArn);
       // The list's filter is checked again: the status may have changed since.
       if (statusOf(described) !== 'Approved') continue;
-      const model = this.toModelVersion(group, described);
+      const model = await this.toModelVersion(group, described);
       if (model) return model;
     }
     return undefined;
@@ -212,7 +269,7 @@ export class SageMakerRegistry implements Registry {
     for (const summary of summaries) {
       if (summary.ModelPackageDescription !== description || !summary.ModelPackageArn) continue;
       const described = await describePackage(this.clients.sagemaker, summary.ModelPackageArn);
-      const model = this.toModelVersion(group, described);
+      const model = await this.toModelVersion(group, described);
       if (
         model?.lineage.runId === lineage.runId &&
         model.lineage.candidateId === lineage.candidateId
@@ -220,27 +277,6 @@ export class SageMakerRegistry implements Registry {
         return model;
     }
     return undefined;
-  }
-
-  /** The metrics as a JSON object in S3, which the package's model-quality statistics point at. */
-  private async uploadMetrics(
-    settings: SageMakerSettings,
-    input: RegisterVersionInput,
-  ): Promise<string> {
-    const { runId, candidateId } = input.lineage;
-    const key = runKey(settings.prefix, runId, 'registry', `${candidateId}-metrics.json`);
-    const body = JSON.stringify({ group: input.group, runId, candidateId, metrics: input.metrics });
-    await awsCall('PutObject', s3Uri(settings.bucket, key), () =>
-      this.clients.s3.send(
-        new PutObjectCommand({
-          Bucket: settings.bucket,
-          Key: key,
-          Body: body,
-          ContentType: 'application/json',
-        }),
-      ),
-    );
-    return s3Uri(settings.bucket, key);
   }
 
   /**
@@ -268,17 +304,36 @@ export class SageMakerRegistry implements Registry {
     );
   }
 
+  /** Writes the record, keeping the status and its description as they are. */
+  private rewriteRecord(
+    described: DescribeModelPackageCommandOutput,
+    record: VersionRecord,
+    what: string,
+  ): Promise<void> {
+    return this.update(
+      described,
+      record,
+      what,
+      statusOf(described),
+      described.ApprovalDescription ?? '',
+    );
+  }
+
   private async mustRead(
     group: string,
     version: number,
+    forWhat?: string,
   ): Promise<{
     described: DescribeModelPackageCommandOutput;
     record: VersionRecord;
     what: string;
   }> {
     const summary = await findPackage(this.clients.sagemaker, group, version, this.pageSize);
-    if (!summary?.ModelPackageArn)
-      throw new RegistryError(`model ${group} has no version ${version}`);
+    if (!summary?.ModelPackageArn) {
+      throw new RegistryError(
+        `model ${group} has no version ${version}${forWhat ? `, so there is nowhere to keep ${forWhat}` : ''}`,
+      );
+    }
     const described = await describePackage(this.clients.sagemaker, summary.ModelPackageArn);
     const what = `model group ${group} version ${version}`;
     const record = decodeVersionRecord(described.CustomerMetadataProperties, what);
@@ -296,8 +351,11 @@ export class SageMakerRegistry implements Registry {
     return model;
   }
 
-  private ferryVersion(group: string, described: DescribeModelPackageCommandOutput): ModelVersion {
-    const model = this.toModelVersion(group, described);
+  private async ferryVersion(
+    group: string,
+    described: DescribeModelPackageCommandOutput,
+  ): Promise<ModelVersion> {
+    const model = await this.toModelVersion(group, described);
     if (!model) {
       throw new RegistryError(
         `model group ${group} version ${described.ModelPackageVersion} was not registered by Ferry (its model package has no Ferry metadata); use a version Ferry registered`,
@@ -306,16 +364,17 @@ export class SageMakerRegistry implements Registry {
     return model;
   }
 
-  private toModelVersion(
+  private async toModelVersion(
     group: string,
     described: DescribeModelPackageCommandOutput,
-  ): ModelVersion | undefined {
+  ): Promise<ModelVersion | undefined> {
     const version = described.ModelPackageVersion ?? 0;
-    const record = decodeVersionRecord(
-      described.CustomerMetadataProperties,
-      `model group ${group} version ${version}`,
-    );
+    const what = `model group ${group} version ${version}`;
+    const record = decodeVersionRecord(described.CustomerMetadataProperties, what);
     if (!record) return undefined;
+    const decisions: DecisionRecord = record.decisionRecord
+      ? await readDecisionRecord(this.clients.s3, record.decisionRecord, what)
+      : { trail: [] };
     return {
       group,
       version,
@@ -326,6 +385,8 @@ export class SageMakerRegistry implements Registry {
       createdAt: described.CreationTime?.toISOString() ?? record.statusHistory[0]?.at ?? '',
       statusHistory: record.statusHistory,
       deployments: record.deployments,
+      ...(decisions.policy ? { policy: decisions.policy } : {}),
+      decisionTrail: decisions.trail,
     };
   }
 }

@@ -28,6 +28,8 @@ export function registerApi(program: Command): void {
         home: ferryHome(),
         tokens: config.tokens,
         readsNeedToken: config.readsNeedToken,
+        admins: config.admins,
+        oidc: config.oidc,
         bodyLimitBytes: config.bodyLimitBytes,
         logger: {
           level: logLevel(process.env.FERRY_LOG_LEVEL),

@@ -7,11 +7,14 @@ import { startLocalWorker, type LocalWorker } from '../../temporal/local-worker'
 import { ferryHome, PROJECT_ROOT } from '../../shared/project-paths';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 import { installWorkerLogging } from '../../temporal/worker-logging';
-import { approveUpdate, type PipelineResult } from '../../workflows/definitions';
+import type { PipelineResult } from '../../workflows/definitions';
+import type { trainingPipeline } from '../../workflows/pipeline';
+import { sendDecision } from '../../temporal/run-control';
+import { UserError } from '../../shared/user-error';
 import { followRun } from '../follow-run';
 import { findOrStartServer, type LocalServer } from '../local-server';
 import { startPipelineRun } from '../start-run';
-import { whoAmI } from '../who-am-i';
+import { localSigner } from '../local-signer';
 
 const DEMO_PIPELINE = path.join(PROJECT_ROOT, 'examples', 'churn.yaml');
 const DEMO_ROW = path.join(PROJECT_ROOT, 'examples', 'churn-row.json');
@@ -52,21 +55,28 @@ async function runDemo(options: DemoOptions): Promise<number> {
 
   const { client, close } = await connectClient();
   try {
-    // The demo approves as "demo", and nobody may approve their own run.
-    const startedBy = whoAmI(undefined) === DEMO_APPROVER ? 'demo-starter' : whoAmI(undefined);
-    const { handle, config, runId } = await startPipelineRun(client, options.pipeline, startedBy);
+    const { config, runId, startedBy } = await startPipelineRun(client, options.pipeline);
+    const handle = client.workflow.getHandle<typeof trainingPipeline>(runId);
     console.log(`run ${runId} started by ${startedBy}`);
     const { exitCode, result } = await followRun(handle, config, {
       onAwaitingApproval: async () => {
         if (options.waitForApproval) return;
         console.log(
-          `approving in ${APPROVAL_PAUSE_MS / 1000} s as ${DEMO_APPROVER}, as if by:\n` +
-            `  ferry approve ${runId} --as ${DEMO_APPROVER} -m "demo: approved automatically"`,
+          `approving in ${APPROVAL_PAUSE_MS / 1000} s as ${DEMO_APPROVER}, vouched for by this machine's local issuer, ` +
+            `as ${DEMO_APPROVER} would by \`ferry approve ${runId} -m "demo: approved automatically"\``,
         );
         await new Promise((resolve) => setTimeout(resolve, APPROVAL_PAUSE_MS));
-        await handle.executeUpdate(approveUpdate, {
-          args: [{ approver: DEMO_APPROVER, message: 'demo: approved automatically' }],
-        });
+        // The demo speaks for a stand-in approver with the local issuer's key, which only
+        // this machine's owner can read; `ferry approve` signs as the OS user only.
+        const demoApprover = { issuer: (await localSigner(home)).issuer, subject: DEMO_APPROVER };
+        const outcome = await sendDecision(
+          handle,
+          'approve',
+          demoApprover,
+          'demo: approved automatically',
+        );
+        if (!outcome.isAccepted)
+          throw new UserError(`the demo's approval was refused: ${outcome.reason}`);
         console.log(`approved by ${DEMO_APPROVER}`);
       },
     });

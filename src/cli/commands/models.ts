@@ -3,6 +3,12 @@ import type { ModelVersion } from '../../backends/registry';
 import { backendOption, regionOption, registryOf, type BackendChoice } from '../backend-option';
 import { UserError } from '../../shared/user-error';
 import { formatMetric } from '../../text/numbers';
+import { auditVersion } from '../../policy/audit-version';
+import { describePolicyInForce } from '../../text/policy-words';
+import { deciderOf } from '../../text/decider';
+import type { DecisionTrailEntry } from '../../policy/decision-trail';
+import { connectClient } from '../../temporal/client';
+import { summaryQuery, type PipelineResult } from '../../workflows/definitions';
 
 type ReadOptions = BackendChoice & { json?: boolean };
 
@@ -43,9 +49,7 @@ export function registerModels(program: Command): void {
     .addOption(backendOption())
     .addOption(regionOption())
     .action(async (group: string, versionText: string, options: ReadOptions) => {
-      const version = Number(versionText);
-      if (!Number.isInteger(version) || version < 1)
-        throw new UserError(`version '${versionText}' is not a version number; give 1, 2, ...`);
+      const version = versionNumber(versionText);
       const found = await registryOf(options).getVersion(group, version);
       if (!found)
         throw new UserError(
@@ -54,6 +58,69 @@ export function registerModels(program: Command): void {
       if (options.json) return console.log(JSON.stringify(found, null, 2));
       console.log(describeVersion(found));
     });
+  models
+    .command('audit')
+    .description(
+      "re-verify a version's decision record: its approval policy, the hash chain of its decision trail, and the trail against the run's own history",
+    )
+    .argument('<group>', 'model group')
+    .argument('<version>', 'version number')
+    .addOption(backendOption())
+    .addOption(regionOption())
+    .action(async (group: string, versionText: string, options: ReadOptions) => {
+      const registry = registryOf(options);
+      const found = await registry.getVersion(group, versionNumber(versionText));
+      if (!found) throw new UserError(`model group '${group}' has no version ${versionText}`);
+      const audit = auditVersion({
+        group,
+        version: found.version,
+        policy: found.policy,
+        trail: found.decisionTrail,
+        policyRevisions: await registry.listPolicyRevisions(group),
+        runTrail: await recordedTrail(found.lineage.runId),
+      });
+      console.log(`audit of ${group} version ${found.version} (run ${found.lineage.runId}):`);
+      for (const line of audit.lines) console.log(`  ${line}`);
+      if (!audit.isIntact) {
+        throw new UserError(
+          `the decision record of ${group} version ${found.version} does not verify; treat its approval as unproven`,
+          EXIT_AUDIT_FAILED,
+        );
+      }
+    });
+}
+
+/** A failed audit: the record was changed after it was written. */
+const EXIT_AUDIT_FAILED = 1;
+
+/**
+ * The decision trail as the run's history holds it (its result, or its
+ * summary while it runs): what someone who can edit the registry cannot
+ * rewrite. Undefined when Temporal cannot be reached or the run is gone.
+ */
+async function recordedTrail(runId: string): Promise<DecisionTrailEntry[] | undefined> {
+  const connected = await connectClient().catch(() => undefined);
+  if (!connected) return undefined;
+  try {
+    const handle = connected.client.workflow.getHandle(runId);
+    const { status } = await handle.describe();
+    if (status.name === 'COMPLETED') {
+      return ((await handle.result()) as PipelineResult).decisionTrail ?? [];
+    }
+    if (status.name === 'RUNNING') return (await handle.query(summaryQuery)).decisionTrail;
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await connected.close();
+  }
+}
+
+function versionNumber(text: string): number {
+  const version = Number(text);
+  if (!Number.isInteger(version) || version < 1)
+    throw new UserError(`version '${text}' is not a version number; give 1, 2, ...`);
+  return version;
 }
 
 function describeVersion(v: ModelVersion): string {
@@ -72,6 +139,12 @@ function describeVersion(v: ModelVersion): string {
     'status history:',
     ...v.statusHistory.map(
       (change) => `  ${change.at}  ${change.status.padEnd(21)}  by ${change.by}: ${change.reason}`,
+    ),
+    `approval policy: ${v.policy ? describePolicyInForce(v.policy) : 'not recorded'}`,
+    `decision trail: ${v.decisionTrail.length === 0 ? 'none' : `${v.decisionTrail.length} entries (ferry models audit ${v.group} ${v.version} re-verifies them)`}`,
+    ...v.decisionTrail.map(
+      (entry) =>
+        `  ${entry.at}  ${entry.action.padEnd(7)}  ${entry.accepted ? 'accepted' : 'refused '}  ${deciderOf(entry)}${entry.reason ? `: ${entry.reason}` : entry.message ? `: ${entry.message}` : ''}`,
     ),
     `deployments: ${v.deployments.length === 0 ? 'none' : ''}`,
     ...v.deployments.map((d) => `  ${d.at}  ${d.action} on ${d.endpoint}: ${d.detail}`),

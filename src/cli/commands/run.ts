@@ -1,29 +1,31 @@
 import type { Command } from 'commander';
 import { connectClient } from '../../temporal/client';
+import { apiTarget } from '../api-client';
 import { followRun } from '../follow-run';
 import { startPipelineRun } from '../start-run';
-import { whoAmI } from '../who-am-i';
+import type { trainingPipeline } from '../../workflows/pipeline';
 
 interface RunOptions {
-  as?: string;
   detach?: boolean;
 }
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('validate a pipeline file, start a run, and follow it until it ends')
+    .description(
+      'validate a pipeline file, start a run as the authenticated you (through FERRY_API_URL when set), and follow it until it ends',
+    )
     .argument('<file>', 'pipeline file (YAML or JSON)')
-    .option('--as <name>', 'who is starting the run (default: FERRY_USER, then the OS user)')
     .option('--detach', 'print the run id and return at once')
     .action(async (file: string, options: RunOptions) => {
       const { client, close } = await connectClient();
       try {
-        const startedBy = whoAmI(options.as);
-        const { handle, config, runId } = await startPipelineRun(client, file, startedBy);
+        const { config, runId, startedBy } = await startPipelineRun(client, file, apiTarget());
         console.log(`run ${runId} started by ${startedBy}`);
         if (options.detach) return;
-        process.exitCode = (await followRun(handle, config)).exitCode;
+        process.exitCode = (
+          await followRun(client.workflow.getHandle<typeof trainingPipeline>(runId), config)
+        ).exitCode;
       } finally {
         await close();
       }

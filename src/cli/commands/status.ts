@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../temporal/client';
 import { summaryQuery } from '../../workflows/definitions';
+import { describePolicyInForce } from '../../text/policy-words';
 import { UserError } from '../../shared/user-error';
 import {
   formatChampionGate,
@@ -53,7 +54,13 @@ export function registerStatus(program: Command): void {
         const version = summary.modelVersion;
         if (version)
           console.log(`model: ${version.group} version ${version.version} (${version.status})`);
+        if (summary.policy) {
+          console.log(`approval policy: ${describePolicyInForce(summary.policy)}`);
+          for (const note of summary.policy.notes) console.log(`  ${note}`);
+        }
         for (const entry of summary.decisionTrail ?? []) console.log(formatTrailEntry(entry));
+        if (summary.refusedNotRecorded > 0)
+          console.log(`${summary.refusedNotRecorded} more refused decisions, counted but not kept`);
         for (const line of formatRelease(summary)) console.log(line);
       } finally {
         await close();

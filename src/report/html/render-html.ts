@@ -91,7 +91,15 @@ function header(report: RunReport): Html {
   const facts = factList([
     ['Pipeline', report.pipeline],
     ['Objective', report.objective],
-    ['Started by', report.startedBy],
+    ['Started by', `${report.startedBy} (verified)`],
+    ...(report.approvalPolicy
+      ? [
+          [
+            'Approval policy',
+            [report.approvalPolicy.description, ...report.approvalPolicy.notes].join('; '),
+          ] as const,
+        ]
+      : []),
     ['Dataset fingerprint', code(report.datasetFingerprint)],
     // The headline often is the reason (no candidate passed); say it once.
     ...(report.reason !== null && !report.headline.includes(report.reason)

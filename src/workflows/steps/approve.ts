@@ -1,37 +1,53 @@
-import { parseDurationMs } from '../../config/duration';
-import { pastTense } from '../approval-rules';
+import { policySource } from '../approval-rules';
+import type { Verdict } from '../decision-desk';
 import type { RegisteredModel } from '../definitions';
 import type { RunState } from '../run-state';
 
-const SEVEN_DAYS_MS = 7 * 24 * 3_600_000;
-
-export type Verdict = 'approved' | 'rejected' | 'expired';
+export type VerdictName = Verdict['verdict'];
 
 /**
- * Step 5: wait for a person's decision, or the approval timeout, and record
- * it in the registry: Approved before anything is deployed; a rejection or
- * an expiry rejects the version.
+ * Step 5: wait for verified decisions under the policy in force (a quorum
+ * of approvals, or one eligible rejection) or the approval timeout, and
+ * record them in the registry: the hash-chained trail, then Approved before
+ * anything is deployed, or Rejected.
  */
-export function approve(run: RunState, model: RegisteredModel): Promise<Verdict> {
-  const { config } = run;
+export function approve(run: RunState, model: RegisteredModel): Promise<VerdictName> {
+  const policy = run.policy;
+  if (!policy) throw new Error('the approve step needs the policy the register step resolved');
   return run.step(
     'approve',
     async () => {
       run.isDecisionAsked = true;
-      const decision = await run.desk.awaitDecision(
-        parseDurationMs(config.approval.timeout) ?? SEVEN_DAYS_MS,
+      const outcome = await run.desk.awaitDecision(
+        { model, policy, startedBy: run.startedBy },
+        policy.timeoutMs,
       );
-      const isApproved = decision?.action === 'approve';
       run.modelVersion = await run.activities.setModelStatus({
         group: model.group,
         version: model.version,
-        status: isApproved ? 'Approved' : 'Rejected',
-        by: decision?.approver ?? 'ferry',
-        reason: decision ? decision.message || pastTense(decision.action) : 'approval expired',
+        ...statusOf(outcome),
+        trail: run.desk.trail,
         backend: run.backend,
       });
-      return decision ? pastTense(decision.action) : 'expired';
+      return outcome.verdict;
     },
-    (verdict) => ({ note: verdict === 'expired' ? 'approval expired' : verdict }),
+    (verdict) => ({
+      note: `${verdict === 'expired' ? 'approval expired' : verdict} under ${policySource(policy)}`,
+    }),
   );
+}
+
+function statusOf(outcome: Verdict) {
+  switch (outcome.verdict) {
+    case 'approved':
+      return {
+        status: 'Approved' as const,
+        by: outcome.approvedBy.join(', '),
+        reason: outcome.messages.join(' / ') || 'approved',
+      };
+    case 'rejected':
+      return { status: 'Rejected' as const, by: outcome.rejectedBy, reason: outcome.message };
+    case 'expired':
+      return { status: 'Rejected' as const, by: 'ferry', reason: 'approval expired' };
+  }
 }

@@ -44,6 +44,8 @@ export function loadTest(
         status: 'Rejected',
         by: 'ferry',
         reason: run.reason,
+        // Stored already at the decision; given again, the registry adds nothing.
+        trail: run.desk.trail,
         backend,
       });
       return 'rolled-back';

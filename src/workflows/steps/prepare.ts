@@ -1,17 +1,23 @@
 import { describeProtocol } from '../../evaluation/protocol';
 import type { PreparedData } from '../definitions';
 import type { RunState } from '../run-state';
+import { authenticateStarter } from './authenticate';
+import { policyInForce } from './register';
 
 /**
- * Step 1: split the dataset into train, validation and test (and folds,
- * under cross-validation), fingerprint and profile it, and fix how
- * candidates will be ranked.
+ * Step 1: verify who started the run, and that someone could ever approve
+ * it under the approval policy in force (so an impossible sign-off fails in
+ * seconds, not after training); then split the dataset into train,
+ * validation and test (and folds, under cross-validation), fingerprint and
+ * profile it, and fix how candidates will be ranked.
  */
 export function prepare(run: RunState): Promise<PreparedData> {
   const { config } = run;
   return run.step(
     'prepare',
     async () => {
+      await authenticateStarter(run);
+      await policyInForce(run);
       const data = await run.activities.prepareData({
         runId: run.runId,
         dataset: config.dataset,

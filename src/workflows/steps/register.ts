@@ -1,8 +1,16 @@
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { ChosenModel } from '../../evaluation/select';
+import { unsatisfiableBecause, type PolicyInForce } from '../../policy/policy-in-force';
+import { FAILURE } from '../../shared/failure-types';
 import type { PreparedData, RegisteredModel } from '../definitions';
 import type { RunState } from '../run-state';
 
-/** Step 4: the winner becomes a new version of the model group, PendingManualApproval. */
+/**
+ * Step 4: the winner becomes a new version of the model group,
+ * PendingManualApproval, with the approval policy in force recorded beside
+ * it. The policy is read again here, so one an admin tightened while the
+ * run trained governs it; a policy nobody could satisfy registers nothing.
+ */
 export function register(
   run: RunState,
   data: PreparedData,
@@ -12,7 +20,8 @@ export function register(
   return run.step(
     'register',
     async () => {
-      run.modelVersion = await run.activities.registerModel({
+      const policy = await policyInForce(run);
+      const { model } = await run.activities.registerModel({
         runId: run.runId,
         group: config.modelGroup,
         winner,
@@ -20,10 +29,27 @@ export function register(
         datasetFingerprint: data.fingerprint,
         config,
         startedBy: run.startedBy,
+        policy,
         backend: run.backend,
       });
-      return run.modelVersion;
+      run.modelVersion = model;
+      run.policy = policy;
+      return model;
     },
-    (model) => ({ note: `${model.group} version ${model.version}, ${model.status}` }),
+    (model) => ({
+      note: `${model.group} version ${model.version}, ${model.status}; ${run.policy?.approvals ?? 1} approval(s) needed`,
+    }),
   );
+}
+
+/** The policy a decision on this run will be taken under; fails the run when no quorum is possible. */
+export async function policyInForce(run: RunState): Promise<PolicyInForce> {
+  const policy = await run.activities.resolveApprovalPolicy({
+    group: run.config.modelGroup,
+    approval: run.config.approval,
+    backend: run.backend,
+  });
+  const problem = unsatisfiableBecause(policy, run.startedBy);
+  if (problem) throw ApplicationFailure.nonRetryable(problem, FAILURE.approvalPolicy);
+  return policy;
 }

@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeModelPackageCommand, ListModelPackagesCommand } from '@aws-sdk/client-sagemaker';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  AddTagsCommand,
+  DescribeModelPackageCommand,
+  DescribeModelPackageGroupCommand,
+  ListModelPackagesCommand,
+  ListTagsCommand,
+  type Tag,
+} from '@aws-sdk/client-sagemaker';
 import { RegistryError, type Lineage, type ModelVersion } from '../../../src/backends/registry';
 import { createAwsClients } from '../../../src/backends/sagemaker/aws-clients';
+import { parseS3Uri } from '../../../src/backends/sagemaker/s3-paths';
+import {
+  policyHistoryTags,
+  readPolicyHistory,
+} from '../../../src/backends/sagemaker/policy-history-tags';
 import {
   decodeVersionRecord,
   encodeVersionRecord,
@@ -12,6 +24,11 @@ import {
 } from '../../../src/backends/sagemaker/registry-metadata';
 import { SageMakerRegistry } from '../../../src/backends/sagemaker/sagemaker-registry';
 import type { SageMakerSettings } from '../../../src/backends/sagemaker-settings';
+import { approvalPolicySchema, type PolicyRecord } from '../../../src/policy/approval-policy';
+import type { DecisionTrailEntry } from '../../../src/policy/decision-trail';
+import { resolvePolicy, type PolicyInForce } from '../../../src/policy/policy-in-force';
+import { policyRecordOf } from '../../../src/policy/policy-record';
+import { findChainBreak, policyDigest } from '../../../src/policy/trail-chain';
 
 const settings: SageMakerSettings = {
   region: 'us-east-1',
@@ -327,6 +344,308 @@ describe('SageMakerRegistry against moto', () => {
       }),
     ).rejects.toThrow(/needs the pipeline's sagemaker section/);
   });
+
+  describe('approval policies and decision trails', () => {
+    const policyOf = (approvers: string[], quorum = 1) =>
+      approvalPolicySchema.parse({ approvers, approvals: quorum });
+
+    /** A run's file that leaves the decision to the group's policy. */
+    const deferringFile = { approvers: [], allowStarterToApprove: false };
+
+    function trailEntry(overrides: Partial<DecisionTrailEntry> = {}): DecisionTrailEntry {
+      return {
+        at: '2026-12-03T14:00:00.000Z',
+        via: 'update',
+        action: 'approve',
+        accepted: true,
+        subject: 'bob',
+        issuer: 'https://id.example.com',
+        tokenId: 'tok-1',
+        eligibleAs: 'approver',
+        message: 'looks good on the holdout',
+        ...overrides,
+      };
+    }
+
+    const refused = trailEntry({
+      subject: 'alice',
+      tokenId: 'tok-0',
+      accepted: false,
+      eligibleAs: undefined,
+      message: 'approving my own run',
+      reason: 'alice started the run, and group policy revision 1 forbids the starter to approve',
+    });
+    // Long messages are why the trail lives in S3 rather than in the package's metadata.
+    const accepted = trailEntry({ message: `ok ${'x'.repeat(9_000)}` });
+
+    async function groupTags(group: string): Promise<Tag[]> {
+      const { ModelPackageGroupArn } = await clients.sagemaker.send(
+        new DescribeModelPackageGroupCommand({ ModelPackageGroupName: group }),
+      );
+      const tags: Tag[] = [];
+      let NextToken: string | undefined;
+      do {
+        const page = await clients.sagemaker.send(
+          new ListTagsCommand({ ResourceArn: ModelPackageGroupArn, NextToken }),
+        );
+        tags.push(...(page.Tags ?? []));
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return tags;
+    }
+
+    async function registerUnder(
+      group: string,
+      runId: string,
+      policy: PolicyInForce,
+    ): Promise<ModelVersion> {
+      return registry.registerVersion({
+        group,
+        metrics: { roc_auc: 0.8 },
+        lineage: lineage(runId),
+        registeredBy: 'alice',
+        policy,
+      });
+    }
+
+    /** Where the version's record says its decision record is. */
+    async function decisionRecordUri(group: string, version: number): Promise<string> {
+      const listed = await clients.sagemaker.send(
+        new ListModelPackagesCommand({ ModelPackageGroupName: group }),
+      );
+      const summary = listed.ModelPackageSummaryList?.find(
+        (s) => s.ModelPackageVersion === version,
+      );
+      const described = await clients.sagemaker.send(
+        new DescribeModelPackageCommand({ ModelPackageName: summary?.ModelPackageArn }),
+      );
+      const record = decodeVersionRecord(described.CustomerMetadataProperties, 'test');
+      return record?.decisionRecord?.uri ?? '';
+    }
+
+    test('keeps every revision of a group policy, numbered from 1, with who set it and its digest', async () => {
+      const group = uniqueGroup();
+      const first = await registry.setPolicy({
+        group,
+        policy: policyOf(['bob', 'carol']),
+        setBy: 'admin',
+      });
+      const second = await registry.setPolicy({
+        group,
+        policy: policyOf(['bob', 'carol', 'dan'], 2),
+        setBy: 'root',
+      });
+      expect([first.revision, first.setBy, second.revision, second.setBy]).toEqual([
+        1,
+        'admin',
+        2,
+        'root',
+      ]);
+      for (const record of [first, second]) {
+        const { group: g, revision, policy, setBy, setAt } = record;
+        expect(record.sha256).toBe(policyRecordOf(g, revision, policy, setBy, setAt).sha256);
+      }
+      expect(await registry.getPolicy(group)).toEqual(second);
+      expect(await registry.listPolicyRevisions(group)).toEqual([first, second]);
+      // Reading needs no settings: the CLI has only a region.
+      expect(await new SageMakerRegistry(clients).listPolicyRevisions(group)).toEqual([
+        first,
+        second,
+      ]);
+    });
+
+    test('keeps the policy in group tags within SageMaker limits, one history at a time', async () => {
+      const group = uniqueGroup();
+      for (const setBy of ['a', 'b', 'c'])
+        await registry.setPolicy({ group, policy: policyOf(['bob']), setBy });
+      const tags = await groupTags(group);
+      expect(tags.length).toBeLessThanOrEqual(50);
+      for (const { Key, Value } of tags) {
+        expect(Key!.length).toBeLessThanOrEqual(128);
+        expect(Value!.length).toBeLessThanOrEqual(256);
+        expect(Key).toMatch(METADATA_CHARACTERS);
+        expect(Value).toMatch(METADATA_CHARACTERS);
+      }
+      // Revisions 1 and 2's histories were removed once revision 3's was written.
+      expect(new Set(tags.map((t) => /^ferry:policies:(\d+):/.exec(t.Key!)?.[1]))).toEqual(
+        new Set(['3']),
+      );
+    });
+
+    test('reads the newest history left by a write that stopped half-way, and tidies it on the next', async () => {
+      const group = uniqueGroup();
+      const first = await registry.setPolicy({ group, policy: policyOf(['bob']), setBy: 'a' });
+      const second = await registry.setPolicy({ group, policy: policyOf(['carol']), setBy: 'b' });
+      // As if the write of revision 2 had stopped before deleting revision 1's tags.
+      const { ModelPackageGroupArn } = await clients.sagemaker.send(
+        new DescribeModelPackageGroupCommand({ ModelPackageGroupName: group }),
+      );
+      await clients.sagemaker.send(
+        new AddTagsCommand({
+          ResourceArn: ModelPackageGroupArn,
+          Tags: Object.entries(policyHistoryTags([first])).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+      expect(await registry.getPolicy(group)).toEqual(second);
+      const third = await registry.setPolicy({ group, policy: policyOf(['dan']), setBy: 'c' });
+      expect((await registry.listPolicyRevisions(group)).map((r) => r.revision)).toEqual([1, 2, 3]);
+      expect(third.revision).toBe(3);
+      expect((await groupTags(group)).every((t) => t.Key!.startsWith('ferry:policies:3:'))).toBe(
+        true,
+      );
+    });
+
+    test('refuses a revision whose history would not fit in the group tags, and changes nothing', async () => {
+      const group = uniqueGroup();
+      const first = await registry.setPolicy({ group, policy: policyOf(['bob']), setBy: 'a' });
+      const { ModelPackageGroupArn } = await clients.sagemaker.send(
+        new DescribeModelPackageGroupCommand({ ModelPackageGroupName: group }),
+      );
+      const othersTags = Array.from({ length: 44 }, (_, i) => ({ Key: `team:${i}`, Value: 'x' }));
+      await clients.sagemaker.send(
+        new AddTagsCommand({ ResourceArn: ModelPackageGroupArn, Tags: othersTags }),
+      );
+      // Names that do not compress: the history needs several tags.
+      const many = Array.from({ length: 40 }, () => `p${randomUUID().replaceAll('-', '')}`);
+      const error = await registry
+        .setPolicy({ group, policy: policyOf(many), setBy: 'b' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `model package group ${group}: revision 2 of its approval policy needs \\d+ tags .* 44 tags that are not Ferry's, and SageMaker allows 50 tags per model package group; nothing was changed. Remove tags`,
+        ),
+      );
+      expect(await registry.listPolicyRevisions(group)).toEqual([first]);
+    });
+
+    test('finds no policy for a group without one, nor for a group that does not exist', async () => {
+      const group = uniqueGroup();
+      await register(group, 'run-a');
+      expect(await registry.getPolicy(group)).toBeUndefined();
+      expect(await registry.listPolicyRevisions(group)).toEqual([]);
+      expect(await registry.getPolicy(uniqueGroup())).toBeUndefined();
+      expect(await registry.listPolicyRevisions(uniqueGroup())).toEqual([]);
+    });
+
+    test('gives back the policy a version was registered under, and an empty trail', async () => {
+      const group = uniqueGroup();
+      const record = await registry.setPolicy({
+        group,
+        policy: policyOf(['bob', 'carol'], 2),
+        setBy: 'admin',
+      });
+      const policy = resolvePolicy(group, record, deferringFile);
+      const registered = await registerUnder(group, 'run-p', policy);
+      expect(registered.policy).toEqual(policy);
+      expect(registered.decisionTrail).toEqual([]);
+      expect(await new SageMakerRegistry(clients).getVersion(group, 1)).toEqual(registered);
+      // A version registered without a policy has none, and an empty trail too.
+      const plain = await register(group, 'run-q');
+      expect(plain.policy).toBeUndefined();
+      expect(plain.decisionTrail).toEqual([]);
+    });
+
+    test('appends the decision trail, chained from the policy, once however often it is recorded', async () => {
+      const group = uniqueGroup();
+      const policy = resolvePolicy(group, undefined, { ...deferringFile, approvers: ['bob'] });
+      await registerUnder(group, 'run-t', policy);
+      const once = await registry.recordDecisionTrail({ group, version: 1, entries: [refused] });
+      expect(once.decisionTrail.map((e) => [e.seq, e.subject, e.accepted])).toEqual([
+        [0, 'alice', false],
+      ]);
+      expect(once.decisionTrail[0]?.prevSha256).toBe(policyDigest(policy));
+
+      const twice = await registry.recordDecisionTrail({
+        group,
+        version: 1,
+        entries: [refused, accepted],
+      });
+      const again = await registry.recordDecisionTrail({
+        group,
+        version: 1,
+        entries: [refused, accepted],
+      });
+      expect(twice.decisionTrail[0]).toEqual(once.decisionTrail[0]);
+      expect(twice.decisionTrail.map((e) => e.seq)).toEqual([0, 1]);
+      expect(twice.decisionTrail[1]?.message).toBe(accepted.message);
+      expect(again.decisionTrail).toEqual(twice.decisionTrail);
+      expect(findChainBreak(policy, again.decisionTrail)).toBeUndefined();
+      expect((await new SageMakerRegistry(clients).getVersion(group, 1))?.decisionTrail).toEqual(
+        twice.decisionTrail,
+      );
+      // The status and history recorded beside it survive the record's update.
+      expect(again.status).toBe('PendingManualApproval');
+      expect(again.statusHistory).toHaveLength(1);
+    });
+
+    test('refuses a trail that rewrites a recorded entry, and keeps the one it has', async () => {
+      const group = uniqueGroup();
+      const policy = resolvePolicy(group, undefined, { ...deferringFile, approvers: ['bob'] });
+      await registerUnder(group, 'run-w', policy);
+      const stored = await registry.recordDecisionTrail({
+        group,
+        version: 1,
+        entries: [refused, accepted],
+      });
+      const error = await registry
+        .recordDecisionTrail({
+          group,
+          version: 1,
+          entries: [refused, { ...accepted, message: 'approved, no questions' }],
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect((error as Error).message).toBe(
+        `model group ${group} version 1: the decision trail is append-only, and entry 1 differs from the one stored; nothing was changed`,
+      );
+      const shorter = await registry
+        .recordDecisionTrail({ group, version: 1, entries: [accepted] })
+        .catch((e: unknown) => e);
+      expect(shorter).toBeInstanceOf(RegistryError);
+      expect((await registry.getVersion(group, 1))?.decisionTrail).toEqual(stored.decisionTrail);
+    });
+
+    test('refuses a trail for a version the group does not have', async () => {
+      const group = uniqueGroup();
+      const error = await registry
+        .recordDecisionTrail({ group, version: 4, entries: [accepted] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect((error as Error).message).toBe(
+        `model ${group} has no version 4, so there is nowhere to keep its decision trail`,
+      );
+    });
+
+    test('detects a decision record edited in S3 behind Ferry’s back', async () => {
+      const group = uniqueGroup();
+      const policy = resolvePolicy(group, undefined, { ...deferringFile, approvers: ['bob'] });
+      await registerUnder(group, 'run-e', policy);
+      await registry.recordDecisionTrail({ group, version: 1, entries: [refused] });
+      const uri = await decisionRecordUri(group, 1);
+      expect(uri).toMatch(
+        new RegExp(
+          `^s3://${settings.bucket}/ferry/runs/run-e/registry/c01-decision-records/[0-9a-f]{64}\\.json$`,
+        ),
+      );
+      const { bucket, key } = parseS3Uri(uri);
+      const object = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const edited = (await object.Body!.transformToString()).replace(
+        'approving my own run',
+        'approving a run someone else started',
+      );
+      await clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: edited }));
+
+      const error = await registry.getVersion(group, 1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect((error as Error).message).toContain(
+        `model group ${group} version 1: its decision record ${uri} was changed outside Ferry`,
+      );
+      await expect(
+        registry.recordDecisionTrail({ group, version: 1, entries: [refused, accepted] }),
+      ).rejects.toThrow(/was changed outside Ferry/);
+    });
+  });
 });
 
 describe('the registry record in customer metadata', () => {
@@ -378,5 +697,30 @@ describe('the registry record in customer metadata', () => {
       statusHistory: [{ ...record.statusHistory[0]!, reason: 'x'.repeat(20_000) }],
     };
     expect(() => encodeVersionRecord(huge, 'model g version 1')).toThrow(RegistryError);
+  });
+});
+
+describe('the policy history in group tags', () => {
+  const records: PolicyRecord[] = ['bob', 'carol'].map((name, index) =>
+    policyRecordOf(
+      'g',
+      index + 1,
+      approvalPolicySchema.parse({ approvers: [name] }),
+      'admin',
+      `2026-01-0${index + 1}T00:00:00.000Z`,
+    ),
+  );
+
+  test('round-trips, with each digest computed again from its policy', () => {
+    const tags = new Map(Object.entries(policyHistoryTags(records)));
+    expect(readPolicyHistory('g', tags).records).toEqual(records);
+  });
+
+  test('reads a damaged history as an error naming the group and the tag', () => {
+    const tags = new Map(Object.entries(policyHistoryTags(records)));
+    tags.delete('ferry:policies:2:0');
+    expect(() => readPolicyHistory('g', tags)).toThrow(
+      /model package group g: its approval policy tags \(ferry:policies:2:\*\) lack ferry:policies:2:0 of 1; someone edited the group's tags/,
+    );
   });
 });

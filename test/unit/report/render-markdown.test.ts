@@ -149,6 +149,7 @@ describe('renderMarkdown', () => {
     const rows = tableIn(section);
     expect(rows).toHaveLength(2);
     for (const cells of rows) expect(cells).toHaveLength(6);
+    expect(rows[1]?.[3]).toBe('alice (ferry-api)');
     expect(rows[1]?.[4]).toBe('ok \\| ship it');
     expect(rows[0]?.[5]).toBe('refused: carol started the run \\| and may not decide it');
   });

@@ -223,18 +223,31 @@ const ALL_STEPS: PipelineStep[] = [
   'report',
 ];
 
-function decided(approver: string, action: 'approve' | 'reject', message: string) {
+/** A refused attempt by the starter, then `subject`'s accepted decision, as the run records them. */
+function decided(subject: string, action: 'approve' | 'reject', message: string) {
   return [
     {
       at: at(41),
       via: 'signal' as const,
       action,
-      approver: 'carol',
+      subject: 'carol',
+      issuer: 'ferry-api',
+      tokenId: 'token-carol',
       message: 'self | approval',
       accepted: false,
       reason: 'carol started the run | and may not decide it',
     },
-    { at: at(45), via: 'update' as const, action, approver, message, accepted: true },
+    {
+      at: at(45),
+      via: 'update' as const,
+      action,
+      subject,
+      issuer: 'ferry-api',
+      tokenId: `token-${subject}`,
+      eligibleAs: 'approver',
+      message,
+      accepted: true,
+    },
   ];
 }
 

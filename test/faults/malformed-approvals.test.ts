@@ -302,8 +302,12 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
     // Only the two whose credentials verified got past the validator (the starter and mallory):
     // their refusals are in the trail under their verified names, the rest left no trace.
     expect(history.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(2);
+    // (The API requests above run at once, so their order is the server's.)
     expect(
-      waiting.decisionTrail.filter((entry) => entry.via === 'update').map((entry) => entry.subject),
+      waiting.decisionTrail
+        .filter((entry) => entry.via === 'update')
+        .map((entry) => entry.subject)
+        .sort(),
     ).toEqual(['alice', 'mallory']);
 
     // One valid approval, over HTTP.

@@ -7,7 +7,8 @@ import type { RunView } from '../../src/api/run-view';
 import type { ApiErrorBody, issuedCredentialSchema, startedRunSchema } from '../../src/api/schemas';
 import { buildApiServer } from '../../src/api/server';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { penguinsOneModel } from '../fixtures/pipelines';
+import { runFerryAsync } from '../fixtures/ferry-cli';
+import { penguinsOneModel, writePipeline } from '../fixtures/pipelines';
 
 // dana is an admin and sets the group's policy; alice starts the run; bob
 // may decide under the policy; mallory has a token but is on no list.
@@ -91,10 +92,12 @@ describe('deciding from the Temporal UI with a credential from the API', () => {
     });
     expect(set.status).toBe(200);
 
-    // The file names mallory as approver; the group's policy overrides it.
+    // Alice's file lists only herself and lets the starter approve; the group's policy governs.
     const started = await call<z.infer<typeof startedRunSchema>>('POST', '/runs', {
       token: ALICE,
-      json: penguinsOneModel(modelGroup, { approval: { approvers: ['mallory'], timeout: '1h' } }),
+      json: penguinsOneModel(modelGroup, {
+        approval: { approvers: ['alice'], allowStarterToApprove: true, timeout: '1h' },
+      }),
     });
     expect(started.status).toBe(201);
     expect(started.body.startedBy).toBe('alice');
@@ -113,6 +116,14 @@ describe('deciding from the Temporal UI with a credential from the API', () => {
     });
 
     // Whoever the policy would refuse gets no credential, in the run's own words.
+    const byAlice = await call<ApiErrorBody>('POST', `/runs/${runId}/approve`, {
+      token: ALICE,
+      json: { message: 'mine' },
+    });
+    expect([byAlice.status, byAlice.body.message]).toEqual([
+      409,
+      `alice may not decide this run under group ${modelGroup}'s approval policy (revision 1)`,
+    ]);
     const byMallory = await credentials(runId, MALLORY, { action: 'approve' });
     expect(byMallory.status).toBe(409);
     expect(byMallory.body.message).toBe(
@@ -143,6 +154,7 @@ describe('deciding from the Temporal UI with a credential from the API', () => {
     const done = await watchRun(runId, (run) => run.status !== 'RUNNING');
     expect(done).toMatchObject({ status: 'COMPLETED', outcome: 'rejected' });
     expect(done.decisionTrail).toEqual([
+      expect.objectContaining({ via: 'update', subject: 'alice', accepted: false }),
       expect.objectContaining({
         via: 'signal',
         action: 'reject',
@@ -175,4 +187,35 @@ describe('deciding from the Temporal UI with a credential from the API', () => {
     expect(badAction.status).toBe(400);
     expect(badAction.body.problems?.map((p) => p.path)).toEqual(['action']);
   });
+
+  test('the CLI goes through the API when FERRY_API_URL is set: the token decides who runs, approves and sets policies', async () => {
+    const modelGroup = `api-cli-${randomBytes(3).toString('hex')}`;
+    const as = (token: string) => ({
+      env: { FERRY_API_URL: baseUrl, FERRY_API_TOKEN: token, FERRY_HOME: harness.home },
+    });
+    const policyFile = writePipeline({ approvers: ['bob'] });
+    const byMember = await runFerryAsync(['policy', 'set', modelGroup, policyFile], as(BOB));
+    expect(byMember.status).not.toBe(0);
+    expect(byMember.stderr).toMatch(/403 Forbidden: .*admin/);
+    const byAdmin = await runFerryAsync(['policy', 'set', modelGroup, policyFile], as(DANA));
+    expect(byAdmin.stdout).toMatch(`${modelGroup}: approval policy revision 1 set by dana`);
+
+    const pipeline = writePipeline(
+      penguinsOneModel(modelGroup, { approval: { approvers: ['alice'], timeout: '1h' } }),
+    );
+    const started = await runFerryAsync(['run', pipeline, '--detach'], as(ALICE));
+    expect(started.stdout).toMatch(/^run (ferry-\S+) started by alice$/m);
+    const runId = /^run (ferry-\S+) started by alice$/m.exec(started.stdout)?.[1] ?? '';
+    await watchRun(runId, (run) => run.stage === 'awaiting-approval');
+
+    const refused = await runFerryAsync(['approve', runId, '-m', 'mine'], as(ALICE));
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(
+      /409 DecisionRefused: alice may not decide this run under group/,
+    );
+    const approved = await runFerryAsync(['approve', runId, '-m', 'checked'], as(BOB));
+    expect(approved.stdout).toBe(`${runId}: approved by bob\n`);
+    const done = await watchRun(runId, (run) => run.status !== 'RUNNING');
+    expect(done.decisionTrail?.at(-1)).toMatchObject({ subject: 'bob', issuer: 'ferry-api' });
+  }, 180_000);
 });

@@ -21,8 +21,13 @@ import {
 
 /** Refused decisions kept in the trail; beyond this they are counted, so signals cannot grow a run without bound. */
 export const MAX_RECORDED_REFUSALS = 25;
-/** Refused decisions after which the run verifies no more credentials (each check is an activity in history). */
-export const MAX_VERIFIED_REFUSALS = 50;
+/**
+ * Refused signals after which the run checks no more signalled credentials
+ * (each check is an activity in history). Anyone with access to the
+ * namespace can signal, so only signals are capped: updates (`ferry
+ * approve`, the API) are still checked, and a flood cannot wedge the run.
+ */
+export const MAX_REFUSED_SIGNALS = 50;
 /** Credentials checked at once; more wait their turn by being refused. */
 const MAX_PENDING_VERIFICATIONS = 5;
 
@@ -59,7 +64,7 @@ export class DecisionDesk {
   private rejection?: { subject: string; message: string };
   private readonly usedTokenIds = new Set<string>();
   private pending = 0;
-  private refusals = 0;
+  private refusedSignals = 0;
 
   constructor(
     private readonly runId: string,
@@ -123,7 +128,7 @@ export class DecisionDesk {
   }
 
   /** Why no decision can be taken now, before anything is verified; undefined when one can. */
-  private gateRefusal(): string | undefined {
+  private gateRefusal(via: 'update' | 'signal'): string | undefined {
     if (this.phase === 'not-yet') return 'the run is not waiting for a decision yet';
     if (this.phase === 'closed') {
       const verdict = this.verdict();
@@ -131,8 +136,8 @@ export class DecisionDesk {
         ? `the run was already ${verdict.verdict}; a decision cannot be changed`
         : `the decision arrived after the approval deadline (${this.closedAt}); the version was rejected as expired`;
     }
-    if (this.refusals >= MAX_VERIFIED_REFUSALS) {
-      return `this run has refused ${this.refusals} decisions and checks no more credentials`;
+    if (via === 'signal' && this.refusedSignals >= MAX_REFUSED_SIGNALS) {
+      return `this run has refused ${this.refusedSignals} signals and checks no more signalled credentials; decide with \`ferry approve\` or the API`;
     }
     if (this.pending >= MAX_PENDING_VERIFICATIONS) {
       return 'too many decisions are being verified at once; send it again in a moment';
@@ -143,13 +148,13 @@ export class DecisionDesk {
   private validate(action: DecisionAction, payload: unknown): void {
     const credential = credentialOf(action, payload);
     if (!credential.ok) throw new Error(credential.reason);
-    const gate = this.gateRefusal();
+    const gate = this.gateRefusal('update');
     if (gate) throw new Error(gate);
   }
 
   private async onUpdate(action: DecisionAction, payload: unknown): Promise<DecisionAccepted> {
     const credential = credentialOf(action, payload);
-    const gate = this.gateRefusal();
+    const gate = this.gateRefusal('update');
     // The validator ran on the same state a moment ago; this guards replays of old histories.
     if (!credential.ok || gate) throw refusal(credential.ok ? (gate ?? '') : credential.reason);
     const outcome = await this.consider(action, credential.credential, 'update');
@@ -159,7 +164,7 @@ export class DecisionDesk {
 
   private onSignal(action: DecisionAction, payload: unknown): void {
     const credential = credentialOf(action, payload);
-    const gate = credential.ok ? this.gateRefusal() : credential.reason;
+    const gate = credential.ok ? this.gateRefusal('signal') : credential.reason;
     if (!credential.ok || gate) {
       this.recordRefusal({ via: 'signal', action, reason: gate ?? '' });
       return;
@@ -248,7 +253,7 @@ export class DecisionDesk {
   private recordRefusal(
     entry: Pick<DecisionTrailEntry, 'via' | 'action' | 'reason' | 'subject' | 'issuer' | 'tokenId'>,
   ): void {
-    this.refusals++;
+    if (entry.via === 'signal') this.refusedSignals++;
     if (this.trail.filter((kept) => !kept.accepted).length >= MAX_RECORDED_REFUSALS) {
       this.refusedNotRecorded++;
       return;

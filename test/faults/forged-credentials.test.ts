@@ -269,7 +269,7 @@ describe('credentials that must not count', () => {
     ]);
   }, 300_000);
 
-  test('a flood of refused signals is counted, not kept, and stops being verified', async () => {
+  test('a flood of refused signals is counted, not kept, stops being verified, and wedges nothing', async () => {
     const group = await groupWithPolicy();
     const { handle, binding } = await waitingRun(configOf(group));
     const junk = await issueCredential(mallory.issuer, 'mallory', {
@@ -295,6 +295,17 @@ describe('credentials that must not count', () => {
     );
     // The start's check, and at most one per credential-carrying signal.
     expect(verifications.length).toBeLessThanOrEqual(31);
+    // Past the signal cap, signals are no longer checked, but an update still is: the flood wedges nothing.
+    for (let i = 0; i < 5; i++) await handle.signal(rejectSignal, { credential: junk.credential });
+    const capped = await waitUntil('the capped signals are counted', async () => {
+      const now = await handle.query(summaryQuery);
+      return now.refusedNotRecorded >= 65 - MAX_RECORDED_REFUSALS ? now : undefined;
+    });
+    expect(capped.stage).toBe('awaiting-approval');
+    expect(await sendDecision(handle, 'approve', alice, 'still works')).toMatchObject({
+      isAccepted: true,
+      decision: { approvals: 1, approvalsNeeded: 2 },
+    });
     await handle.cancel();
   }, 300_000);
 });

@@ -18,6 +18,7 @@ import {
   type RegisteredModel,
   type VerifyCredentialInput,
 } from './definitions';
+import { rootMessage } from './root-message';
 
 /** Refused decisions kept in the trail; beyond this they are counted, so signals cannot grow a run without bound. */
 export const MAX_RECORDED_REFUSALS = 25;
@@ -193,7 +194,7 @@ export class DecisionDesk {
         presentedAt: new Date().toISOString(),
       });
     } catch (error) {
-      check = { ok: false, reason: `it could not be checked (${messageOf(error)})` };
+      check = { ok: false, reason: `it could not be checked (${rootMessage(error)})` };
     } finally {
       this.pending--;
     }
@@ -265,10 +266,4 @@ export class DecisionDesk {
 /** A refused update: its failure carries the reason to the caller, and is not retried. */
 function refusal(reason: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(reason, FAILURE.decisionRefused);
-}
-
-function messageOf(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
 }

@@ -30,6 +30,7 @@ import {
   type RunStage,
 } from './definitions';
 import type { PipelineStep, ReleaseSummary } from './release-definitions';
+import { rootMessage } from './root-message';
 import { StepLog, type StepEnding } from './step-log';
 
 /** The stage a run shows while each step runs (a step may move on to finer stages, e.g. 'scaling'). */
@@ -204,11 +205,4 @@ export class RunState {
   statuses(): CandidateStatus[] {
     return [...this.byId.values()];
   }
-}
-
-/** The innermost cause: for a candidate, the activity's own message, not "child workflow failed". */
-function rootMessage(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
 }

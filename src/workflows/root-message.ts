@@ -1,0 +1,6 @@
+/** The innermost cause: for a candidate, the activity's own message, not "child workflow failed". */
+export function rootMessage(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}

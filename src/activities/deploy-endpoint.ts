@@ -14,13 +14,16 @@ import {
 import { startHeartbeats } from './heartbeat';
 import { nextPollMs, pause } from '../shared/poll-schedule';
 import { FAILURE } from '../shared/failure-types';
+import { endpointRights } from '../policy/run-rights';
 
 type Heartbeats = ReturnType<typeof startHeartbeats<Partial<EndpointDescription>>>;
 
 /**
  * deploy: puts an approved version on its endpoint (created, or updated
  * blue/green) and waits until it serves, heartbeating the endpoint's state.
- * A version whose replicas cannot start is a non-retryable DeploymentFailed.
+ * A version whose replicas cannot start is a non-retryable DeploymentFailed;
+ * an endpoint that serves another model group is refused (NotOwner) here,
+ * right before the deployment, whatever the run checked when it started.
  */
 export function createDeployEndpoint(backends: BackendResolver) {
   return async function deployEndpoint(input: DeployEndpointInput): Promise<DeploymentSummary> {
@@ -32,6 +35,8 @@ export function createDeployEndpoint(backends: BackendResolver) {
         FAILURE.deploymentFailed,
       );
     }
+    const taken = await endpointRights(backends.of(input.backend), input.endpoint, version.group);
+    if (taken) throw ApplicationFailure.nonRetryable(taken, FAILURE.notOwner);
     const deploymentId = deploymentIdOf(input.runId);
     const heartbeats = startHeartbeats<Partial<EndpointDescription>>({ status: 'Creating' });
     try {

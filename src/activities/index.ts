@@ -16,6 +16,7 @@ import { selectEnsemble } from './select-ensemble';
 import { createBuildEnsemble } from './build-ensemble';
 import { createVerifyCredential } from './verify-credential';
 import { createResolveApprovalPolicy } from './resolve-approval-policy';
+import { createCheckRunRights } from './check-run-rights';
 import type { CredentialVerifier } from '../identity/verify-credential';
 
 export interface ActivityDeps {
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     buildEnsemble: guardedByStore(artifactsRoot, createBuildEnsemble(artifactsRoot, backends)),
     verifyCredential: createVerifyCredential(deps.verifier),
     resolveApprovalPolicy: createResolveApprovalPolicy(backends),
+    checkRunRights: createCheckRunRights(backends),
     registerModel: createRegisterModel(backends),
     setModelStatus: createSetModelStatus(backends),
     evaluateChampion: guardedByStore(

@@ -7,6 +7,7 @@ import {
   type CredentialBinding,
   type CredentialCheck,
 } from './credential-binding';
+import { clipText } from '../shared/clip-text';
 import { SIGNING_ALG } from './key-files';
 import { unsealCredential } from './sealing';
 import type { TrustedIssuers } from './trusted-issuers';
@@ -19,6 +20,12 @@ export interface CredentialVerifier {
 
 /** What the workflow expects the credential to allow: everything but the message, which the token brings. */
 export type ExpectedBinding = Omit<CredentialBinding, 'message'>;
+
+/** The longest subject, token id or quoted issuer a check gives back. */
+const MAX_NAME_CHARS = 256;
+/** C0 and C1 controls and DEL: nothing a person's name needs, everything a fake terminal line does. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Clocks of issuers and workers disagree by this much at most. */
 const CLOCK_TOLERANCE_SECONDS = 60;
@@ -55,7 +62,7 @@ export async function verifyCredential(
   const keys = issuer === undefined ? undefined : verifier.trust.keysFor(issuer);
   if (issuer === undefined || keys === undefined) {
     return refuse(
-      `the credential's issuer ${JSON.stringify(issuer ?? '(none)')} is not one this worker trusts (trusted: ${verifier.trust.names.join(', ') || 'none'})`,
+      `the credential's issuer ${JSON.stringify(clipText(issuer ?? '(none)', MAX_NAME_CHARS))} is not one this worker trusts (trusted: ${verifier.trust.names.join(', ') || 'none'})`,
     );
   }
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
@@ -81,6 +88,8 @@ export async function verifyCredential(
   if (!binding.success) return refuse(`the credential has no valid "${BINDING_CLAIM}" claim`);
   const mismatch = bindingMismatch(binding.data, expected);
   if (mismatch) return refuse(mismatch);
+  const unusable = unusableIdentity(payload.sub ?? '', payload.jti ?? '');
+  if (unusable) return refuse(unusable);
   return {
     ok: true,
     subject: payload.sub ?? '',
@@ -90,6 +99,19 @@ export async function verifyCredential(
     expiresAt: new Date((payload.exp ?? 0) * 1000).toISOString(),
     message: binding.data.message ?? '',
   };
+}
+
+/**
+ * Why a verified token's subject or id cannot go in a trail, or undefined.
+ * Even a trusted issuer's claims are bounded: a run keeps them, the
+ * terminal and the report print them.
+ */
+function unusableIdentity(subject: string, tokenId: string): string | undefined {
+  if (subject.length === 0 || subject.length > MAX_NAME_CHARS || CONTROL.test(subject))
+    return `the credential's subject is not a usable person name (1 to ${MAX_NAME_CHARS} characters, no control characters); ask its issuer's admin`;
+  if (tokenId.length > MAX_NAME_CHARS || CONTROL.test(tokenId))
+    return `the credential's id ("jti") is longer than ${MAX_NAME_CHARS} characters or holds control characters`;
+  return undefined;
 }
 
 function whyNotVerified(error: unknown, issuer: string): string {

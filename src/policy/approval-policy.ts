@@ -14,6 +14,12 @@ export const personNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/
 
 export const approvalPolicySchema = z
   .strictObject({
+    owners: z
+      .array(personNameSchema)
+      .default([])
+      .describe(
+        'people who may start runs in the group (registering its versions and deploying to its endpoints) besides everyone under approvers and groups',
+      ),
     approvers: z.array(personNameSchema).default([]).describe('people who may approve or reject'),
     groups: z
       .record(personNameSchema, z.array(personNameSchema).min(1))

@@ -36,6 +36,8 @@ export const FAILURE = {
   unauthenticated: 'Unauthenticated',
   /** Under the approval policy in force nobody could ever approve the run. */
   approvalPolicy: 'ApprovalPolicyUnsatisfiable',
+  /** The run's starter may not work in its model group, or its endpoint serves another group. */
+  notOwner: 'NotOwner',
   /** Every candidate of a run failed. */
   allCandidatesFailed: 'AllCandidatesFailed',
   /** The SageMaker service (or its emulator) does not implement an operation. */

@@ -44,7 +44,12 @@ const REGISTRY: ActivityOptions = {
   retry: retry(5, '1s', [FAILURE.registry]),
 };
 
-const HOSTING_RETRY = retry(5, '1s', [FAILURE.hosting, FAILURE.deploymentFailed, FAILURE.registry]);
+const HOSTING_RETRY = retry(5, '1s', [
+  FAILURE.hosting,
+  FAILURE.deploymentFailed,
+  FAILURE.registry,
+  FAILURE.notOwner,
+]);
 
 /** The options of the activities whose limits do not depend on the pipeline file. */
 const FIXED_OPTIONS = {
@@ -68,6 +73,11 @@ const FIXED_OPTIONS = {
   registerModel: REGISTRY,
   setModelStatus: REGISTRY,
   resolveApprovalPolicy: REGISTRY,
+  // Reads the registry and describes the endpoint; a refusal is an answer, not a failure.
+  checkRunRights: {
+    startToCloseTimeout: '2m',
+    retry: retry(5, '1s', [FAILURE.registry, FAILURE.hosting]),
+  },
   // A refused credential is an answer, not a failure; retries cover an issuer's keys being unreachable.
   verifyCredential: { startToCloseTimeout: '30s', retry: retry(3, '1s', []) },
   deployEndpoint: { startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry: HOSTING_RETRY },

@@ -1,5 +1,6 @@
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { CredentialCheck } from '../identity/credential-binding';
+import { clipText } from '../shared/clip-text';
 import { FAILURE } from '../shared/failure-types';
 import type { DecisionTrailEntry } from '../policy/decision-trail';
 import type { PolicyInForce } from '../policy/policy-in-force';
@@ -29,6 +30,8 @@ export const MAX_RECORDED_REFUSALS = 25;
  * approve`, the API) are still checked, and a flood cannot wedge the run.
  */
 export const MAX_REFUSED_SIGNALS = 50;
+/** The longest refusal reason kept in the trail; the verifier's own reasons are far shorter. */
+const MAX_REASON_CHARS = 1_000;
 /** Credentials checked at once; more wait their turn by being refused. */
 const MAX_PENDING_VERIFICATIONS = 5;
 
@@ -259,7 +262,13 @@ export class DecisionDesk {
       this.refusedNotRecorded++;
       return;
     }
-    this.trail.push({ at: new Date().toISOString(), accepted: false, message: '', ...entry });
+    this.trail.push({
+      at: new Date().toISOString(),
+      accepted: false,
+      message: '',
+      ...entry,
+      reason: clipText(entry.reason ?? '', MAX_REASON_CHARS),
+    });
   }
 }
 

@@ -354,6 +354,15 @@ export const resolveApprovalPolicyInputSchema = z.object({
 });
 export type ResolveApprovalPolicyInput = z.output<typeof resolveApprovalPolicyInputSchema>;
 
+/** A run's verified starter, its model group and endpoint, for the ownership check. */
+export const checkRunRightsInputSchema = z.object({
+  group: z.string(),
+  endpoint: z.string(),
+  person: z.string(),
+  backend,
+});
+export type CheckRunRightsInput = z.output<typeof checkRunRightsInputSchema>;
+
 /**
  * A credential to check, and what it must allow. `config` is given for a
  * start: the verifier hashes it and compares with the credential's digest.

@@ -48,6 +48,7 @@ async function groupWithPolicy(): Promise<string> {
   await registry.setPolicy({
     group,
     policy: approvalPolicySchema.parse({
+      owners: ['carol'],
       approvers: ['alice', 'bob'],
       groups: { leads: ['dana'] },
       approvals: 2,

@@ -24,6 +24,8 @@ import type { trainingPipeline } from '../../src/workflows/pipeline';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { person, startRunAs } from '../fixtures/people';
 import { penguinsOneModel } from '../fixtures/pipelines';
+import { runFerryAsync } from '../fixtures/ferry-cli';
+import { testServerAddress } from '../fixtures/temporal';
 import { cleanUpHome, shortId, waitUntil } from './fault-kit';
 
 // alice starts the run; bob may approve; mallory has a token but is no approver.
@@ -413,5 +415,41 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
     const result: PipelineResult = await handle.result();
     expect(result.outcome).toBe('rejected');
     expect(result.decisionTrail?.at(-1)).toMatchObject({ accepted: true, message: atLimit });
+  });
+
+  // Anyone who reaches the namespace can send a signal up to Temporal's 2 MB payload limit. One
+  // such signal once made every later workflow task fail on payload size; now nothing of it is kept.
+  test('a 1.5 MB approver name and a 1.5 MB credential leave the run healthy, readable and decidable', async () => {
+    const handle = await startRun();
+    expect(await waitForStage(handle, ['awaiting-approval'])).toBe('awaiting-approval');
+    const huge = 'b'.repeat(1_500_000);
+    await handle.signal(approveSignal, { approver: huge });
+    await handle.signal(approveSignal, { credential: `a.b.c.d.${huge}` });
+    await handle.signal(rejectSignal, { credential: 'x', message: huge });
+    const trail = await waitUntil('the refused signals are in the trail', async () => {
+      const { decisionTrail } = await handle.query(summaryQuery);
+      return decisionTrail.length >= 3 ? decisionTrail : undefined;
+    });
+    expect(JSON.stringify(trail).length).toBeLessThan(2_000);
+
+    const env = { FERRY_HOME: harness.home, TEMPORAL_ADDRESS: testServerAddress() };
+    const status = await runFerryAsync(['status', handle.workflowId], { env });
+    expect([status.status, status.stderr]).toEqual([0, '']);
+    expect(status.stdout).toMatch(/awaiting-approval/);
+    expect(status.stdout.length).toBeLessThan(20_000);
+    const viewed = await fetch(`${baseUrl}/runs/${handle.workflowId}`, {
+      headers: { authorization: `Bearer ${BOB}` },
+    });
+    expect(viewed.status).toBe(200);
+    expect((await viewed.text()).length).toBeLessThan(100_000);
+
+    expect(await sendDecision(handle, 'approve', bob, 'checked')).toMatchObject({
+      isAccepted: true,
+    });
+    const result: PipelineResult = await handle.result();
+    expect(result.outcome).toBe('deployed');
+    const after = await runFerryAsync(['status', handle.workflowId], { env });
+    expect([after.status, after.stderr]).toEqual([0, '']);
+    expect(after.stdout).toMatch(/deployed/);
   });
 });

@@ -88,7 +88,7 @@ describe('deciding from the Temporal UI with a credential from the API', () => {
     const modelGroup = `api-id-${randomBytes(3).toString('hex')}`;
     const set = await call('PUT', `/policies/${modelGroup}`, {
       token: DANA,
-      json: { approvers: ['bob'], maxTimeout: '1d' },
+      json: { owners: ['alice'], approvers: ['bob'], maxTimeout: '1d' },
     });
     expect(set.status).toBe(200);
 
@@ -193,7 +193,7 @@ describe('deciding from the Temporal UI with a credential from the API', () => {
     const as = (token: string) => ({
       env: { FERRY_API_URL: baseUrl, FERRY_API_TOKEN: token, FERRY_HOME: harness.home },
     });
-    const policyFile = writePipeline({ approvers: ['bob'] });
+    const policyFile = writePipeline({ owners: ['alice'], approvers: ['bob'] });
     const byMember = await runFerryAsync(['policy', 'set', modelGroup, policyFile], as(BOB));
     expect(byMember.status).not.toBe(0);
     expect(byMember.stderr).toMatch(/403 Forbidden: .*admin/);

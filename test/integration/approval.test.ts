@@ -280,6 +280,7 @@ describe('a group policy governs, whatever the run file says', () => {
     await registry.setPolicy({
       group,
       policy: approvalPolicySchema.parse({
+        owners: ['carol'],
         approvers: ['alice'],
         groups: { leads: ['bob'] },
         approvals: 2,

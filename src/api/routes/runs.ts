@@ -1,8 +1,11 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { PipelineConfig } from '../../config/pipeline-schema';
 import type { ConfigProblem } from '../../config/problem';
 import { validatePipeline } from '../../config/validate-pipeline';
+import { checkRunRights } from '../../policy/run-rights';
 import { startValidatedRun } from '../../temporal/start-run';
+import { endpointOf } from '../../workflows/steps/endpoint-of';
 import { signerOf, type ApiContext } from '../api-context';
 import { actingPerson, securityFor } from '../auth';
 import { ApiError, describeProblems } from '../errors';
@@ -37,10 +40,10 @@ export function runRoutes(context: ApiContext): FastifyPluginCallbackZod {
         schema: {
           summary: 'Start a run of a pipeline',
           description:
-            "The body is a pipeline as a pipeline file would hold it, in JSON. It is validated like `ferry validate` (a bad one gets 400 with every problem, and starts nothing). The authenticated person (API token or ID token) is who started the run: the API signs the run's start credential for them. Relative dataset paths are read from the API server's working folder.",
+            "The body is a pipeline as a pipeline file would hold it, in JSON. It is validated like `ferry validate` (a bad one gets 400 with every problem, and starts nothing); a run into a model group or endpoint that belongs to others gets 403. The authenticated person (API token or ID token) is who started the run: the API signs the run's start credential for them. Relative dataset paths are read from the API server's working folder.",
           tags: ['runs'],
           body: pipelineBodySchema,
-          response: { 201: startedRunSchema, ...errorResponses(400, 401, 413, 415) },
+          response: { 201: startedRunSchema, ...errorResponses(400, 401, 403, 413, 415) },
           ...securityFor('write', readsNeedToken),
         },
       },
@@ -58,6 +61,7 @@ export function runRoutes(context: ApiContext): FastifyPluginCallbackZod {
             problems,
           );
         }
+        await refuseWithoutRights(context, validation.config, startedBy);
         const { runId, config } = await startValidatedRun(client, validation.config, {
           starter: signerOf(context, startedBy),
           baseDir: context.baseDir,
@@ -106,6 +110,27 @@ export function runRoutes(context: ApiContext): FastifyPluginCallbackZod {
     );
     done();
   };
+}
+
+/**
+ * A run into another owner's model group or endpoint gets 403 before it
+ * starts (the workflow checks again, on the backend it runs on). The API's
+ * registry and hosting are the local backend's, so only local runs are
+ * checked here.
+ */
+async function refuseWithoutRights(
+  context: ApiContext,
+  config: PipelineConfig,
+  person: string,
+): Promise<void> {
+  if (config.backend !== 'local') return;
+  const rights = await checkRunRights(
+    { registry: context.registry(), hosting: context.hosting },
+    { group: config.modelGroup, endpoint: endpointOf(config), person },
+  );
+  if (!rights.ok) {
+    throw new ApiError(403, 'NotOwner', `nothing was started: ${rights.reason}`);
+  }
 }
 
 /** A relative dataset path is read from the server's folder here, not from a pipeline file's. */

@@ -29,7 +29,7 @@ export function registerPolicy(program: Command): void {
     .argument('<group>', 'model group')
     .argument(
       '<file>',
-      'policy file: approvers, groups, approvals, allowStarterToApprove, maxTimeout',
+      'policy file: owners, approvers, groups, approvals, allowStarterToApprove, maxTimeout',
     )
     .addOption(backendOption())
     .addOption(regionOption())
@@ -107,6 +107,7 @@ function describePolicy(record: PolicyRecord): string {
     ([name, members]) => `${name} (${members.join(', ')})`,
   );
   return [
+    `  owners       ${policy.owners.join(', ') || '(only the people below)'}`,
     `  approvers    ${policy.approvers.join(', ') || '(none by name)'}`,
     ...(groups.length ? [`  groups       ${groups.join('; ')}`] : []),
     `  approvals    ${policy.approvals} distinct ${policy.approvals === 1 ? 'person' : 'people'}`,

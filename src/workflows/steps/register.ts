@@ -4,12 +4,14 @@ import { unsatisfiableBecause, type PolicyInForce } from '../../policy/policy-in
 import { FAILURE } from '../../shared/failure-types';
 import type { PreparedData, RegisteredModel } from '../definitions';
 import type { RunState } from '../run-state';
+import { requireRunRights } from './run-rights';
 
 /**
  * Step 4: the winner becomes a new version of the model group,
  * PendingManualApproval, with the approval policy in force recorded beside
- * it. The policy is read again here, so one an admin tightened while the
- * run trained governs it; a policy nobody could satisfy registers nothing.
+ * it. The starter's rights and the policy are read again here, so a policy
+ * an admin changed while the run trained governs it; a run whose starter
+ * lost the right, or whose policy nobody could satisfy, registers nothing.
  */
 export function register(
   run: RunState,
@@ -20,6 +22,7 @@ export function register(
   return run.step(
     'register',
     async () => {
+      await requireRunRights(run);
       const policy = await policyInForce(run);
       const { model } = await run.activities.registerModel({
         runId: run.runId,

@@ -46,7 +46,7 @@ describe('approval policies over the API', () => {
     expect(first.body).toEqual({
       group: 'fraud',
       revision: 1,
-      policy: { ...policy, groups: {}, allowStarterToApprove: false },
+      policy: { ...policy, owners: [], groups: {}, allowStarterToApprove: false },
       setBy: 'dana',
       setAt: expect.any(String) as string,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string,

@@ -30,6 +30,26 @@ describe('credentials from issue to verification', () => {
     });
   });
 
+  test('even a trusted issuer cannot put a huge or terminal-drawing subject in a trail', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'ferry-keys-'));
+    const issuer = await apiIssuer(home, {});
+    const verifier = await workerVerifier(home, {});
+    for (const subject of ['b'.repeat(257), 'bob\u001b[2K\raccepted', 'bob\nalice']) {
+      const issued = await issueCredential(issuer, subject, binding);
+      expect(await verifyCredential(issued.credential, binding, verifier, new Date())).toEqual({
+        ok: false,
+        reason:
+          "the credential's subject is not a usable person name (1 to 256 characters, no control characters); ask its issuer's admin",
+      });
+    }
+    const longest = await issueCredential(issuer, 'b'.repeat(256), binding);
+    expect(await verifyCredential(longest.credential, binding, verifier, new Date())).toMatchObject(
+      {
+        ok: true,
+      },
+    );
+  });
+
   test("a worker of another home trusts neither this home's issuers nor its sealing key", async () => {
     const home = await mkdtemp(path.join(os.tmpdir(), 'ferry-keys-'));
     const other = await mkdtemp(path.join(os.tmpdir(), 'ferry-keys-'));

@@ -9,8 +9,12 @@ the algorithm's inference.py, call model_fn once, then answer
     python serve.py --code-dir algorithms/xgboost --model-dir MODEL [--host 127.0.0.1] [--port 0]
 
 When listening it prints one line, `[ferry] replica ready port=<port> pid=<pid>`.
-Exit codes: 0 stopped (SIGTERM) or parent gone; 2 bad argument or model
-folder (one line on stderr); 1 unexpected (traceback on stderr).
+With --exit-with-stdin it dies, with its process group, when its stdin
+reaches end of file: the endpoint host holds the pipe's write end, so
+however the host ends (SIGKILL included) the kernel closes it.
+Exit codes: 0 stopped (SIGTERM); 2 bad argument or model folder (one line on
+stderr); 1 unexpected (traceback on stderr); killed (SIGKILL) when the host
+is gone.
 """
 
 import argparse
@@ -21,7 +25,6 @@ import signal
 import socketserver
 import sys
 import threading
-import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -36,7 +39,6 @@ MAX_BODY_BYTES = 6 * 1024 * 1024
 # An idle keep-alive connection holds a thread; drop it after this. Clients
 # should expire idle sockets sooner, so they never send on one being closed.
 IDLE_TIMEOUT_SECONDS = 300
-PARENT_POLL_SECONDS = 0.5
 
 
 class BadStart(Exception):
@@ -209,14 +211,32 @@ class Server(ThreadingHTTPServer):
         self.server_name, self.server_port = self.server_address[:2]
 
 
-def exit_with_parent() -> None:
-    """Polls for the parent's death: a SIGKILLed parent cannot stop its replicas."""
-    parent = os.getppid()
+def exit_with_stdin() -> None:
+    """Waits for the host's end of the stdin pipe to close, then ends this replica's group.
+
+    A pipe rather than polling getppid() or PR_SET_PDEATHSIG: it closes
+    however the host ends, on every OS, and no other process's birth or
+    death (a subreaper, the host's threads) can fool it.
+    """
     while True:
-        time.sleep(PARENT_POLL_SECONDS)
-        if os.getppid() != parent:
-            print(f"[ferry] replica parent {parent} exited; stopping", file=sys.stderr, flush=True)
-            os._exit(0)
+        try:
+            if not os.read(0, 4096):
+                break
+        except InterruptedError:
+            continue
+        except OSError:
+            break
+    try:
+        os.write(2, b"[ferry] replica's host is gone (stdin closed); stopping\n")
+    except OSError:
+        # The host read our stderr, so it is usually closed too: the message
+        # must not stop the exit (a raising print once left replicas running).
+        pass
+    # Nobody is left to drain for. As its group's leader (the host starts it
+    # detached) the replica takes anything it started down with it.
+    if os.getpgid(0) == os.getpid():
+        os.killpg(0, signal.SIGKILL)
+    os._exit(0)
 
 
 def stop(signum, frame):
@@ -230,10 +250,17 @@ def main() -> None:
     parser.add_argument("--model-dir", required=True, help="the folder model_fn loads")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0: the OS picks a free port")
+    parser.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="exit, with the process group, when stdin closes (the host holds its other end)",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    threading.Thread(target=exit_with_parent, daemon=True).start()
+    if args.exit_with_stdin:
+        # Before the model loads: a host killed while it loads must not leave it behind.
+        threading.Thread(target=exit_with_stdin, daemon=True).start()
 
     code_dir, model_dir = os.path.abspath(args.code_dir), os.path.abspath(args.model_dir)
     try:

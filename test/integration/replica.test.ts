@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse/sync';
 import type { Predictions } from '../../src/backends/trainer';
-import { algorithmDir, PYTHON, pythonEnv } from '../../src/python/python-paths';
+import { PYTHON, pythonEnv } from '../../src/python/python-paths';
 import { WarmRunner } from '../../src/python/warm-runner';
 import {
   pingReplica,
@@ -263,17 +263,35 @@ test('fails to start on a folder without a model, with the host explaining why',
   );
 });
 
-test('exits by itself when its parent is killed', async () => {
-  // A stand-in for a hosting process that dies without stopping its replica.
+test('exits with whatever it started as soon as its parent is killed', async () => {
+  // A model whose model_fn starts a process of its own: that one must go too.
+  const codeDir = mkdtempSync(path.join(workDir, 'forking-algorithm-'));
+  writeFileSync(
+    path.join(codeDir, 'inference.py'),
+    [
+      'import subprocess, sys',
+      'def model_fn(model_dir):',
+      '    child = subprocess.Popen(["sleep", "300"])',
+      '    print(f"[test] child pid={child.pid}", file=sys.stderr, flush=True)',
+      'def input_fn(body, content_type): return body',
+      'def predict_fn(data, model): return data',
+      'def output_fn(prediction, accept): return prediction',
+      '',
+    ].join('\n'),
+  );
+  // A stand-in for the endpoint host that dies without stopping its replica:
+  // it starts the replica as startReplica does (its own group, stdin a pipe
+  // from the parent), and passes its stderr on to this test.
   const parent = spawn(
     process.execPath,
     [
       '-e',
-      `require('node:child_process').spawn(process.argv[1], process.argv.slice(2), { stdio: 'inherit' });
+      `require('node:child_process').spawn(process.argv[1], process.argv.slice(2),
+         { stdio: ['pipe', 'inherit', 'inherit'], detached: true });
        setInterval(() => {}, 1000);`,
       PYTHON,
       REPLICA_HOST_SCRIPT,
-      ...['--code-dir', algorithmDir('linear'), '--model-dir', modelDir],
+      ...['--code-dir', codeDir, '--model-dir', modelDir, '--exit-with-stdin'],
     ],
     { env: { ...process.env, ...pythonEnv({}) }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -283,14 +301,23 @@ test('exits by itself when its parent is killed', async () => {
     createInterface({ input: parent.stdout }).once('line', resolve),
   );
   const replicaPid = Number(/pid=(\d+)/.exec(ready)?.[1]);
+  // Its stderr is another pipe: the line may come after the ready line.
+  await waitUntil(() => stderr.includes('[test] child pid='), 5_000);
+  const childPid = Number(/\[test\] child pid=(\d+)/.exec(stderr)?.[1]);
   try {
     expect(isRunning(replicaPid)).toBe(true);
+    expect(isRunning(childPid)).toBe(true);
     parent.kill('SIGKILL');
-    expect(await waitUntil(() => !isRunning(replicaPid), 5_000)).toBe(true);
-    await waitUntil(() => stderr.includes('exited; stopping'), 1_000);
-    expect(stderr).toContain(`replica parent ${parent.pid} exited; stopping`);
+    const killedAtMs = Date.now();
+    expect(await waitUntil(() => !isRunning(replicaPid) && !isRunning(childPid), 5_000)).toBe(true);
+    // Promptly: the closed pipe wakes it, no polling interval to wait out.
+    expect(Date.now() - killedAtMs).toBeLessThan(1_000);
+    await waitUntil(() => stderr.includes('stopping'), 1_000);
+    expect(stderr).toContain("[ferry] replica's host is gone (stdin closed); stopping");
   } finally {
-    if (isRunning(replicaPid)) process.kill(replicaPid, 'SIGKILL');
+    for (const pid of [replicaPid, childPid]) {
+      if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    }
     parent.stdout.destroy();
     parent.stderr.destroy();
   }

@@ -30,7 +30,26 @@ CREATE TABLE IF NOT EXISTS scaling_activities (
   cause         TEXT    NOT NULL
 );
 CREATE INDEX IF NOT EXISTS scaling_activities_by_endpoint ON scaling_activities (endpoint, at);
+CREATE TABLE IF NOT EXISTS replica_processes (
+  pid         INTEGER PRIMARY KEY,
+  start_id    TEXT NOT NULL,
+  endpoint    TEXT NOT NULL,
+  replica     TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
 `;
+
+/**
+ * A replica process a host started and has not yet seen exit: if the host
+ * dies first, the next host ends it (stray-replicas.ts) before restoring.
+ */
+export interface RecordedReplica {
+  pid: number;
+  /** The process's start (process-identity.ts): proof that `pid` is still this replica. */
+  startId: string;
+  endpoint: string;
+  replica: string;
+}
 
 export class EndpointStore {
   private readonly db: Database.Database;
@@ -93,6 +112,36 @@ export class EndpointStore {
       toReplicas: row.to_replicas,
       cause: row.cause,
     }));
+  }
+
+  recordReplica(replica: RecordedReplica): void {
+    // A replica may still start or exit while its host closes: nothing is left to record then.
+    if (!this.db.open) return;
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO replica_processes (pid, start_id, endpoint, replica, recorded_at)
+         VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(
+        replica.pid,
+        replica.startId,
+        replica.endpoint,
+        replica.replica,
+        new Date().toISOString(),
+      );
+  }
+
+  forgetReplica(pid: number): void {
+    if (!this.db.open) return;
+    this.db.prepare('DELETE FROM replica_processes WHERE pid = ?').run(pid);
+  }
+
+  recordedReplicas(): RecordedReplica[] {
+    return this.db
+      .prepare(
+        'SELECT pid, start_id AS startId, endpoint, replica FROM replica_processes ORDER BY pid',
+      )
+      .all() as RecordedReplica[];
   }
 
   close(): void {

@@ -309,6 +309,11 @@ export class LocalEndpoint {
       slot.process = await startReplica({
         algorithm: version.model.algorithm,
         modelDir: version.model.modelDir,
+        ledger: {
+          record: (pid, startId) =>
+            this.store.recordReplica({ pid, startId, endpoint: this.state.name, replica: slot.id }),
+          forget: (pid) => this.store.forgetReplica(pid),
+        },
       });
     } catch (error) {
       this.forget(slot);

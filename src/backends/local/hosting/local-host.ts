@@ -9,6 +9,7 @@ import type {
 import { EndpointStore } from './endpoint-store';
 import { hostLog } from './host-log';
 import { LocalEndpoint } from './local-endpoint';
+import { endStrayReplicas } from './stray-replicas';
 
 /** An operation on an endpoint that does not exist; the control API answers 404. */
 export class EndpointNotFound extends Error {
@@ -21,7 +22,8 @@ export class EndpointNotFound extends Error {
 /**
  * Every local endpoint of one Ferry home (DESIGN.md §3, "who owns local
  * endpoints"): the state behind `ferry host`'s control API. Endpoints are
- * restored from the SQLite file when the host starts.
+ * restored from the SQLite file when the host starts, once any replicas an
+ * earlier host left running are ended.
  */
 export class LocalHost {
   private readonly endpoints = new Map<string, LocalEndpoint>();
@@ -38,6 +40,8 @@ export class LocalHost {
 
   static async open(home: string, bindHost = '127.0.0.1'): Promise<LocalHost> {
     const host = new LocalHost(home, bindHost);
+    // Before restoring: an endpoint must not come back next to its old replicas.
+    await endStrayReplicas(host.store);
     for (const stored of host.store.all()) {
       host.endpoints.set(stored.name, await LocalEndpoint.restore(stored, host.store, bindHost));
     }

@@ -2,8 +2,10 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { ALGORITHMS_DIR, algorithmDir, PYTHON, pythonEnv } from '../../../python/python-paths';
+import { signalProcessGroup } from '../../../shared/process-group';
+import { processIdentity } from './process-identity';
 
 /** The Python host one replica runs: the inference toolkit's functions behind /ping and /invocations. */
 export const REPLICA_HOST_SCRIPT = path.join(ALGORITHMS_DIR, 'host', 'serve.py');
@@ -28,6 +30,18 @@ export interface ReplicaSpec {
   readyTimeoutMs?: number;
   /** Extra environment for the host (overrides the thread caps too). */
   env?: Record<string, string>;
+  /** Where the endpoint host notes the replica while its process runs. */
+  ledger?: ReplicaLedger;
+}
+
+/**
+ * The endpoint host's list of its running replicas (kept in its endpoint
+ * store), so that a host that died without stopping them is followed by one
+ * that ends what is left.
+ */
+export interface ReplicaLedger {
+  record(pid: number, startId: string): void;
+  forget(pid: number): void;
 }
 
 export interface ReplicaExit {
@@ -43,7 +57,7 @@ export interface ReplicaProcess {
   /** Resolves when the process has exited, however it ended. Never rejects. */
   exited: Promise<ReplicaExit>;
   isAlive(): boolean;
-  /** SIGTERM, then SIGKILL after `graceMs` (5 s); resolves once exited. Idempotent. */
+  /** SIGTERM, then SIGKILL after `graceMs` (5 s), to its process group; resolves once exited. Idempotent. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -70,7 +84,12 @@ type Startup =
   | { isReady: true; port: number }
   | { isReady: false; what: string; fix?: string; shouldKill: boolean };
 
-/** Starts one replica and resolves once it listens (its ready line names the port). */
+/**
+ * Starts one replica and resolves once it listens (its ready line names the
+ * port). It dies with this process however this one ends: it exits when its
+ * stdin, a pipe only this process writes to, closes. It leads its own
+ * process group, so stopping it stops anything it started too.
+ */
 export async function startReplica(spec: ReplicaSpec): Promise<ReplicaProcess> {
   const child = spawn(
     PYTHON,
@@ -78,12 +97,18 @@ export async function startReplica(spec: ReplicaSpec): Promise<ReplicaProcess> {
       REPLICA_HOST_SCRIPT,
       ...['--code-dir', algorithmDir(spec.algorithm)],
       ...['--model-dir', spec.modelDir],
+      '--exit-with-stdin',
     ],
     {
       env: { ...process.env, ...pythonEnv({ ...THREAD_CAPS, ...spec.env }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Node opens the pipe close-on-exec, so no other child holds its write end open.
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
     },
   );
+  const pid = child.pid;
+  const identity = pid === undefined ? undefined : processIdentity(pid);
+  if (pid !== undefined && identity) spec.ledger?.record(pid, identity.startId);
   // Read for as long as the replica lives: a full pipe would block the host's next traceback.
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => {
@@ -99,6 +124,10 @@ export async function startReplica(spec: ReplicaSpec): Promise<ReplicaProcess> {
     );
   });
   void exited.then(() => {
+    if (pid !== undefined) {
+      spec.ledger?.forget(pid);
+      sweepGroup(pid);
+    }
     // The pipes close with the process, unless something it started holds them:
     // that must not keep this process alive.
     setTimeout(() => {
@@ -124,7 +153,7 @@ export async function startReplica(spec: ReplicaSpec): Promise<ReplicaProcess> {
   const isAlive = () => child.exitCode === null && child.signalCode === null;
   let stopping: Promise<void> | undefined;
   return {
-    pid: child.pid!,
+    pid: pid!,
     port: startup.port,
     url: `http://127.0.0.1:${startup.port}`,
     exited,
@@ -135,8 +164,8 @@ export async function startReplica(spec: ReplicaSpec): Promise<ReplicaProcess> {
           await exited;
           return;
         }
-        child.kill('SIGTERM');
-        const escalation = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        signalProcessGroup(pid!, 'SIGTERM');
+        const escalation = setTimeout(() => signalProcessGroup(pid!, 'SIGKILL'), graceMs);
         await exited;
         clearTimeout(escalation);
       })();
@@ -145,7 +174,20 @@ export async function startReplica(spec: ReplicaSpec): Promise<ReplicaProcess> {
   };
 }
 
-type HostProcess = ChildProcessByStdio<null, Readable, Readable>;
+/**
+ * Kills whatever a replica started and left behind when it exited. Its pid
+ * names the group for as long as any member lives, so no other process's
+ * group can be hit.
+ */
+function sweepGroup(pgid: number): void {
+  try {
+    signalProcessGroup(pgid, 'SIGKILL');
+  } catch {
+    // Not ours to signal (EPERM): then nothing of the replica is left in it.
+  }
+}
+
+type HostProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
 function waitForReady(child: HostProcess, timeoutMs: number): Promise<Startup> {
   return new Promise((resolve) => {

@@ -6,7 +6,13 @@ import { parseApiTokens } from '../../src/api/api-tokens';
 import type { RunView } from '../../src/api/run-view';
 import type { ApiErrorBody, startedRunSchema } from '../../src/api/schemas';
 import { buildApiServer } from '../../src/api/server';
-import { openRegistry } from '../../src/backends/compose-backends';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { createDeployEndpoint } from '../../src/activities/deploy-endpoint';
+import { pipelineSchema } from '../../src/config/pipeline-schema';
+import { scalingPolicyOf } from '../../src/workflows/steps/endpoint-of';
+import { composeBackends, openHosting, openRegistry } from '../../src/backends/compose-backends';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { person, startRunAs } from '../fixtures/people';
 import { penguinsOneModel } from '../fixtures/pipelines';
@@ -135,6 +141,48 @@ describe('a model group and its endpoint belong to their owners', () => {
     expect(await registry.listVersions(groupB)).toEqual([]);
     expect((await registry.listVersions(groupA)).map((v) => v.version)).toEqual([1]);
   }, 60_000);
+
+  test('the deploy activity itself refuses an endpoint that serves another group, whatever the run checked before', async () => {
+    // A version of group B, registered as bob's run would; then the deploy step's activity,
+    // run as the worker runs it, asked to put it on group A's live endpoint.
+    const registry = openRegistry('local', harness.home);
+    const version = await registry.registerVersion({
+      group: groupB,
+      metrics: { accuracy: 0.9 },
+      lineage: {
+        runId: `ferry-own-${suffix()}`,
+        candidateId: 'c01',
+        algorithm: 'linear',
+        hyperparameters: {},
+        datasetFingerprint: 'f',
+        configHash: 'h',
+        artifactPath: '/nowhere',
+        artifactSha256: 's',
+      },
+      registeredBy: 'bob',
+    });
+    const deployEndpoint = createDeployEndpoint(composeBackends({ home: harness.home }));
+    const refused = await new MockActivityEnvironment(undefined, {
+      logger: new DefaultLogger('WARN'),
+    })
+      .run(deployEndpoint, {
+        runId: version.lineage.runId,
+        endpoint: groupA,
+        model: { group: groupB, version: version.version },
+        policy: scalingPolicyOf(pipelineSchema.parse(penguinsOneModel(groupB)).endpoint),
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(ApplicationFailure);
+    expect(refused).toMatchObject({ type: 'NotOwner', nonRetryable: true });
+    expect((refused as Error).message).toMatch(
+      new RegExp(`^endpoint ${groupA} serves model group ${groupA}, which belongs to alice`),
+    );
+    const endpoint = await openHosting('local', harness.home).describe(groupA);
+    expect(endpoint?.current?.model).toMatchObject({ group: groupA, version: 1 });
+  });
 
   test("an admin's policy decides from then on: the people it names may run in the group, the first registrant may not", async () => {
     const set = await call('PUT', `/policies/${groupA}`, {

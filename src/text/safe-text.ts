@@ -112,13 +112,14 @@ export function htmlSafe(text: string): string {
 }
 
 /**
- * JSON for a terminal (`--json`): the same values, but the characters
+ * JSON text for a terminal (`--json`): the same values, but the characters
  * JSON.stringify leaves raw that a terminal obeys (DEL, C1 controls, bidi
  * overrides, line separators) written as `\u` escapes, which any JSON
- * reader turns back into the same string. C0 controls JSON escapes itself.
+ * reader turns back into the same string. They can only stand inside a
+ * string in valid JSON; C0 controls JSON escapes itself.
  */
-export function terminalSafeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(
+export function terminalSafeJson(json: string): string {
+  return json.replace(
     UNSAFE_IN_JSON,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

@@ -60,8 +60,9 @@ async function runReportDir(home: string, runId: string): Promise<string> {
     ? `Runs with a report in ${runs}, newest first: ${known.join(', ')}`
     : `${runs} holds no run reports`;
   throw new UserError(
-    `no report for run '${runId}': ${dir} has no report.json. A run writes its report when it ends; ` +
-      `'ferry status ${runId}' shows whether it is still going. ${hint}; ` +
+    `no report for run '${runId}': ${dir} has no report.json. A run writes its report when it ends ` +
+      `with an outcome (a failed run writes none); 'ferry status ${runId}' shows whether it is still going, ` +
+      `or why it failed. ${hint}; ` +
       `set FERRY_HOME if the run used another folder than ${home}`,
   );
 }

@@ -1,5 +1,4 @@
 import {
-  WorkflowFailedError,
   WorkflowNotFoundError,
   type Client,
   type WorkflowExecutionDescription,
@@ -8,21 +7,17 @@ import {
 } from '@temporalio/client';
 import type { z } from 'zod';
 import { FERRY_BACKEND, FERRY_MODEL_GROUP, FERRY_STAGE } from '../temporal/search-attributes';
-import {
-  PIPELINE_WORKFLOW,
-  summaryQuery,
-  type PipelineResult,
-  type RunSummary,
-} from '../workflows/definitions';
+import { PIPELINE_WORKFLOW, type PipelineResult } from '../workflows/definitions';
+import { querySummary, runEnding } from '../temporal/run-ending';
 import type { trainingPipeline } from '../workflows/pipeline';
 import { notFound } from './errors';
 import type { runListItemSchema, runSchema } from './schemas';
 
+// The credentials route reads the summary this way too.
+export { querySummary };
+
 export type RunView = z.infer<typeof runSchema>;
 export type RunListItem = z.infer<typeof runListItemSchema>;
-
-/** A query on a closed run replays it on a worker; without one it would wait, so it gets a deadline. */
-const QUERY_DEADLINE_MS = 5_000;
 
 /**
  * A Ferry run of this server's task queue, or 404: the API does not reach
@@ -94,40 +89,25 @@ function fromVisibility(info: WorkflowExecutionInfo | WorkflowExecutionDescripti
   };
 }
 
-/** The workflow's summary, or {} when no worker answers within the deadline. */
-export async function querySummary(
-  client: Client,
-  handle: WorkflowHandle,
-): Promise<Partial<RunSummary>> {
-  try {
-    return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-      handle.query(summaryQuery),
-    );
-  } catch {
-    // Not picked up by a worker yet, or closed with no worker to replay it: the rest still answers.
-    return {};
-  }
-}
-
 type Ending = Partial<Omit<PipelineResult, 'runId' | 'report'>> & {
   stage?: string;
   reportUrl?: string;
   failure?: string;
 };
 
+/** A closed run's result, or why it has none: the innermost cause, as `ferry status` shows it. */
 async function howItEnded(handle: WorkflowHandle<typeof trainingPipeline>): Promise<Ending> {
-  try {
-    // The report's file paths are the server's business: point at the route instead.
-    const { runId, report, ...result } = await handle.result();
-    return {
-      ...result,
-      stage: result.outcome,
-      ...(report ? { reportUrl: `/runs/${runId}/report` } : {}),
-    };
-  } catch (error) {
-    const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
-    return { failure: cause?.message ?? (error instanceof Error ? error.message : String(error)) };
+  const ending = await runEnding(handle);
+  if (!('result' in ending)) {
+    return ending.failure ? { failure: ending.failure.message } : { failure: ending.outcome };
   }
+  // The report's file paths are the server's business: point at the route instead.
+  const { runId, report, ...result } = ending.result;
+  return {
+    ...result,
+    stage: result.outcome,
+    ...(report ? { reportUrl: `/runs/${runId}/report` } : {}),
+  };
 }
 
 /** A string literal of Temporal's list filter. */

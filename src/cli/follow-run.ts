@@ -1,4 +1,4 @@
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { PipelineConfig } from '../config/pipeline-schema';
 import { summaryQuery, type PipelineResult } from '../workflows/definitions';
 import type { trainingPipeline } from '../workflows/pipeline';
@@ -15,6 +15,8 @@ import { formatLoadProgress, readLoadTestProgress } from './load-test-progress';
 
 import type { PolicyInForce } from '../policy/policy-in-force';
 import { describePolicyInForce } from '../text/policy-words';
+import { terminalSafe } from '../text/safe-text';
+import { failedStep, failureOf, querySummary } from '../temporal/run-ending';
 
 const POLL_MS = 1_000;
 
@@ -29,7 +31,27 @@ function approvalPrompt(runId: string, policy: PolicyInForce | undefined): strin
     `run ${runId} is waiting for a decision (${rules}); each approver, as themselves:`,
     `  ferry approve ${runId} -m "why"`,
     `  ferry reject ${runId} -m "why"`,
-  ].join('\n');
+  ]
+    .map(terminalSafe)
+    .join('\n');
+}
+
+/** One line, every value in it escaped (a line break in a name included). */
+function say(line: string): void {
+  console.log(terminalSafe(line));
+}
+
+/**
+ * How a failed run failed, in one line: the innermost cause from the
+ * workflow's failure (a DatasetError's message and fix, not Temporal's
+ * "Activity task failed"), and the step the run's summary shows failed.
+ */
+async function failureLine(handle: WorkflowHandle, error: unknown): Promise<string> {
+  const { message } = failureOf(error);
+  const step = failedStep(await querySummary(handle.client, handle));
+  return terminalSafe(
+    `run ${handle.workflowId} failed${step ? ` in step ${step}` : ''}: ${message}`,
+  );
 }
 
 /** Streams a run's progress until it ends, prints how it ended, and returns the exit code. */
@@ -68,9 +90,7 @@ export async function followRun(
   try {
     outcome = await result;
   } catch (error) {
-    const cause =
-      error instanceof WorkflowFailedError && error.cause ? error.cause.message : String(error);
-    console.error(`run ${handle.workflowId} failed: ${cause}`);
+    console.error(await failureLine(handle, error));
     return { exitCode: EXIT_RUN_FAILED };
   }
   console.log(formatLeaderboard(outcome.leaderboard, config.objective, outcome.protocol));
@@ -78,33 +98,31 @@ export async function followRun(
   if (outcome.championGate) console.log(formatChampionGate(outcome.championGate, config.objective));
   const failed = outcome.candidates.filter((c) => c.state === 'failed');
   for (const candidate of failed)
-    console.log(
-      `${candidate.id} (${candidate.algorithm}) failed: ${candidate.error ?? 'unknown error'}`,
-    );
+    say(`${candidate.id} (${candidate.algorithm}) failed: ${candidate.error ?? 'unknown error'}`);
   for (const entry of outcome.decisionTrail ?? []) console.log(formatTrailEntry(entry));
   if (outcome.outcome === 'rejected' || outcome.outcome === 'expired') {
     const version = outcome.modelVersion;
-    console.log(
+    say(
       `${outcome.outcome}: ${version?.group ?? ''} version ${version?.version ?? '?'} is ${version?.status ?? 'Rejected'}`,
     );
     return { exitCode: EXIT_NO_MODEL, result: outcome };
   }
   if (outcome.outcome === 'no-candidate-passed') {
-    console.log(`no candidate passed: ${outcome.reason ?? ''}`);
+    say(`no candidate passed: ${outcome.reason ?? ''}`);
     return { exitCode: EXIT_NO_MODEL, result: outcome };
   }
   const registered = outcome.modelVersion;
   for (const line of formatRelease(outcome)) console.log(line);
   if (outcome.outcome === 'rolled-back') {
-    console.log(`rolled back: ${outcome.reason ?? ''}`);
+    say(`rolled back: ${outcome.reason ?? ''}`);
     return { exitCode: EXIT_ROLLED_BACK, result: outcome };
   }
   if (registered && outcome.outcome === 'deployed') {
-    console.log(
+    say(
       `deployed: ${registered.group} version ${registered.version} is ${registered.status} and serving`,
     );
   } else if (registered) {
-    console.log(
+    say(
       `registered ${registered.group} version ${registered.version} (${registered.status}); 'ferry models show ${registered.group} ${registered.version}' shows it`,
     );
   }

@@ -15,10 +15,14 @@ import {
 import { formatMetric } from '../text/numbers';
 import { plainTable } from '../text/plain-table';
 import { deciderOf } from '../text/decider';
+import { terminalSafe } from '../text/safe-text';
 
 /**
  * The leaderboard as `ferry run` and `ferry status` print it: the report's
  * columns (src/text/leaderboard-text.ts), headed for a narrow terminal.
+ * Every line comes back terminal-safe (src/text/safe-text.ts): candidate
+ * and algorithm names, reasons and decision messages cannot move the cursor
+ * or start a line of their own.
  */
 
 /**
@@ -60,17 +64,23 @@ export function formatChosenModel(chosen: ChosenModel, objective: MetricName): s
       : `trained on train (${chosen.trainingRows} rows)`;
   const gates =
     chosen.gates.length === 0 ? '' : `; gates ${chosen.passedGates ? 'passed' : 'failed'}`;
-  return `chosen: ${chosen.id} (${chosen.algorithm}), ${trained}; test ${objective} ${formatMetric(chosen.testObjectiveValue)} on ${chosen.testRows} rows${gates}`;
+  return terminalSafe(
+    `chosen: ${chosen.id} (${chosen.algorithm}), ${trained}; test ${objective} ${formatMetric(chosen.testObjectiveValue)} on ${chosen.testRows} rows${gates}`,
+  );
 }
 
 /** One line of the decision trail: when, how, who, what, and whether it was accepted. */
 export function formatTrailEntry(entry: DecisionTrailEntry): string {
   const message = entry.message ? ` "${entry.message}"` : '';
-  return `decision ${entry.at} ${entry.via} ${entry.action} by ${deciderOf(entry)}${message}: ${decisionResult(entry)}`;
+  return terminalSafe(
+    `decision ${entry.at} ${entry.via} ${entry.action} by ${deciderOf(entry)}${message}: ${decisionResult(entry)}`,
+  );
 }
 
 /** The champion's row under the leaderboard, and the gate's verdict. */
 export function formatChampionGate(verdict: ChampionGateVerdict, objective: MetricName): string {
-  const row = verdict.champion ? `champion: ${championPhrase(verdict.champion, objective)}\n` : '';
-  return `${row}champion gate: ${verdict.passed ? 'passed' : 'failed'}: ${verdict.reason}`;
+  const row = verdict.champion
+    ? `${terminalSafe(`champion: ${championPhrase(verdict.champion, objective)}`)}\n`
+    : '';
+  return `${row}${terminalSafe(`champion gate: ${verdict.passed ? 'passed' : 'failed'}: ${verdict.reason}`)}`;
 }

@@ -1,8 +1,9 @@
 import type { PipelineResult } from '../workflows/definitions';
 import { formatMs, formatPercent } from '../text/numbers';
 import { rollbackClause, scalingTarget, versionRef } from '../text/release-words';
+import { terminalSafe } from '../text/safe-text';
 
-/** The deploy, load test and report lines that end `ferry run`, `ferry status` and the demo. */
+/** The deploy, load test and report lines that end `ferry run`, `ferry status` and the demo, each terminal-safe. */
 export function formatRelease(
   result: Pick<PipelineResult, 'release'> & Partial<Pick<PipelineResult, 'report'>>,
 ): string[] {
@@ -32,5 +33,5 @@ export function formatRelease(
   }
   if (rollback) lines.push(`rolled back: ${rollbackClause(rollback)}`);
   if (result.report) lines.push(`report: ${result.report.markdown}`);
-  return lines;
+  return lines.map(terminalSafe);
 }

@@ -17,6 +17,7 @@ import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED } from './exit-codes';
 import { UserError } from '../shared/user-error';
 import { TemporalCliNotFound } from '../temporal/temporal-cli';
+import { terminalSafe, terminalSafeLines } from '../text/safe-text';
 
 function buildProgram(): Command {
   const program = new Command('ferry')
@@ -60,11 +61,14 @@ function exitCodeFor(error: unknown): number {
     error instanceof TemporalCliNotFound ||
     error instanceof NoTemporalServer
   ) {
-    console.error(`ferry: ${error.message}`);
+    // A message may quote a run id, a name or a file's content: one line, escaped, on any terminal.
+    console.error(`ferry: ${terminalSafe(error.message)}`);
     return error instanceof UserError ? error.exitCode : EXIT_UNEXPECTED;
   }
   console.error(
-    `ferry: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    terminalSafeLines(
+      `ferry: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    ),
   );
   return EXIT_UNEXPECTED;
 }

@@ -2,6 +2,7 @@ import type { CandidateStatus, RunStage } from '../workflows/definitions';
 import type { MetricName } from '../evaluation/metric-names';
 import { isHigherBetter } from '../evaluation/metric-names';
 import { formatMetric } from '../text/numbers';
+import { terminalSafe } from '../text/safe-text';
 
 /**
  * Progress of a run on the terminal: on a TTY one line rewritten in place,
@@ -25,7 +26,8 @@ export class RunProgress {
 
   /** `detail` replaces the stage line when there is more to say (the load test's progress). */
   update(stage: RunStage, candidates: CandidateStatus[], detail?: string): void {
-    const line = detail ?? this.describe(stage, candidates);
+    // Escaped before the in-place redraw: a name's own CR or ESC would redraw more than this line.
+    const line = terminalSafe(detail ?? this.describe(stage, candidates));
     if (line === this.lastLine) return;
     this.lastLine = line;
     if (this.isTty) this.out.write(`\r\x1b[2K${line}`);

@@ -10,6 +10,7 @@ import type { ApiTarget } from './api-client';
 import { callApi } from './api-client';
 import { localSigner } from './local-signer';
 import { approvalPolicyProblem } from './approval-policy-check';
+import { printError } from './print';
 
 export interface CliStartedRun {
   runId: string;
@@ -31,7 +32,7 @@ export async function startPipelineRun(
 ): Promise<CliStartedRun> {
   const validation = await validatePipelineFile(file);
   if (!validation.ok) {
-    for (const problem of validation.problems) console.error(formatProblem(file, problem));
+    for (const problem of validation.problems) printError(formatProblem(file, problem));
     throw new UserError(`${file} is not valid; nothing was started`, EXIT_INVALID);
   }
   const baseDir = path.dirname(path.resolve(file));

@@ -1,21 +1,16 @@
+import { markdownSafe } from '../text/safe-text';
 import type { Align, TextTable } from '../text/text-table';
 
 /**
  * GitHub-flavoured Markdown tables. Cells hold free text (decision messages,
  * error strings, scaling causes), so every cell is escaped: a `|` would end
- * the cell early and a line break would end the table.
+ * the cell early, a line break would end the table, and a `*`, `<` or `[`
+ * would draw emphasis, HTML or a link.
  */
 
-/** One table cell's text, safe inside `| ... |`. */
+/** One table cell's text, safe inside `| ... |` (src/text/safe-text.ts). */
 export function escapeCell(text: string): string {
-  return (
-    text
-      // Backslashes first, so a "\|" in the text cannot turn our escape back into a divider.
-      .replace(/\\/g, '\\\\')
-      .replace(/\|/g, '\\|')
-      .replace(/\r?\n|\r/g, ' ')
-      .trim()
-  );
+  return markdownSafe(text).trim();
 }
 
 /**
@@ -38,11 +33,11 @@ export function markdownTable(
 export function markdownTableOf(table: TextTable): string {
   if (table.rows.length === 0 && table.empty !== undefined) return emptyNote(table.empty);
   const drawn = markdownTable(table.header, table.rows, table.align);
-  return table.lead === undefined ? drawn : `${table.lead}\n\n${drawn}`;
+  return table.lead === undefined ? drawn : `${markdownSafe(table.lead)}\n\n${drawn}`;
 }
 
 /** A one-line italic note for a section with nothing to show ("_Not deployed: ..._"). */
 export function emptyNote(text: string): string {
-  const escaped = text.replace(/_/g, '\\_');
+  const escaped = markdownSafe(text);
   return `_${escaped.endsWith('.') ? escaped : `${escaped}.`}_`;
 }

@@ -11,6 +11,8 @@ import {
   verdictFigures,
 } from './load-test-text';
 import { emptyNote, markdownTableOf } from './markdown-table';
+import { codeBlock, codeSpan } from './markdown-text';
+import { markdownSafe } from '../text/safe-text';
 import { notDeployedWhy } from './release-text';
 import type { RunReport } from './run-report';
 
@@ -29,7 +31,7 @@ export function renderLoadTest(report: RunReport): string {
   const { result } = outcome;
   return [
     renderVerdict(outcome),
-    `### Overall\n\n${loadSummary(result)}\n\n${markdownTableOf(latencyTable(result))}\n\n${LATENCY_NOTE}`,
+    `### Overall\n\n${markdownSafe(loadSummary(result))}\n\n${markdownTableOf(latencyTable(result))}\n\n${markdownSafe(LATENCY_NOTE)}`,
     `### Phases\n\n${markdownTableOf(phaseTable(result))}`,
     `### Errors by kind\n\n${markdownTableOf(errorKindTable(result))}`,
     `### Timeline\n\n${markdownTableOf(timelineTable(result))}`,
@@ -38,7 +40,7 @@ export function renderLoadTest(report: RunReport): string {
 }
 
 function renderVerdict({ verdict }: LoadTestOutcome): string {
-  const line = `SLO verdict: **${verdict.passed ? 'passed' : 'failed'}**: ${verdictFigures(verdict)}`;
+  const line = `SLO verdict: **${verdict.passed ? 'passed' : 'failed'}**: ${markdownSafe(verdictFigures(verdict))}`;
   if (verdict.breaches.length === 0) return line;
   return `${line}\n\n${markdownTableOf(breachTable(verdict.breaches))}`;
 }
@@ -46,16 +48,9 @@ function renderVerdict({ verdict }: LoadTestOutcome): string {
 function renderSample({ sample }: LoadTestOutcome): string {
   const language = sample.contentType.includes('json') ? 'json' : '';
   return [
-    `Sent as \`${sample.contentType}\` before the load:`,
+    `Sent as ${codeSpan(sample.contentType)} before the load:`,
     codeBlock(prettySample(sample.request), language),
     'Answer:',
     codeBlock(prettySample(sample.response), language),
   ].join('\n\n');
-}
-
-/** A fence longer than any run of backticks in the text, so the text cannot close it. */
-function codeBlock(text: string, language: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}${language}\n${text}\n${fence}`;
 }

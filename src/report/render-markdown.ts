@@ -1,6 +1,8 @@
 import { decisionResult } from '../text/leaderboard-text';
 import { formatTime } from '../text/numbers';
 import { emptyNote, markdownTableOf } from './markdown-table';
+import { codeSpan } from './markdown-text';
+import { markdownSafe as esc } from '../text/safe-text';
 import { endedPhrase, outcomeLabel } from './outcome-words';
 import { renderLoadTest } from './render-load-test';
 import { renderDeployment, renderRollback, renderScaling } from './render-release';
@@ -25,7 +27,9 @@ import type { Fact } from '../text/text-table';
  * always there; one the run never reached says why in a line, so a reader
  * can tell "not deployed" from "left out". Pure: the caller writes the file.
  * The words and tables are shared with the HTML page (run-text.ts and its
- * siblings); the renderers differ only in how they lay them out.
+ * siblings); the renderers differ only in how they lay them out. Those
+ * words are plain text that may quote names and messages, so every one is
+ * escaped (esc, codeSpan, the tables' cells) where it meets Markdown.
  */
 export function renderMarkdown(report: RunReport): string {
   const sections = [
@@ -49,21 +53,23 @@ function section(title: string, body: string): string {
 
 function renderTitle(report: RunReport): string {
   const facts = [
-    `- Pipeline: ${report.pipeline}`,
-    `- Objective: ${report.objective}`,
-    `- Started by: ${report.startedBy} (verified)`,
-    ...(report.approvalPolicy ? [`- Approval policy: ${report.approvalPolicy.description}`] : []),
-    ...(report.approvalPolicy?.notes ?? []).map((note) => `  - ${note}`),
-    `- Dataset fingerprint: \`${report.datasetFingerprint}\``,
+    `- Pipeline: ${esc(report.pipeline)}`,
+    `- Objective: ${esc(report.objective)}`,
+    `- Started by: ${esc(report.startedBy)} (verified)`,
+    ...(report.approvalPolicy
+      ? [`- Approval policy: ${esc(report.approvalPolicy.description)}`]
+      : []),
+    ...(report.approvalPolicy?.notes ?? []).map((note) => `  - ${esc(note)}`),
+    `- Dataset fingerprint: ${codeSpan(report.datasetFingerprint)}`,
     // The headline often is the reason (no candidate passed); say it once.
     ...(report.reason !== null && !report.headline.includes(report.reason)
-      ? [`- Reason: ${report.reason}`]
+      ? [`- Reason: ${esc(report.reason)}`]
       : []),
-    `- Report generated: ${formatTime(report.generatedAt)} (report version ${report.reportVersion})`,
+    `- Report generated: ${esc(formatTime(report.generatedAt))} (report version ${report.reportVersion})`,
   ];
   return [
-    `# Run ${report.runId}: ${outcomeLabel(report.outcome)}`,
-    `**${report.headline}**`,
+    `# Run ${esc(report.runId)}: ${esc(outcomeLabel(report.outcome))}`,
+    `**${esc(report.headline)}**`,
     facts.join('\n'),
   ].join('\n\n');
 }
@@ -75,13 +81,15 @@ function renderSteps(report: RunReport): string {
 function renderLeaderboard(report: RunReport): string {
   const failed = failedCandidates(report.candidates);
   const failedList = failed
-    ? `${failed.lead}\n\n${failed.lines.map((line) => `- ${line}`).join('\n')}`
+    ? `${esc(failed.lead)}\n\n${failed.lines.map((line) => `- ${esc(line)}`).join('\n')}`
     : '';
   if (report.leaderboard.length === 0) {
     return [emptyNote('No candidate produced metrics'), failedList].filter(Boolean).join('\n\n');
   }
   const table = leaderboardTable(report, (id) => `${id} (chosen)`);
-  return [rankingNote(report), markdownTableOf(table), failedList].filter(Boolean).join('\n\n');
+  return [esc(rankingNote(report)), markdownTableOf(table), failedList]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 function renderChosenModel(report: RunReport): string {
@@ -92,7 +100,7 @@ function renderChosenModel(report: RunReport): string {
   const gates = report.gates;
   if (!gates) return parts.join('\n\n');
 
-  const label = thresholdGatesLabel(gates);
+  const label = esc(thresholdGatesLabel(gates));
   parts.push(
     gates.thresholds.length === 0
       ? `${label}: none configured.`
@@ -108,7 +116,7 @@ function renderChosenModel(report: RunReport): string {
     const against = championFact(report, champion);
     parts.push(
       `Champion gate: **${champion.passed ? 'passed' : 'failed'}**\n\n` +
-        `${against ? `${bullets([against])}\n` : ''}- ${champion.reason}`,
+        `${against ? `${bullets([against])}\n` : ''}- ${esc(champion.reason)}`,
     );
   }
   return parts.join('\n\n');
@@ -116,16 +124,16 @@ function renderChosenModel(report: RunReport): string {
 
 /** Facts as a bullet list, "- Label: text" a line. */
 function bullets(facts: readonly Fact[]): string {
-  return facts.map(([label, text]) => `- ${label}: ${text}`).join('\n');
+  return facts.map(([label, text]) => `- ${esc(label)}: ${esc(text)}`).join('\n');
 }
 
 function renderRegistry(report: RunReport): string {
   const registered = report.registered;
   if (!registered) return emptyNote(`Not registered: ${endedPhrase(report.outcome)}`);
   return [
-    `- Model group: ${registered.group}`,
+    `- Model group: ${esc(registered.group)}`,
     `- Version: ${registered.version}`,
-    `- Status: **${registered.status}**`,
+    `- Status: **${esc(registered.status)}**`,
   ].join('\n');
 }
 

@@ -1,6 +1,8 @@
 import { formatTime } from '../text/numbers';
 import { versionRef } from '../text/release-words';
 import { emptyNote, markdownTableOf } from './markdown-table';
+import { codeSpan } from './markdown-text';
+import { markdownSafe as esc } from '../text/safe-text';
 import {
   deployedModelText,
   noRollbackWhy,
@@ -23,12 +25,12 @@ export function renderDeployment(report: RunReport): string {
   const deployment = report.deployment;
   if (!deployment) return emptyNote(`Not deployed: ${notDeployedWhy(report)}`);
   const facts = [
-    `- Endpoint: ${deployment.endpoint} at <${deployment.url}>`,
-    `- Model: ${deployedModelText(deployment)}`,
-    `- Previous version: ${previousVersionText(deployment)}`,
+    `- Endpoint: ${esc(deployment.endpoint)} at ${esc(deployment.url)}`,
+    `- Model: ${esc(deployedModelText(deployment))}`,
+    `- Previous version: ${esc(previousVersionText(deployment))}`,
     `- Replicas: ${deployment.replicas}`,
-    `- Deployed at: ${formatTime(deployment.deployedAt)}`,
-    `- Deployment id: \`${deployment.deploymentId}\``,
+    `- Deployed at: ${esc(formatTime(deployment.deployedAt))}`,
+    `- Deployment id: ${codeSpan(deployment.deploymentId)}`,
   ].join('\n');
 
   const autoscaling = report.autoscaling;
@@ -37,7 +39,7 @@ export function renderDeployment(report: RunReport): string {
   }
   const scaleToZero = scaleToZeroNote(autoscaling);
   const settings = markdownTableOf(policyTable(autoscaling));
-  return `${facts}\n\n### Auto scaling policy\n\n${settings}${scaleToZero ? `\n\n${scaleToZero}` : ''}`;
+  return `${facts}\n\n### Auto scaling policy\n\n${settings}${scaleToZero ? `\n\n${esc(scaleToZero)}` : ''}`;
 }
 
 export function renderScaling(report: RunReport): string {
@@ -53,7 +55,7 @@ export function renderRollback(report: RunReport): string {
   const rollback = report.rollback;
   if (!rollback) return emptyNote(noRollbackWhy(report));
   const status = report.registered
-    ? `\n- Registry: ${versionRef(report.registered)} is now **${report.registered.status}**`
+    ? `\n- Registry: ${esc(versionRef(report.registered))} is now **${esc(report.registered.status)}**`
     : '';
-  return `- ${rollbackAction(rollback)}\n- Reason: ${rollback.reason}${status}`;
+  return `- ${esc(rollbackAction(rollback))}\n- Reason: ${esc(rollback.reason)}${status}`;
 }

@@ -31,6 +31,7 @@ import {
 } from './definitions';
 import type { PipelineStep, ReleaseSummary } from './release-definitions';
 import { rootMessage } from './root-message';
+import { elided } from '../text/bounded-text';
 import { StepLog, type StepEnding } from './step-log';
 
 /** The stage a run shows while each step runs (a step may move on to finer stages, e.g. 'scaling'). */
@@ -130,7 +131,8 @@ export class RunState {
       log.info(`step ${step} ${end.status ?? 'done'}`, { step, note: end.note });
       return value;
     } catch (error) {
-      const note = isCancellation(error) ? 'the run was cancelled' : rootMessage(error);
+      // The innermost cause (the DatasetError's own words and fix), bounded: it goes into every query answer.
+      const note = isCancellation(error) ? 'the run was cancelled' : elided(rootMessage(error));
       this.steps.end({ status: 'failed', note });
       if (!isCancellation(error)) this.setStage('failed');
       log.warn(`step ${step} failed`, { step, note });
@@ -197,7 +199,11 @@ export class RunState {
     } catch (error) {
       // A cancelled run is not a failed candidate: let the cancellation end the run.
       if (isCancellation(error) || !(error instanceof ChildWorkflowFailure)) throw error;
-      this.byId.set(candidate.id, { ...status, state: 'failed', error: rootMessage(error) });
+      this.byId.set(candidate.id, {
+        ...status,
+        state: 'failed',
+        error: elided(rootMessage(error)),
+      });
       return undefined;
     }
   }

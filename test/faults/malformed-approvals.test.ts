@@ -357,7 +357,7 @@ describe('malformed approvals, through the update, the signal and the HTTP API',
     // Once ended, the API says so.
     const late = await post(approveRoute, { token: BOB, body: '{}' });
     expect(late).toMatchObject({ status: 409, code: 'DecisionRefused' });
-    expect(late.message).toMatch(/^run ferry-fault-approvals-\w+ has ended \(COMPLETED\)/);
+    expect(late.message).toMatch(/^run ferry-fault-approvals-\w+ ended deployed; /);
     const view = (await (
       await fetch(`${baseUrl}${runRoute}`, { headers: { authorization: `Bearer ${BOB}` } })
     ).json()) as RunView;

@@ -5,6 +5,7 @@ import { signerOf, type ApiContext } from '../api-context';
 import { actingPerson, securityFor } from '../auth';
 import { ApiError } from '../errors';
 import { findRun } from '../run-view';
+import { decisionOnEndedRun } from '../../temporal/run-ending';
 import { decisionBodySchema, decisionSchema, errorResponses, runIdParams } from '../schemas';
 
 /**
@@ -23,7 +24,7 @@ export function decisionRoutes(context: ApiContext): FastifyPluginCallbackZod {
           schema: {
             summary: `${action === 'approve' ? 'Approve' : 'Reject'} the model of a run that waits for a decision`,
             description:
-              "The authenticated person (API token or ID token) decides; a body cannot name another. The run verifies the API's credential for them and applies the group's approval policy (or, for a group without one, the run file's approval section): an approver or member of a named group, not the person who started the run (unless allowed), a message for a rejection, each person once, until the quorum is reached. A refused decision is 409 with the reason. The answer says how far the quorum is.",
+              'The authenticated person (API token or ID token) decides; a body cannot name another. The run verifies the API\'s credential for them and applies the group\'s approval policy (or, for a group without one, the run file\'s approval section): an approver or member of a named group, not the person who started the run (unless allowed), a message for a rejection, each person once, until the quorum is reached. A refused decision is 409 with the reason; so is a decision on a run that has ended ("run <id> ended deployed", "ended failed: <cause>"). The answer says how far the quorum is.',
             tags: ['runs'],
             params: runIdParams,
             body: decisionBodySchema,
@@ -35,21 +36,17 @@ export function decisionRoutes(context: ApiContext): FastifyPluginCallbackZod {
           const approver = actingPerson(request);
           const { id } = request.params;
           const { handle, description } = await findRun(context.client, context.taskQueue, id);
-          const ended = () =>
-            new ApiError(
-              409,
-              'DecisionRefused',
-              `run ${id} has ended (${description.status.name}); a decision is taken only while a run waits for one`,
-            );
-          if (description.status.name !== 'RUNNING') throw ended();
+          const ended = async () =>
+            new ApiError(409, 'DecisionRefused', await decisionOnEndedRun(handle));
+          if (description.status.name !== 'RUNNING') throw await ended();
           const outcome = await sendDecision(
             handle,
             action,
             signerOf(context, approver),
             request.body?.message,
-          ).catch((error: unknown) => {
+          ).catch(async (error: unknown) => {
             // The run closed between the look-up and the update.
-            if (error instanceof WorkflowNotFoundError) throw ended();
+            if (error instanceof WorkflowNotFoundError) throw await ended();
             throw error;
           });
           if (!outcome.isAccepted) throw new ApiError(409, 'DecisionRefused', outcome.reason);

@@ -8,6 +8,8 @@ import { apiTarget, callApi } from '../api-client';
 import { localSigner } from '../local-signer';
 import { pastTense } from '../../workflows/approval-rules';
 import type { DecisionAccepted } from '../../workflows/definitions';
+import { decisionOnEndedRun } from '../../temporal/run-ending';
+import { terminalSafe } from '../../text/safe-text';
 
 interface DecideOptions {
   message?: string;
@@ -31,7 +33,9 @@ export function registerDecide(program: Command): void {
           decision.approvalsNeeded > 1 && action === 'approve'
             ? ` (${decision.approvals} of ${decision.approvalsNeeded} approvals)`
             : '';
-        console.log(`${runId}: ${pastTense(action)} by ${decision.approver}${quorum}`);
+        console.log(
+          terminalSafe(`${runId}: ${pastTense(action)} by ${decision.approver}${quorum}`),
+        );
       });
   }
 }
@@ -48,16 +52,26 @@ async function decide(
   }
   const { client, close } = await connectClient();
   try {
-    const outcome = await sendDecision(
-      client.workflow.getHandle(runId),
-      action,
-      await localSigner(),
-      message,
-    ).catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError)
-        throw new UserError(`no run '${runId}'; 'ferry run' prints run ids`);
-      throw error;
-    });
+    const handle = client.workflow.getHandle(runId);
+    const ended = async () => {
+      // describe() tells a run that ended (exit 3, and how it ended) from one that never was (exit 2).
+      const { status } = await handle.describe().catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError)
+          throw new UserError(`no run '${runId}'; 'ferry run' prints run ids`);
+        throw error;
+      });
+      return status.name === 'RUNNING' ? undefined : await decisionOnEndedRun(handle);
+    };
+    const before = await ended();
+    if (before) throw new UserError(before, EXIT_REFUSED);
+    const outcome = await sendDecision(handle, action, await localSigner(), message).catch(
+      async (error: unknown) => {
+        // The run closed between the look-up and the update.
+        const after = error instanceof WorkflowNotFoundError ? await ended() : undefined;
+        if (after) throw new UserError(after, EXIT_REFUSED);
+        throw error;
+      },
+    );
     if (!outcome.isAccepted) throw new UserError(`refused: ${outcome.reason}`, EXIT_REFUSED);
     return outcome.decision;
   } finally {

@@ -15,6 +15,8 @@ import { followRun } from '../follow-run';
 import { findOrStartServer, type LocalServer } from '../local-server';
 import { startPipelineRun } from '../start-run';
 import { localSigner } from '../local-signer';
+import { print } from '../print';
+import { terminalSafe } from '../../text/safe-text';
 
 const DEMO_PIPELINE = path.join(PROJECT_ROOT, 'examples', 'churn.yaml');
 const DEMO_ROW = path.join(PROJECT_ROOT, 'examples', 'churn-row.json');
@@ -57,7 +59,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
   try {
     const { config, runId, startedBy } = await startPipelineRun(client, options.pipeline);
     const handle = client.workflow.getHandle<typeof trainingPipeline>(runId);
-    console.log(`run ${runId} started by ${startedBy}`);
+    print(`run ${runId} started by ${startedBy}`);
     const { exitCode, result } = await followRun(handle, config, {
       onAwaitingApproval: async () => {
         if (options.waitForApproval) return;
@@ -111,7 +113,9 @@ function printNextSteps(result: PipelineResult): void {
   const sample = result.release?.loadTest?.sample;
   const endpoint = result.release?.deployment?.endpoint;
   if (sample) {
-    console.log(`sample prediction:\n  request  ${sample.request}\n  response ${sample.response}`);
+    console.log('sample prediction:');
+    print(`  request  ${sample.request}`);
+    print(`  response ${sample.response}`);
   }
   if (result.championGate?.passed === false) {
     console.log(
@@ -127,6 +131,8 @@ function printNextSteps(result: PipelineResult): void {
       `  ferry invoke ${endpoint} ${path.relative(process.cwd(), DEMO_ROW)}`,
       '  ferry endpoints list',
       `  ferry endpoints delete ${endpoint}`,
-    ].join('\n'),
+    ]
+      .map(terminalSafe)
+      .join('\n'),
   );
 }

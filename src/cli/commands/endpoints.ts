@@ -3,6 +3,8 @@ import type { EndpointDescription, ScalingActivity } from '../../backends/hostin
 import { backendOption, hostingOf, regionOption, type BackendChoice } from '../backend-option';
 import { UserError } from '../../shared/user-error';
 import { scalingTarget, versionRef } from '../../text/release-words';
+import { print, printJson } from '../print';
+import { terminalSafe } from '../../text/safe-text';
 
 const RECENT_ACTIVITIES = 5;
 
@@ -39,7 +41,7 @@ export function registerEndpoints(program: Command): void {
           activities: (await hosting.scalingActivities(endpoint.name)).slice(-RECENT_ACTIVITIES),
         })),
       );
-      if (options.json) return console.log(JSON.stringify(withActivity, null, 2));
+      if (options.json) return printJson(withActivity);
       if (all.length === 0) return console.log(NO_ENDPOINTS[options.backend]);
       for (const { endpoint, activities } of withActivity) {
         console.log(describeEndpoint(endpoint, activities, REPLICA_UNIT[options.backend]));
@@ -57,7 +59,7 @@ export function registerEndpoints(program: Command): void {
           `endpoint ${name} does not exist; \`ferry endpoints list\` shows the ones that do`,
         );
       }
-      console.log(`deleted endpoint ${name}`);
+      print(`deleted endpoint ${name}`);
     });
 }
 
@@ -83,5 +85,6 @@ export function describeEndpoint(
   for (const a of activities) {
     lines.push(`  ${a.at}  ${a.fromReplicas} -> ${a.toReplicas}  ${a.cause}`);
   }
-  return lines.join('\n');
+  // Each line escaped on its own: a name or a cause cannot start a line of its own.
+  return lines.map(terminalSafe).join('\n');
 }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { openHosting } from '../../backends/compose-backends';
 import { ferryHome } from '../../shared/project-paths';
 import { UserError } from '../../shared/user-error';
+import { terminalSafeLines } from '../../text/safe-text';
 
 const CONTENT_TYPES: Record<string, string> = { '.csv': 'text/csv', '.json': 'application/json' };
 
@@ -41,7 +42,8 @@ export function registerInvoke(program: Command): void {
       if (!response.ok) {
         throw new UserError(`${name} answered HTTP ${response.status}: ${errorMessage(text)}`);
       }
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      // The endpoint's answer is another program's output: its line breaks stay, its controls do not act.
+      process.stdout.write(terminalSafeLines(text.endsWith('\n') ? text : `${text}\n`));
     });
 }
 

@@ -9,6 +9,8 @@ import { deciderOf } from '../../text/decider';
 import type { DecisionTrailEntry } from '../../policy/decision-trail';
 import { connectClient } from '../../temporal/client';
 import { summaryQuery, type PipelineResult } from '../../workflows/definitions';
+import { print, printJson } from '../print';
+import { terminalSafe } from '../../text/safe-text';
 
 type ReadOptions = BackendChoice & { json?: boolean };
 
@@ -25,7 +27,7 @@ export function registerModels(program: Command): void {
     .addOption(regionOption())
     .action(async (group: string, options: ReadOptions) => {
       const versions = await registryOf(options).listVersions(group);
-      if (options.json) return console.log(JSON.stringify(versions, null, 2));
+      if (options.json) return printJson(versions);
       if (versions.length === 0)
         throw new UserError(
           `model group '${group}' has no versions yet; a run registers its winner there`,
@@ -35,7 +37,7 @@ export function registerModels(program: Command): void {
           .slice(0, 4)
           .map(([name, value]) => `${name}=${formatMetric(value)}`)
           .join(' ');
-        console.log(
+        print(
           `${group} v${v.version}  ${v.status.padEnd(21)}  ${v.lineage.algorithm.padEnd(22)}  ${metrics}  run ${v.lineage.runId}`,
         );
       }
@@ -55,7 +57,7 @@ export function registerModels(program: Command): void {
         throw new UserError(
           `model group '${group}' has no version ${version}; 'ferry models list ${group}' shows what it has`,
         );
-      if (options.json) return console.log(JSON.stringify(found, null, 2));
+      if (options.json) return printJson(found);
       console.log(describeVersion(found));
     });
   models
@@ -79,8 +81,8 @@ export function registerModels(program: Command): void {
         policyRevisions: await registry.listPolicyRevisions(group),
         runTrail: await recordedTrail(found.lineage.runId),
       });
-      console.log(`audit of ${group} version ${found.version} (run ${found.lineage.runId}):`);
-      for (const line of audit.lines) console.log(`  ${line}`);
+      print(`audit of ${group} version ${found.version} (run ${found.lineage.runId}):`);
+      for (const line of audit.lines) print(`  ${line}`);
       if (!audit.isIntact) {
         throw new UserError(
           `the decision record of ${group} version ${found.version} does not verify; treat its approval as unproven`,
@@ -149,5 +151,6 @@ function describeVersion(v: ModelVersion): string {
     `deployments: ${v.deployments.length === 0 ? 'none' : ''}`,
     ...v.deployments.map((d) => `  ${d.at}  ${d.action} on ${d.endpoint}: ${d.detail}`),
   ];
-  return lines.join('\n');
+  // Each line escaped on its own: a reason or a name cannot start a line of its own.
+  return lines.map(terminalSafe).join('\n');
 }

@@ -9,6 +9,8 @@ import { UserError } from '../../shared/user-error';
 import { apiTarget, callApi } from '../api-client';
 import { backendOption, regionOption, registryOf, type BackendChoice } from '../backend-option';
 import { EXIT_INVALID } from '../exit-codes';
+import { print, printError, printJson } from '../print';
+import { terminalSafe } from '../../text/safe-text';
 
 type PolicyOptions = BackendChoice & { json?: boolean };
 
@@ -43,7 +45,7 @@ export function registerPolicy(program: Command): void {
             policy: parsed,
             setBy: os.userInfo().username,
           });
-      console.log(`${group}: approval policy revision ${record.revision} set by ${record.setBy}`);
+      print(`${group}: approval policy revision ${record.revision} set by ${record.setBy}`);
       console.log(describePolicy(record));
     });
   policy
@@ -64,18 +66,18 @@ export function registerPolicy(program: Command): void {
             )
           ).revisions
         : await registryOf(options).listPolicyRevisions(group);
-      if (options.json) return console.log(JSON.stringify(revisions, null, 2));
+      if (options.json) return printJson(revisions);
       const current = revisions.at(-1);
       if (!current) {
-        console.log(
+        print(
           `${group} has no approval policy: each run's own file (approval section) says who may approve; set one with 'ferry policy set ${group} <file>'`,
         );
         return;
       }
-      console.log(`${group}: approval policy revision ${current.revision}`);
+      print(`${group}: approval policy revision ${current.revision}`);
       console.log(describePolicy(current));
       for (const earlier of revisions.slice(0, -1).reverse()) {
-        console.log(`  revision ${earlier.revision}: set by ${earlier.setBy} at ${earlier.setAt}`);
+        print(`  revision ${earlier.revision}: set by ${earlier.setBy} at ${earlier.setAt}`);
       }
     });
 }
@@ -92,7 +94,7 @@ async function readPolicyFile(file: string) {
         return result.success ? [] : problemsFromZod(result.error.issues, approvalPolicySchema);
       })();
   if (problems.length > 0) {
-    for (const problem of problems) console.error(formatProblem(file, problem));
+    for (const problem of problems) printError(formatProblem(file, problem));
     throw new UserError(
       `${file} is not a valid approval policy; nothing was changed`,
       EXIT_INVALID,
@@ -114,5 +116,7 @@ function describePolicy(record: PolicyRecord): string {
     `  starter      ${policy.allowStarterToApprove ? 'may approve' : 'may not approve'}`,
     `  max timeout  ${policy.maxTimeout}`,
     `  set by       ${record.setBy} at ${record.setAt} (sha256 ${record.sha256.slice(0, 12)})`,
-  ].join('\n');
+  ]
+    .map(terminalSafe)
+    .join('\n');
 }

@@ -6,6 +6,7 @@ import { renderMarkdown, type RunReport } from '../../report';
 import { renderHtml } from '../../report/html/render-html';
 import { ferryHome } from '../../shared/project-paths';
 import { UserError } from '../../shared/user-error';
+import { terminalSafe, terminalSafeJson, terminalSafeLines } from '../../text/safe-text';
 
 /** The report.json versions this ferry reads. */
 const READABLE_VERSION = 1;
@@ -26,7 +27,9 @@ export function registerReport(program: Command): void {
       const home = ferryHome();
       const dir = await runReportDir(home, runId);
       if (options.json) {
-        process.stdout.write(await readFile(path.join(dir, 'report.json'), 'utf8'));
+        process.stdout.write(
+          terminalSafeJson(await readFile(path.join(dir, 'report.json'), 'utf8')),
+        );
         return;
       }
       if (options.html !== undefined) {
@@ -34,10 +37,11 @@ export function registerReport(program: Command): void {
         const page = await renderHtml(await readReport(dir, runId));
         await mkdir(path.dirname(file), { recursive: true });
         await writeFile(file, page);
-        console.log(file);
+        console.log(terminalSafe(file));
         return;
       }
-      process.stdout.write(await markdownOf(dir, runId));
+      // report.md escapes what it quotes, but it is a file: one written by an older ferry, or edited, may not.
+      process.stdout.write(terminalSafeLines(await markdownOf(dir, runId)));
     });
 }
 
@@ -56,8 +60,9 @@ async function runReportDir(home: string, runId: string): Promise<string> {
     ? `Runs with a report in ${runs}, newest first: ${known.join(', ')}`
     : `${runs} holds no run reports`;
   throw new UserError(
-    `no report for run '${runId}': ${dir} has no report.json. A run writes its report when it ends; ` +
-      `'ferry status ${runId}' shows whether it is still going. ${hint}; ` +
+    `no report for run '${runId}': ${dir} has no report.json. A run writes its report when it ends ` +
+      `with an outcome (a failed run writes none); 'ferry status ${runId}' shows whether it is still going, ` +
+      `or why it failed. ${hint}; ` +
       `set FERRY_HOME if the run used another folder than ${home}`,
   );
 }

@@ -4,6 +4,7 @@ import { apiTarget } from '../api-client';
 import { followRun } from '../follow-run';
 import { startPipelineRun } from '../start-run';
 import type { trainingPipeline } from '../../workflows/pipeline';
+import { print } from '../print';
 
 interface RunOptions {
   detach?: boolean;
@@ -21,7 +22,7 @@ export function registerRun(program: Command): void {
       const { client, close } = await connectClient();
       try {
         const { config, runId, startedBy } = await startPipelineRun(client, file, apiTarget());
-        console.log(`run ${runId} started by ${startedBy}`);
+        print(`run ${runId} started by ${startedBy}`);
         if (options.detach) return;
         process.exitCode = (
           await followRun(client.workflow.getHandle<typeof trainingPipeline>(runId), config)

@@ -3,6 +3,7 @@ import { formatProblem } from '../../config/problem';
 import { searchSpaces } from '../../config/search-spaces';
 import { validatePipelineFile } from '../../config/validate-pipeline';
 import { EXIT_INVALID, EXIT_OK } from '../exit-codes';
+import { print, printError } from '../print';
 
 export function registerValidate(program: Command): void {
   program
@@ -20,15 +21,15 @@ export function registerValidate(program: Command): void {
               entry.isBuiltin ? `${entry.algorithm} (built-in space)` : entry.algorithm,
             )
             .join(', ');
-          console.log(
+          print(
             `${file}: valid (${config.dataset.task}, ${config.candidates.count} candidates (${config.candidates.strategy}) from ${algorithms}, objective ${config.objective}, backend ${config.backend})`,
           );
           continue;
         }
         exitCode = EXIT_INVALID;
-        for (const problem of result.problems) console.error(formatProblem(file, problem));
+        for (const problem of result.problems) printError(formatProblem(file, problem));
         const count = result.problems.length;
-        console.error(`${file}: ${count} problem${count === 1 ? '' : 's'}`);
+        printError(`${file}: ${count} problem${count === 1 ? '' : 's'}`);
       }
       process.exitCode = exitCode;
     });

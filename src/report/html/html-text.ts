@@ -1,3 +1,5 @@
+import { htmlSafe } from '../../text/safe-text';
+
 /**
  * HTML that is safe by construction. Every string the report holds (decision
  * messages, scaling causes, error text, even candidate ids) may contain
@@ -15,18 +17,11 @@ export class Html {
 
 export type HtmlValue = string | number | Html | readonly Html[] | null;
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text as HTML: safe between tags and inside quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ENTITIES[char] ?? char);
-}
+/**
+ * Text as HTML: safe between tags and inside quoted attribute values, with
+ * controls and bidi overrides shown as escapes (src/text/safe-text.ts).
+ */
+export const escapeHtml = htmlSafe;
 
 /** A template whose values are escaped; `Html` values and arrays of them go in as they are; null is nothing. */
 export function markup(strings: TemplateStringsArray, ...values: HtmlValue[]): Html {

@@ -94,7 +94,8 @@ describe('renderMarkdown', () => {
       '0.7100',
       '0.3750',
     ]);
-    expect(section).toContain('- c04 (xgboost): training | exited with code 1');
+    // Escaped as in a table cell; it reads "training | exited with code 1".
+    expect(section).toContain('- c04 (xgboost): training \\| exited with code 1');
   });
 
   test('shows an ensemble with its members and weights, and says its ranking score is optimistic', () => {

@@ -128,7 +128,6 @@ export default tseslint.config(
           '**/shared/*',
           '!**/shared/failure-types',
           '!**/shared/seeded-random',
-          '!**/shared/clip-text',
           '**/temporal/*',
           '!**/temporal/search-attributes',
           '!**/temporal/task-queues',

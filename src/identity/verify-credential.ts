@@ -7,7 +7,7 @@ import {
   type CredentialBinding,
   type CredentialCheck,
 } from './credential-binding';
-import { clipText } from '../shared/clip-text';
+import { elided } from '../text/bounded-text';
 import { SIGNING_ALG } from './key-files';
 import { unsealCredential } from './sealing';
 import type { TrustedIssuers } from './trusted-issuers';
@@ -62,7 +62,7 @@ export async function verifyCredential(
   const keys = issuer === undefined ? undefined : verifier.trust.keysFor(issuer);
   if (issuer === undefined || keys === undefined) {
     return refuse(
-      `the credential's issuer ${JSON.stringify(clipText(issuer ?? '(none)', MAX_NAME_CHARS))} is not one this worker trusts (trusted: ${verifier.trust.names.join(', ') || 'none'})`,
+      `the credential's issuer ${JSON.stringify(elided(issuer ?? '(none)', MAX_NAME_CHARS))} is not one this worker trusts (trusted: ${verifier.trust.names.join(', ') || 'none'})`,
     );
   }
   let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];

@@ -5,7 +5,6 @@ import {
   TerminatedFailure,
   TimeoutFailure,
 } from '@temporalio/common';
-import { elided } from '../text/bounded-text';
 import { summaryQuery, type PipelineResult, type RunSummary } from '../workflows/definitions';
 import type { PipelineStep } from '../workflows/release-definitions';
 import { rootMessage } from '../workflows/root-message';
@@ -53,7 +52,7 @@ export function failureOf(error: unknown): RunFailure {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if (e instanceof ApplicationFailure && e.type) type = e.type;
   }
-  return { ...(type ? { type } : {}), message: elided(rootMessage(error)) };
+  return { ...(type ? { type } : {}), message: rootMessage(error) };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { CredentialCheck } from '../identity/credential-binding';
-import { clipText } from '../shared/clip-text';
 import { FAILURE } from '../shared/failure-types';
 import type { DecisionTrailEntry } from '../policy/decision-trail';
 import type { PolicyInForce } from '../policy/policy-in-force';
@@ -20,6 +19,7 @@ import {
   type VerifyCredentialInput,
 } from './definitions';
 import { rootMessage } from './root-message';
+import { elided } from '../text/bounded-text';
 
 /** Refused decisions kept in the trail; beyond this they are counted, so signals cannot grow a run without bound. */
 export const MAX_RECORDED_REFUSALS = 25;
@@ -267,7 +267,7 @@ export class DecisionDesk {
       accepted: false,
       message: '',
       ...entry,
-      reason: clipText(entry.reason ?? '', MAX_REASON_CHARS),
+      reason: elided(entry.reason ?? '', MAX_REASON_CHARS),
     });
   }
 }

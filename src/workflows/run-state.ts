@@ -31,7 +31,6 @@ import {
 } from './definitions';
 import type { PipelineStep, ReleaseSummary } from './release-definitions';
 import { rootMessage } from './root-message';
-import { elided } from '../text/bounded-text';
 import { StepLog, type StepEnding } from './step-log';
 
 /** The stage a run shows while each step runs (a step may move on to finer stages, e.g. 'scaling'). */
@@ -132,7 +131,7 @@ export class RunState {
       return value;
     } catch (error) {
       // The innermost cause (the DatasetError's own words and fix), bounded: it goes into every query answer.
-      const note = isCancellation(error) ? 'the run was cancelled' : elided(rootMessage(error));
+      const note = isCancellation(error) ? 'the run was cancelled' : rootMessage(error);
       this.steps.end({ status: 'failed', note });
       if (!isCancellation(error)) this.setStage('failed');
       log.warn(`step ${step} failed`, { step, note });
@@ -202,7 +201,7 @@ export class RunState {
       this.byId.set(candidate.id, {
         ...status,
         state: 'failed',
-        error: elided(rootMessage(error)),
+        error: rootMessage(error),
       });
       return undefined;
     }

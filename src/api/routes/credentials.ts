@@ -1,5 +1,6 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { decisionCredential } from '../../temporal/run-control';
+import { decisionOnEndedRun } from '../../temporal/run-ending';
 import type { RunSummary } from '../../workflows/definitions';
 import { approveSignal, rejectSignal } from '../../workflows/definitions';
 import { checkVerifiedDecision, type DecisionAction } from '../../workflows/approval-rules';
@@ -49,11 +50,7 @@ export function credentialRoutes(context: ApiContext): FastifyPluginCallbackZod 
         const { action, message } = request.body;
         const { handle, description } = await findRun(context.client, context.taskQueue, id);
         const refused = (reason: string) => new ApiError(409, 'DecisionRefused', reason);
-        if (description.status.name !== 'RUNNING') {
-          throw refused(
-            `run ${id} has ended (${description.status.name}); a decision is taken only while a run waits for one`,
-          );
-        }
+        if (description.status.name !== 'RUNNING') throw refused(await decisionOnEndedRun(handle));
         const summary = await querySummary(context.client, handle);
         const notYet = whyNotDecidable(summary, { action, person, message });
         if (notYet) throw refused(notYet);

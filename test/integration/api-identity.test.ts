@@ -168,7 +168,9 @@ describe('deciding from the Temporal UI with a credential from the API', () => {
 
     const late = await credentials(runId, BOB, { action: 'approve' });
     expect(late.status).toBe(409);
-    expect(late.body.message).toMatch(/^run ferry-\S+ ended rejected; a decision is taken only while a run waits for one$/);
+    expect(late.body.message).toMatch(
+      /^run ferry-\S+ ended rejected; a decision is taken only while a run waits for one$/,
+    );
 
     // The credential is a secret until used: never in the API's log.
     expect(logLines.length).toBeGreaterThan(0);

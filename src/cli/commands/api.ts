@@ -31,6 +31,7 @@ export function registerApi(program: Command): void {
         admins: config.admins,
         oidc: config.oidc,
         bodyLimitBytes: config.bodyLimitBytes,
+        dataRoots: config.dataRoots,
         logger: {
           level: logLevel(process.env.FERRY_LOG_LEVEL),
           // Fastify's request log has no headers; this keeps it so if that changes.

@@ -19,13 +19,20 @@ export const DEFAULT_DATASET_LIMITS: DatasetLimits = {
 
 export function readDatasetLimits(env: NodeJS.ProcessEnv): DatasetLimits {
   return {
-    maxBytes: positive(env, 'FERRY_MAX_DATASET_BYTES', DEFAULT_DATASET_LIMITS.maxBytes),
-    timeoutMs: positive(env, 'FERRY_DATASET_READ_TIMEOUT_MS', DEFAULT_DATASET_LIMITS.timeoutMs),
+    maxBytes: positive(
+      env.FERRY_MAX_DATASET_BYTES,
+      'FERRY_MAX_DATASET_BYTES',
+      DEFAULT_DATASET_LIMITS.maxBytes,
+    ),
+    timeoutMs: positive(
+      env.FERRY_DATASET_READ_TIMEOUT_MS,
+      'FERRY_DATASET_READ_TIMEOUT_MS',
+      DEFAULT_DATASET_LIMITS.timeoutMs,
+    ),
   };
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const text = env[name];
+function positive(text: string | undefined, name: string, fallback: number): number {
   // Empty counts as unset: docker compose passes a listed variable through empty.
   if (text === undefined || text.trim() === '') return fallback;
   const value = Number(text);

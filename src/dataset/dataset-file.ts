@@ -109,7 +109,11 @@ async function checkPlace(realPath: string, roots: DataRoots | undefined): Promi
 }
 
 function outside(roots: DataRoots): DatasetRefusal {
-  return new DatasetRefusal('is outside the data roots (symlinks followed)', rootsFix(roots));
+  const message =
+    roots.origin === 'API without roots'
+      ? 'is a local path, and this API has no data roots'
+      : 'is outside the data roots (symlinks followed)';
+  return new DatasetRefusal(message, rootsFix(roots));
 }
 
 function checkKind(stats: Stats): void {

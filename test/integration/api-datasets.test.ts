@@ -100,7 +100,7 @@ describe('POST /runs reads only what its data roots allow', () => {
     expect(answer.status).toBe(400);
     expect(datasetProblem(answer)).toEqual({
       path: 'dataset.path',
-      message: expect.stringMatching(/is outside the data roots/) as string,
+      message: expect.stringMatching(/is a local path, and this API has no data roots$/) as string,
       fix: expect.stringMatching(
         /this API reads no local files, since FERRY_DATA_ROOTS is not set for it: use an s3:\/\/ URI, or ask its operator to set FERRY_DATA_ROOTS/,
       ) as string,

@@ -80,6 +80,10 @@ describe('readApiConfig', () => {
 
   test.each([
     [{}, /FERRY_API_TOKENS is not set/],
+    [
+      { FERRY_API_TOKENS: 'alice:x', FERRY_MAX_DATASET_BYTES: 'lots' },
+      /FERRY_MAX_DATASET_BYTES is 'lots', which is not allowed; give a whole number above 0/,
+    ],
     [{ FERRY_API_TOKENS: 'just-a-token' }, /FERRY_API_TOKENS is malformed/],
     [{ FERRY_API_TOKENS: 'alice:x', FERRY_API_READS: 'maybe' }, /FERRY_API_READS is 'maybe'/],
     [{ FERRY_API_TOKENS: 'alice:x', FERRY_API_PORT: '70000' }, /FERRY_API_PORT is '70000'/],

@@ -154,19 +154,18 @@ function tooLarge(size: number, limits: DatasetLimits): DatasetRefusal {
   );
 }
 
-const CHUNK_BYTES = 1 << 20;
-
 /**
- * The file's bytes in chunks of up to 1 MiB, at most `maxBytes` in all
- * (more is refused: a file may grow after its fstat), each read bounded by
- * the deadline. The caller may stop early.
+ * The file's bytes in chunks (1 MiB unless told), at most the size limit in
+ * all (more is refused: a file may grow after its fstat), each read bounded
+ * by the deadline. The caller may stop early.
  */
-export async function* readChunks(file: DatasetFile, maxBytes = file.limits.maxBytes) {
+export async function* readChunks(file: DatasetFile, chunkBytes = 1 << 20) {
+  const maxBytes = file.limits.maxBytes;
   let total = 0;
   for (;;) {
-    const buffer = Buffer.alloc(CHUNK_BYTES);
+    const buffer = Buffer.alloc(chunkBytes);
     const { bytesRead } = await withDeadline(
-      file.handle.read(buffer, 0, CHUNK_BYTES, total),
+      file.handle.read(buffer, 0, chunkBytes, total),
       file.deadline,
       file.realPath,
     );

@@ -590,6 +590,8 @@ describe('the ferry api command', () => {
       expect(await exited).toBe(0);
     }
     expect(output.text()).not.toContain('cli-token-1');
+    // The test run's data roots (global-setup.ts), told at start.
+    expect(output.text()).toContain(`datasets: local files under ${TEST_DATA_ROOTS.join(', ')}`);
   });
 
   test('a malformed FERRY_API_TOKENS stops it before it starts, naming the variable but no secret', () => {

@@ -47,6 +47,11 @@ export function registerApi(program: Command): void {
         console.log(
           `runs on task queue '${taskQueue}'; writes need a token (${people.size} ${people.size === 1 ? 'person' : 'people'}: ${[...people].join(', ')}); reads ${config.readsNeedToken ? 'need one too' : 'are open'}`,
         );
+        console.log(
+          config.dataRoots.length > 0
+            ? `datasets: local files under ${config.dataRoots.join(', ')} (FERRY_DATA_ROOTS), or s3:// URIs`
+            : 'datasets: s3:// URIs only (set FERRY_DATA_ROOTS to accept local files under those folders)',
+        );
         await untilStopped();
         console.log('Stopping the API...');
       } finally {

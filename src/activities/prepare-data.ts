@@ -3,7 +3,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PrepareDataInput, PreparedData } from '../workflows/definitions';
 import { profileDataset } from '../dataset/profile-dataset';
-import { readDataset, type DatasetRow } from '../dataset/read-dataset';
+import { readDataset, type DatasetRow, type ReadOptions } from '../dataset/read-dataset';
+import { workerDataRoots } from '../dataset/data-roots';
+import { readDatasetLimits } from '../dataset/dataset-limits';
 import { assignFolds, splitRows } from '../dataset/split-dataset';
 import { chooseProtocol } from '../evaluation/protocol';
 import { inspectTarget } from '../dataset/target';
@@ -19,11 +21,27 @@ import { FAILURE } from '../shared/failure-types';
  * the chosen model's refit; and, under cross-validation, each fold's train
  * and held-out part. Deterministic from the seed, so a retry writes the
  * same files.
+ *
+ * The worker reads a local dataset under the rules the CLI and the API
+ * check (src/dataset/dataset-file.ts), whoever started the run: inside
+ * FERRY_DATA_ROOTS when its environment sets them (data-roots.ts says why
+ * not otherwise), a regular file, bounded by FERRY_MAX_DATASET_BYTES and
+ * FERRY_DATASET_READ_TIMEOUT_MS.
  */
-export function createPrepareData(artifactsRoot: string, backends?: BackendResolver) {
+export function createPrepareData(
+  artifactsRoot: string,
+  backends?: BackendResolver,
+  env: NodeJS.ProcessEnv = process.env,
+) {
+  const rules: ReadOptions = { roots: workerDataRoots(env), limits: readDatasetLimits(env) };
   return async function prepareData(input: PrepareDataInput): Promise<PreparedData> {
     const { dataset: source, split, evaluation } = input;
-    const dataset = await readDataset(await localCopy(source.path, input, artifactsRoot, backends));
+    const dataset = source.path.startsWith('s3://')
+      ? // A copy in the run's own folder, which no data root holds.
+        await readDataset(await localCopy(source.path, input, artifactsRoot, backends), {
+          limits: rules.limits,
+        })
+      : await readDataset(source.path, rules);
     const target = inspectTarget(dataset, source.target, source.task, source.positiveClass);
     // Each step below is up to half a second on 700,000 rows; the worker's other
     // activities (and their heartbeats) get a turn between them.
@@ -121,14 +139,13 @@ function toCsv(headerText: string, rows: DatasetRow[]): string {
   return `${[headerText, ...rows.map((row) => row.text)].join('\n')}\n`;
 }
 
-/** A dataset in S3 is read from a copy under the run's folder; a local path as it is. */
+/** A dataset in S3 is read from a copy under the run's folder. */
 async function localCopy(
   location: string,
   input: PrepareDataInput,
   artifactsRoot: string,
   backends: BackendResolver | undefined,
 ): Promise<string> {
-  if (!location.startsWith('s3://')) return location;
   const fetchDataset = backends?.of(input.backend).fetchDataset;
   if (!fetchDataset) {
     throw ApplicationFailure.nonRetryable(

@@ -1,3 +1,5 @@
+import { parseDataRoots } from '../dataset/data-roots';
+import { readDatasetLimits } from '../dataset/dataset-limits';
 import { personNameSchema } from '../policy/approval-policy';
 import { UserError } from '../shared/user-error';
 import { ApiTokensInvalid, parseApiTokens, type ApiToken } from './api-tokens';
@@ -17,6 +19,8 @@ export interface ApiConfig {
   host: string;
   port: number;
   bodyLimitBytes: number;
+  /** The folders posted pipelines' local datasets may come from; none: S3 URIs only. */
+  dataRoots: string[];
 }
 
 /**
@@ -27,6 +31,8 @@ export interface ApiConfig {
  *   FERRY_API_READS              token (reads need a token, the default) or open
  *   FERRY_API_HOST, _PORT        where to listen (default 127.0.0.1, any free port)
  *   FERRY_API_BODY_LIMIT_BYTES   the largest request body (default 1 MiB)
+ *   FERRY_DATA_ROOTS             folders local datasets may come from (unset: s3:// URIs only)
+ *   FERRY_MAX_DATASET_BYTES, FERRY_DATASET_READ_TIMEOUT_MS   dataset read bounds (dataset-limits.ts)
  *   FERRY_API_OIDC_ISSUER        accept ID tokens of this identity provider too (oidc-config.ts)
  *   FERRY_API_OIDC_AUDIENCE      their aud: Ferry's client id (required with the issuer)
  *   FERRY_API_OIDC_JWKS_URL      its keys (default: discovered from the issuer)
@@ -38,6 +44,8 @@ export function readApiConfig(
   overrides: { host?: string; port?: string } = {},
 ): ApiConfig {
   const oidc = readOidcConfig(env);
+  // Read again by each POST /runs' dataset check; a bad value stops the start, not every request.
+  readDatasetLimits(env);
   const tokens = readTokens(env.FERRY_API_TOKENS, oidc !== undefined);
   // Empty counts as unset: docker compose passes a listed variable through empty.
   const reads = env.FERRY_API_READS || 'token';
@@ -63,6 +71,7 @@ export function readApiConfig(
       max: 1024 * 1024 * 1024,
       fix: 'give a size in bytes, such as 1048576 for 1 MiB',
     }),
+    dataRoots: parseDataRoots(env.FERRY_DATA_ROOTS) ?? [],
   };
 }
 

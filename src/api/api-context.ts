@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Hosting } from '../backends/hosting';
 import type { Registry } from '../backends/registry';
+import type { DataRoots } from '../dataset/data-roots';
 import type { CredentialIssuer, Signer } from '../identity/credential-issuer';
 
 /** What the routes work with: Temporal for runs, the backend interfaces for models and endpoints. */
@@ -10,6 +11,8 @@ export interface ApiContext {
   home: string;
   /** Where relative dataset paths of posted pipelines are read from. */
   baseDir: string;
+  /** Where local datasets of posted pipelines may come from; none unless the operator set FERRY_DATA_ROOTS. */
+  dataRoots: DataRoots;
   readsNeedToken: boolean;
   /** Opened on first use, so a server that never lists models never opens the registry. */
   registry(): Registry;

@@ -12,6 +12,7 @@ import { openHosting, openRegistry } from '../backends/compose-backends';
 import type { Registry } from '../backends/registry';
 import { apiIssuer } from '../identity/machine-keys';
 import type { CredentialIssuer } from '../identity/credential-issuer';
+import { apiDataRoots } from '../dataset/data-roots';
 import type { ApiContext } from './api-context';
 import { DEFAULT_BODY_LIMIT_BYTES } from './api-config';
 import { TokenBook, type ApiToken } from './api-tokens';
@@ -46,6 +47,8 @@ export interface ApiDeps {
   readsNeedToken: boolean;
   /** Where relative dataset paths of posted pipelines are read from (default: the working folder). */
   baseDir?: string;
+  /** The folders local datasets may come from (FERRY_DATA_ROOTS); default none: s3:// URIs only. */
+  dataRoots?: readonly string[];
   bodyLimitBytes?: number;
   /** Default: the local registry and hosting of `home`. */
   registry?: Registry;
@@ -135,6 +138,7 @@ function apiContext(deps: ApiDeps, issuer: CredentialIssuer): ApiContext & { clo
     taskQueue: deps.taskQueue,
     home: deps.home,
     baseDir: deps.baseDir ?? process.cwd(),
+    dataRoots: apiDataRoots(deps.dataRoots),
     readsNeedToken: deps.readsNeedToken,
     registry: () => (registry ??= openRegistry('local', deps.home)),
     hosting: deps.hosting ?? openHosting('local', deps.home),

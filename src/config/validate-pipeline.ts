@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkDatasetFile } from './dataset-check';
+import { checkDatasetFile, type DatasetCheckOptions } from './dataset-check';
 import { parsePipelineText } from './pipeline-source';
 import { at, checkPipelineRules, type RuleOptions } from './pipeline-rules';
 import { pipelineSchema, type PipelineConfig } from './pipeline-schema';
@@ -10,10 +10,7 @@ import { problemsFromZod } from './zod-problems';
 export type PipelineValidation =
   { ok: true; config: PipelineConfig; problems: [] } | { ok: false; problems: ConfigProblem[] };
 
-export interface ValidateOptions extends RuleOptions {
-  /** Folder that relative dataset paths are read from. */
-  baseDir: string;
-}
+export interface ValidateOptions extends RuleOptions, DatasetCheckOptions {}
 
 /**
  * Validates an already-parsed pipeline (the HTTP API's body, or a parsed
@@ -40,7 +37,7 @@ export async function validatePipeline(
   const problems = [
     ...(parsed.success ? [] : problemsFromZod(parsed.error.issues, pipelineSchema)),
     ...checkPipelineRules(raw, options),
-    ...(await checkDataset(raw, options.baseDir)),
+    ...(await checkDataset(raw, options)),
   ];
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, config: parsed.data, problems: [] };
@@ -83,14 +80,14 @@ export async function validatePipelineFile(
   return { ok: false, problems: located.sort(byPosition) };
 }
 
-async function checkDataset(raw: unknown, baseDir: string): Promise<ConfigProblem[]> {
+async function checkDataset(raw: unknown, options: DatasetCheckOptions): Promise<ConfigProblem[]> {
   const datasetPath = at(raw, ['dataset', 'path']);
   const target = at(raw, ['dataset', 'target']);
   if (typeof datasetPath !== 'string' || datasetPath === '') return [];
   return checkDatasetFile(
     datasetPath,
     typeof target === 'string' && target !== '' ? target : undefined,
-    baseDir,
+    options,
   );
 }
 

@@ -1,8 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { parse, CsvError } from 'csv-parse';
+import { CsvError } from 'csv-parse';
+import { checkColumnNames } from './column-names';
+import { csvParser, startLine, stripLineEnd, type ParsedRecord } from './csv-format';
+import { csvRefusal } from './csv-refusal';
+import { checkText } from './csv-text';
+import type { DataRoots } from './data-roots';
+import { openDatasetFile, readAllBytes } from './dataset-file';
 import { datasetError } from './dataset-error';
+import { DEFAULT_DATASET_LIMITS, type DatasetLimits } from './dataset-limits';
+import { DatasetRefusal } from './dataset-refusal';
 
 /** A CSV dataset as read: the header, each record's fields and its exact text. */
 export interface Dataset {
@@ -22,55 +29,54 @@ export interface DatasetRow {
   line: number;
 }
 
-interface ParsedRecord {
-  record: string[];
-  raw: string;
-  info: { lines: number };
+export interface ReadOptions {
+  /** Only files under these folders (data-roots.ts); undefined: any folder. */
+  roots?: DataRoots;
+  limits?: DatasetLimits;
 }
 
-export async function readDataset(file: string): Promise<Dataset> {
-  let bytes: Buffer;
+/**
+ * Reads a CSV dataset under the file rules of dataset-file.ts (a regular
+ * file, bounded in size and time) and csv-format.ts. Every refusal is a
+ * DatasetError naming the file and the fix, quoting none of its content.
+ */
+export async function readDataset(file: string, options: ReadOptions = {}): Promise<Dataset> {
   try {
-    bytes = await readFile(file);
+    return await readChecked(file, options);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw datasetError(`dataset ${file} does not exist; check dataset.path`);
-    if (code === 'EISDIR')
-      throw datasetError(`dataset ${file} is a folder, not a CSV file; check dataset.path`);
-    throw datasetError(`dataset ${file} cannot be read (${code ?? String(error)})`);
-  }
-  const fingerprint = createHash('sha256').update(bytes).digest('hex');
-  const text = bytes.toString('utf8');
-  if (text.trim() === '')
-    throw datasetError(`dataset ${file} is empty; it needs a header row and data rows`);
-
-  let records: ParsedRecord[];
-  try {
-    records = await parseInTurns(bytes);
-  } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
-      const where = line === undefined ? '' : ` on line ${line}`;
-      if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
-        throw datasetError(
-          `dataset ${file}: the row${where} has a different number of fields from the header; fix or remove that row`,
-        );
-      }
-      throw datasetError(`dataset ${file} is not valid CSV${where}: ${error.message}`);
-    }
+    if (error instanceof DatasetRefusal)
+      throw datasetError(`dataset ${file} ${error.message}; ${error.fix}`);
     throw error;
   }
+}
+
+async function readChecked(file: string, options: ReadOptions): Promise<Dataset> {
+  const opened = await openDatasetFile(file, {
+    baseDir: process.cwd(),
+    roots: options.roots,
+    limits: options.limits ?? DEFAULT_DATASET_LIMITS,
+  });
+  let bytes: Buffer;
+  try {
+    bytes = await readAllBytes(opened);
+  } finally {
+    await opened.handle.close();
+  }
+  checkText(bytes);
+  const fingerprint = createHash('sha256').update(bytes).digest('hex');
+  const records = await parseInTurns(bytes);
   const [first, ...rest] = records;
   if (first === undefined)
-    throw datasetError(`dataset ${file} is empty; it needs a header row and data rows`);
+    throw new DatasetRefusal('is empty', 'it needs a header row and data rows');
+  const header = first.record.map((name) => name.trim());
+  checkColumnNames(header);
   return {
-    header: first.record.map((name) => name.trim()),
+    header,
     headerText: stripLineEnd(first.raw),
     rows: rest.map((record) => ({
       fields: record.record,
       text: stripLineEnd(record.raw),
-      // info.lines is the line the record ends on; a record spans its raw newlines.
-      line: record.info.lines - (stripLineEnd(record.raw).match(/\n/g)?.length ?? 0),
+      line: startLine(record),
     })),
     fingerprint,
   };
@@ -85,8 +91,7 @@ const BYTES_PER_TURN = 1 << 20;
 
 async function parseInTurns(bytes: Buffer): Promise<ParsedRecord[]> {
   const records: ParsedRecord[] = [];
-  const parser = parse({ raw: true, info: true, bom: true, skip_empty_lines: true });
-  // With raw and info on, each record is a {record, raw, info} object; csv-parse's types do not say so.
+  const parser = csvParser();
   parser.on('data', (record: ParsedRecord) => records.push(record));
   const parsed = new Promise<void>((resolve, reject) => {
     parser.on('end', resolve);
@@ -100,10 +105,11 @@ async function parseInTurns(bytes: Buffer): Promise<ParsedRecord[]> {
     await nextTurn();
   }
   if (!parser.destroyed) parser.end();
-  await parsed;
+  try {
+    await parsed;
+  } catch (error) {
+    if (error instanceof CsvError) throw csvRefusal(error, records[0]?.record.length);
+    throw error;
+  }
   return records;
-}
-
-function stripLineEnd(raw: string): string {
-  return raw.replace(/\r?\n$/, '');
 }

@@ -1,4 +1,5 @@
 import type { Task } from '../evaluation/metric-names';
+import { listColumns } from './column-names';
 import { datasetError } from './dataset-error';
 import type { Dataset } from './read-dataset';
 
@@ -20,7 +21,7 @@ export function inspectTarget(
   const column = dataset.header.indexOf(target);
   if (column === -1) {
     throw datasetError(
-      `the dataset has no column '${target}' (columns: ${dataset.header.join(', ')}); check dataset.target`,
+      `the dataset has no column '${target}' (its ${dataset.header.length} columns: ${listColumns(dataset.header)}); check dataset.target`,
     );
   }
   const values = dataset.rows.map((row) => (row.fields[column] ?? '').trim());
@@ -30,7 +31,7 @@ export function inspectTarget(
       const value = values[i] ?? '';
       if (value !== '' && !Number.isFinite(Number(value))) {
         throw datasetError(
-          `regression target '${target}' has the non-numeric value '${value}' on line ${row.line}; use task: binary or multiclass, or clean that value`,
+          `regression target '${target}' has a non-numeric value on line ${row.line}; use task: binary or multiclass, or clean that value`,
         );
       }
     });
@@ -39,18 +40,18 @@ export function inspectTarget(
   const classes = [...new Set(values.filter((value) => value !== ''))].sort();
   if (classes.length < 2) {
     throw datasetError(
-      `target '${target}' has only one class (${classes[0] ?? 'none'}); a classifier needs at least two`,
+      `target '${target}' has ${classes.length === 0 ? 'no values' : 'only one class'}; a classifier needs at least two`,
     );
   }
   if (task === 'binary' && classes.length > 2) {
     throw datasetError(
-      `target '${target}' has ${classes.length} classes (${classes.slice(0, 6).join(', ')}), so it is not binary; use task: multiclass`,
+      `target '${target}' has ${classes.length} classes, so it is not binary; use task: multiclass`,
     );
   }
   if (task === 'binary' && positiveClass !== undefined) {
     if (!classes.includes(positiveClass)) {
       throw datasetError(
-        `dataset.positiveClass '${positiveClass}' is not a value of '${target}' (values: ${classes.join(', ')})`,
+        `dataset.positiveClass '${positiveClass}' is not a value of '${target}' (it has ${classes.length} classes); check its spelling and case against the file`,
       );
     }
     return {

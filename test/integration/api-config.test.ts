@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { readApiConfig } from '../../src/api/api-config';
 import { ApiTokensInvalid, parseApiTokens, TokenBook } from '../../src/api/api-tokens';
 import { UserError } from '../../src/shared/user-error';
@@ -48,6 +49,7 @@ describe('readApiConfig', () => {
       host: '127.0.0.1',
       port: 0,
       bodyLimitBytes: 1024 * 1024,
+      dataRoots: [],
     });
   });
 
@@ -58,12 +60,14 @@ describe('readApiConfig', () => {
       FERRY_API_HOST: '0.0.0.0',
       FERRY_API_PORT: '8000',
       FERRY_API_BODY_LIMIT_BYTES: '4096',
+      FERRY_DATA_ROOTS: ['/srv/data', 'relative/data', ''].join(path.delimiter),
     };
     expect(readApiConfig(env)).toMatchObject({
       readsNeedToken: false,
       host: '0.0.0.0',
       port: 8000,
       bodyLimitBytes: 4096,
+      dataRoots: ['/srv/data', path.resolve('relative/data')],
     });
     expect(readApiConfig(env, { host: '127.0.0.1', port: '9000' })).toMatchObject({
       host: '127.0.0.1',
@@ -76,6 +80,10 @@ describe('readApiConfig', () => {
 
   test.each([
     [{}, /FERRY_API_TOKENS is not set/],
+    [
+      { FERRY_API_TOKENS: 'alice:x', FERRY_MAX_DATASET_BYTES: 'lots' },
+      /FERRY_MAX_DATASET_BYTES is 'lots', which is not allowed; give a whole number above 0/,
+    ],
     [{ FERRY_API_TOKENS: 'just-a-token' }, /FERRY_API_TOKENS is malformed/],
     [{ FERRY_API_TOKENS: 'alice:x', FERRY_API_READS: 'maybe' }, /FERRY_API_READS is 'maybe'/],
     [{ FERRY_API_TOKENS: 'alice:x', FERRY_API_PORT: '70000' }, /FERRY_API_PORT is '70000'/],

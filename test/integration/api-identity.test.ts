@@ -8,7 +8,7 @@ import type { ApiErrorBody, issuedCredentialSchema, startedRunSchema } from '../
 import { buildApiServer } from '../../src/api/server';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { runFerryAsync } from '../fixtures/ferry-cli';
-import { penguinsOneModel, writePipeline } from '../fixtures/pipelines';
+import { penguinsOneModel, TEST_DATA_ROOTS, writePipeline } from '../fixtures/pipelines';
 
 // dana is an admin and sets the group's policy; alice starts the run; bob
 // may decide under the policy; mallory has a token but is on no list.
@@ -35,6 +35,7 @@ beforeAll(async () => {
     tokens: parseApiTokens(TOKENS),
     admins: ['dana'],
     readsNeedToken: true,
+    dataRoots: TEST_DATA_ROOTS,
     // Fastify's own request lines too: they must not carry bodies or answers either.
     logger: {
       level: 'trace',

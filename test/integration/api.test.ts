@@ -19,7 +19,7 @@ import type {
 } from '../../src/api/schemas';
 import { buildApiServer } from '../../src/api/server';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
-import { penguinsOneModel } from '../fixtures/pipelines';
+import { penguinsOneModel, TEST_DATA_ROOTS } from '../fixtures/pipelines';
 import { PENGUIN_ROWS_CSV } from '../fixtures/trained-model';
 import { runFerry, startFerry, watchOutput } from '../fixtures/ferry-cli';
 
@@ -41,6 +41,7 @@ beforeAll(async () => {
     home: harness.home,
     tokens: parseApiTokens(TOKENS),
     readsNeedToken: true,
+    dataRoots: TEST_DATA_ROOTS,
   });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -369,7 +370,12 @@ describe('ferry api over real HTTP', () => {
       token: ALICE,
       json: penguinsOneModel(group(), {
         ...approvers,
-        dataset: { path: 'no-such/penguins.csv', target: 'species', task: 'multiclass' },
+        dataset: {
+          // Inside the test's data roots (the temporary folder), from the server's folder.
+          path: path.relative(process.cwd(), path.join(os.tmpdir(), 'no-such', 'penguins.csv')),
+          target: 'species',
+          task: 'multiclass',
+        },
       }),
     });
     expect(relative.status).toBe(400);
@@ -584,6 +590,8 @@ describe('the ferry api command', () => {
       expect(await exited).toBe(0);
     }
     expect(output.text()).not.toContain('cli-token-1');
+    // The test run's data roots (global-setup.ts), told at start.
+    expect(output.text()).toContain(`datasets: local files under ${TEST_DATA_ROOTS.join(', ')}`);
   });
 
   test('a malformed FERRY_API_TOKENS stops it before it starts, naming the variable but no secret', () => {

@@ -423,7 +423,7 @@ describe('a bad dataset ends the run with a DatasetError that names the problem'
     Array.from({ length: n }, (_, i) => row(i)).join('\n');
 
   test.each<[string, () => Partial<PipelineFile>, RegExp]>([
-    ['a missing file', () => dataset('/nonexistent/data.csv'), /does not exist/],
+    ['a missing file', () => dataset(path.join(harness.home, 'no-such.csv')), /does not exist/],
     ['an empty file', () => dataset(csv('empty.csv', '')), /is empty/],
     [
       'a missing target column',
@@ -443,7 +443,7 @@ describe('a bad dataset ends the run with a DatasetError that names the problem'
           'y',
           'regression',
         ),
-      /non-numeric value 'lots' on line 9/,
+      /non-numeric value on line 9/,
     ],
     [
       'a row with the wrong number of fields',
@@ -454,7 +454,7 @@ describe('a bad dataset ends the run with a DatasetError that names the problem'
             `a,species\n${rows(20, (i) => (i === 4 ? `${i},x,extra` : `${i},${i % 2 ? 'x' : 'y'}`))}`,
           ),
         ),
-      /row on line 6 has a different number of fields/,
+      /has a row on line 6 with a different number of fields from the header/,
     ],
     [
       'too few rows for the split',

@@ -40,7 +40,7 @@ export function runRoutes(context: ApiContext): FastifyPluginCallbackZod {
         schema: {
           summary: 'Start a run of a pipeline',
           description:
-            "The body is a pipeline as a pipeline file would hold it, in JSON. It is validated like `ferry validate` (a bad one gets 400 with every problem, and starts nothing); a run into a model group or endpoint that belongs to others gets 403. The authenticated person (API token or ID token) is who started the run: the API signs the run's start credential for them. Relative dataset paths are read from the API server's working folder.",
+            "The body is a pipeline as a pipeline file would hold it, in JSON. It is validated like `ferry validate` (a bad one gets 400 with every problem, and starts nothing); a run into a model group or endpoint that belongs to others gets 403. The authenticated person (API token or ID token) is who started the run: the API signs the run's start credential for them. A local dataset path must be inside the API's data roots (FERRY_DATA_ROOTS; unset, only s3:// URIs are accepted); a relative one is read from the API server's working folder.",
           tags: ['runs'],
           body: pipelineBodySchema,
           response: { 201: startedRunSchema, ...errorResponses(400, 401, 403, 413, 415) },
@@ -51,7 +51,10 @@ export function runRoutes(context: ApiContext): FastifyPluginCallbackZod {
         const startedBy = actingPerson(request);
         // The raw body (see bodyAsSent), not yet a config whatever its static type says.
         const raw: unknown = request.body;
-        const validation = await validatePipeline(raw, { baseDir: context.baseDir });
+        const validation = await validatePipeline(raw, {
+          baseDir: context.baseDir,
+          dataRoots: context.dataRoots,
+        });
         if (!validation.ok) {
           const problems = validation.problems.map((p) => overApi(p, context.baseDir));
           throw new ApiError(

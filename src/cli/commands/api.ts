@@ -31,6 +31,7 @@ export function registerApi(program: Command): void {
         admins: config.admins,
         oidc: config.oidc,
         bodyLimitBytes: config.bodyLimitBytes,
+        dataRoots: config.dataRoots,
         logger: {
           level: logLevel(process.env.FERRY_LOG_LEVEL),
           // Fastify's request log has no headers; this keeps it so if that changes.
@@ -45,6 +46,11 @@ export function registerApi(program: Command): void {
         console.log(`OpenAPI    ${url}/openapi.json`);
         console.log(
           `runs on task queue '${taskQueue}'; writes need a token (${people.size} ${people.size === 1 ? 'person' : 'people'}: ${[...people].join(', ')}); reads ${config.readsNeedToken ? 'need one too' : 'are open'}`,
+        );
+        console.log(
+          config.dataRoots.length > 0
+            ? `datasets: local files under ${config.dataRoots.join(', ')} (FERRY_DATA_ROOTS), or s3:// URIs`
+            : 'datasets: s3:// URIs only (set FERRY_DATA_ROOTS to accept local files under those folders)',
         );
         await untilStopped();
         console.log('Stopping the API...');

@@ -42,7 +42,7 @@ describe('reading a dataset larger than one parsing turn (1 MiB)', () => {
     broken[30_000] = '30000,one field too many,no,extra';
     const file = csvFile('broken.csv', `id,city,label\n${broken.join('\n')}\n`);
     await expect(readDataset(file)).rejects.toThrow(
-      `the row on line 30002 has a different number of fields from the header`,
+      `has a row on line 30002 with a different number of fields from the header (4, the header 3)`,
     );
   });
 });

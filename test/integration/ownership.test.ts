@@ -15,7 +15,7 @@ import { scalingPolicyOf } from '../../src/workflows/steps/endpoint-of';
 import { composeBackends, openHosting, openRegistry } from '../../src/backends/compose-backends';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { person, startRunAs } from '../fixtures/people';
-import { penguinsOneModel } from '../fixtures/pipelines';
+import { penguinsOneModel, TEST_DATA_ROOTS } from '../fixtures/pipelines';
 
 // alice's team owns one model group and its live endpoint; bob's team owns
 // another; dana is an admin. Every request is a real HTTP call to a real API.
@@ -39,6 +39,7 @@ beforeAll(async () => {
     tokens: parseApiTokens(TOKENS),
     admins: ['dana'],
     readsNeedToken: true,
+    dataRoots: TEST_DATA_ROOTS,
     logger: false,
   });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });

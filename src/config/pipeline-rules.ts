@@ -227,6 +227,8 @@ function checkValueFits(
 
 function checkApprovers(raw: unknown, report: Report): void {
   const approvers = valid(approvalSchema.shape.approvers, raw, ['approval', 'approvers']);
+  // With no approval section at all, "approval is required" says it; this would only repeat it.
+  if (at(raw, ['approval']) === undefined) return;
   if (approvers !== undefined && approvers.length === 0) {
     report(
       ['approval', 'approvers'],

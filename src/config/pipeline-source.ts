@@ -15,6 +15,7 @@ import {
 } from 'yaml';
 import { formatPath, type ConfigProblem, type PathSegment } from './problem';
 import { MAX_PIPELINE_FILE_BYTES } from './pipeline-file';
+import { escapeUnsafe } from './unsafe-characters';
 import { refusedConstruct } from './yaml-constructs';
 
 /**
@@ -187,6 +188,8 @@ function rangeStart(node: unknown): number | undefined {
   return (node as Node | null | undefined)?.range?.[0];
 }
 
+/** yaml's message, first line only; some quote the source ("Not a YAML token: ..."), so it is bounded and escaped. */
 function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+  const line = message.split('\n')[0] ?? message;
+  return escapeUnsafe(line.length > 200 ? `${line.slice(0, 200)}...` : line);
 }

@@ -10,6 +10,7 @@ import {
   hyperparameterValueSchema,
 } from './pipeline-schema';
 import { formatPath, type ConfigProblem, type PathSegment } from './problem';
+import { quoteText } from './show-value';
 import { didYouMean } from './suggest';
 import { ALL_METRICS, metricsForTask, type Task } from '../evaluation/metric-names';
 
@@ -52,12 +53,13 @@ type Report = (path: PathSegment[], message: string, fix: string) => void;
 
 function checkObjective(raw: unknown, task: Task | undefined, report: Report): void {
   const objective = at(raw, ['objective']);
-  if (task === undefined || typeof objective !== 'string') return;
+  // An objective that is no metric at all is the schema's problem, not this rule's.
+  if (task === undefined || !(ALL_METRICS as readonly unknown[]).includes(objective)) return;
   const fitting = metricsForTask(task);
-  if ((fitting as readonly string[]).includes(objective)) return;
+  if ((fitting as readonly unknown[]).includes(objective)) return;
   report(
     ['objective'],
-    `'${objective}' does not apply to a ${task} task`,
+    `'${String(objective)}' does not apply to a ${task} task`,
     `use one of ${fitting.join(', ')}`,
   );
 }
@@ -70,7 +72,7 @@ function checkGates(raw: unknown, task: Task | undefined, report: Report): void 
     if (!parsed.ok && parsed.reason === 'syntax') {
       report(
         path,
-        `'${text}' is not a gate`,
+        `(${quoteText(text)}) is not a gate`,
         `write a metric, an operator and a number, such as "roc_auc >= 0.80"`,
       );
       return;
@@ -81,7 +83,7 @@ function checkGates(raw: unknown, task: Task | undefined, report: Report): void 
       const where = task === undefined ? '' : ` for a ${task} task`;
       report(
         path,
-        `names unknown metric '${metric}'${where}`,
+        `names unknown metric ${quoteText(metric)}${where}`,
         didYouMean(metric, known, `use one of ${known.join(', ')}`),
       );
     }
@@ -225,6 +227,8 @@ function checkValueFits(
 
 function checkApprovers(raw: unknown, report: Report): void {
   const approvers = valid(approvalSchema.shape.approvers, raw, ['approval', 'approvers']);
+  // With no approval section at all, "approval is required" says it; this would only repeat it.
+  if (at(raw, ['approval']) === undefined) return;
   if (approvers !== undefined && approvers.length === 0) {
     report(
       ['approval', 'approvers'],
@@ -296,7 +300,7 @@ export function at(raw: unknown, path: readonly PathSegment[]): unknown {
 }
 
 /** The value at a path when it passes its own schema (defaults applied), else undefined. */
-function valid<T extends z.ZodType>(
+export function valid<T extends z.ZodType>(
   schema: T,
   raw: unknown,
   path: PathSegment[],

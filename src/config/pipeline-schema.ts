@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ALGORITHM_NAMES } from './algorithm-catalog';
 import { metricNameSchema, taskSchema } from '../evaluation/metric-names';
 import { parseDurationMs } from './duration';
+import { showValue } from './show-value';
+import { patternName, personName, plainText, sagemakerName } from './text-fields';
 
 /**
  * The pipeline file (DESIGN.md §1). Structure, types and defaults live here;
@@ -11,27 +13,56 @@ import { parseDurationMs } from './duration';
  * no-op.
  */
 
-/** SageMaker's pattern for model package group and endpoint names. */
-const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const sagemakerName = (what: string) =>
-  z.string().regex(SAGEMAKER_NAME, {
-    message: `must be 1-63 letters, digits or single hyphens, starting with a letter or digit (a SageMaker ${what} name)`,
-  });
-
 const fraction = z.number().gt(0).lt(1);
 
-export const durationSchema = z.string().refine((text) => parseDurationMs(text) !== undefined, {
-  message: 'is not a duration; write a number and a unit, such as 90s, 15m, 2h or 7d',
-});
+/** numpy's generators take seeds below 2^32; a larger one would fail in training, not here. */
+const seed = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 32 - 1);
+
+/** Lists a user writes by hand are short; a bound keeps a generated one from flooding a run. */
+const LIST_MAX = { approvers: 100, gates: 50, algorithms: 20, values: 100, phases: 20 };
+
+/** SageMaker instance types, such as ml.m5.large. */
+const instanceType = patternName(
+  64,
+  /^ml\.[a-z0-9]+(\.[a-z0-9]+)+$/,
+  'is not a SageMaker instance type, such as ml.m5.large',
+);
+
+export const durationSchema = z
+  .string()
+  .max(32)
+  .superRefine((text, ctx) => {
+    if (text.length > 32 || parseDurationMs(text) !== undefined) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `(${showValue(text)}) is not a duration`,
+      params: { fix: 'write a number and a unit, such as 90s, 15m, 2h or 7d' },
+      input: text,
+    });
+  });
+
+const DAY_MS = 86_400_000;
+
+/** SageMaker stops a training job after 28 days (MaxRuntimeInSeconds); a longer timeout could never fire. */
+const trainingTimeoutSchema = durationSchema.refine(
+  (text) => (parseDurationMs(text) ?? 0) <= 28 * DAY_MS,
+  {
+    message: "is over 28 days, SageMaker's longest training job",
+    params: { fix: 'use at most 28d' },
+  },
+);
 
 export const datasetSchema = z
   .strictObject({
-    path: z.string().min(1).describe('CSV file, relative to the pipeline file, or an s3:// URI'),
-    target: z.string().min(1).describe('name of the column to predict'),
+    // 4096: the longest path Linux opens (PATH_MAX).
+    path: plainText(4096).describe('CSV file, relative to the pipeline file, or an s3:// URI'),
+    target: plainText(256).describe('name of the column to predict'),
     task: taskSchema,
-    positiveClass: z
-      .string()
-      .min(1)
+    positiveClass: plainText(256)
       .optional()
       .describe(
         'binary tasks: the label treated as positive (default: the second label in sorted order)',
@@ -51,7 +82,7 @@ export const splitSchema = z
     train: fraction.default(0.7),
     validation: fraction.default(0.15),
     test: fraction.default(0.15),
-    seed: z.number().int().nonnegative().default(42),
+    seed: seed.default(42),
     stratify: z
       .boolean()
       .optional()
@@ -103,7 +134,7 @@ export const rangeSchema = z.strictObject({
 });
 
 export const hyperparameterValueSchema = z
-  .union([z.number(), rangeSchema, z.array(z.number()).min(1)])
+  .union([z.number(), rangeSchema, z.array(z.number()).min(1).max(LIST_MAX.values)])
   .describe('a fixed value, a range {low, high, log}, or a list of values to choose from');
 
 export const algorithmChoiceSchema = z.strictObject({
@@ -125,15 +156,23 @@ export const candidatesSchema = z
       .max(250)
       .default(8)
       .describe('how many candidate models to build (N)'),
-    maxParallel: z.number().int().min(1).default(2).describe('how many candidates train at once'),
+    maxParallel: z
+      .number()
+      .int()
+      .min(1)
+      .max(250)
+      .default(2)
+      .describe('how many candidates train at once'),
     strategy: z
       .enum(['random', 'grid', 'tpe'])
       .default('random')
       .describe(
         "random: independent draws; grid: every listed combination; tpe: Optuna's TPE sampler, guided by the scores so far",
       ),
-    seed: z.number().int().nonnegative().default(1).describe('seeds the candidate generator'),
-    trainingTimeout: durationSchema.default('30m'),
+    seed: seed.default(1).describe('seeds the candidate generator'),
+    trainingTimeout: trainingTimeoutSchema
+      .default('30m')
+      .describe("at most 28d, SageMaker's longest training job"),
     ensemble: z
       .boolean()
       .optional()
@@ -143,6 +182,7 @@ export const candidatesSchema = z
     algorithms: z
       .array(algorithmChoiceSchema)
       .min(1)
+      .max(LIST_MAX.algorithms)
       .optional()
       .describe('the algorithms to try; left out, all four with their built-in search spaces'),
   })
@@ -156,12 +196,12 @@ export function isEnsembleOn(candidates: { count: number; ensemble?: boolean }):
 /** Below this many candidates an ensemble is off unless asked for: a small library has little to combine. */
 export const ENSEMBLE_MIN_COUNT = 10;
 
-export const gateSchema = z
-  .string()
-  .describe('a threshold on the chosen model\'s test-split metric, such as "roc_auc >= 0.80"');
+export const gateSchema = plainText(200).describe(
+  'a threshold on the chosen model\'s test-split metric, such as "roc_auc >= 0.80"',
+);
 
 export const gatesSchema = z.strictObject({
-  thresholds: z.array(gateSchema).default([]),
+  thresholds: z.array(gateSchema).max(LIST_MAX.gates).default([]),
   champion: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -177,7 +217,8 @@ export const gatesSchema = z.strictObject({
 export const approvalSchema = z
   .strictObject({
     approvers: z
-      .array(z.string().min(1))
+      .array(personName)
+      .max(LIST_MAX.approvers)
       .default([])
       .describe(
         "who may approve or reject, when the model group has no approval policy (a group's policy decides otherwise)",
@@ -200,6 +241,10 @@ export const approvalSchema = z
   })
   .describe('the human sign-off');
 
+const MAX_REPLICAS = 100;
+const HOUR_SECONDS = 3600;
+const DAY_SECONDS = 86_400;
+
 /**
  * Target tracking on invocations per replica, as SageMaker's
  * SageMakerVariantInvocationsPerInstance: the endpoint section's scaling
@@ -207,15 +252,16 @@ export const approvalSchema = z
  * they are (backends/hosting.ts, scalingPolicySchema).
  */
 export const scalingFieldsSchema = z.strictObject({
-  minReplicas: z.number().int().min(0),
-  maxReplicas: z.number().int().min(1),
+  // The local backend runs each replica as a process on this machine: a bound keeps a typo from forking thousands.
+  minReplicas: z.number().int().min(0).max(MAX_REPLICAS),
+  maxReplicas: z.number().int().min(1).max(MAX_REPLICAS),
   /** Invocations per replica per metric window that the policy aims for. */
-  targetInvocationsPerReplica: z.number().gt(0),
-  metricWindowSeconds: z.number().int().min(1),
-  scaleOutCooldownSeconds: z.number().int().min(0),
-  scaleInCooldownSeconds: z.number().int().min(0),
+  targetInvocationsPerReplica: z.number().gt(0).max(1_000_000),
+  metricWindowSeconds: z.number().int().min(1).max(HOUR_SECONDS),
+  scaleOutCooldownSeconds: z.number().int().min(0).max(DAY_SECONDS),
+  scaleInCooldownSeconds: z.number().int().min(0).max(DAY_SECONDS),
   /** How long a request to an endpoint scaled to zero waits for a replica. */
-  coldStartTimeoutSeconds: z.number().int().min(1),
+  coldStartTimeoutSeconds: z.number().int().min(1).max(HOUR_SECONDS),
 });
 
 const scaling = scalingFieldsSchema.shape;
@@ -237,7 +283,7 @@ export const endpointSchema = z
   .strictObject({
     name: sagemakerName('endpoint').optional().describe('default: the model group'),
     ...endpointScalingFields,
-    instanceType: z.string().default('ml.m5.large').describe('sagemaker backend only'),
+    instanceType: instanceType.default('ml.m5.large').describe('sagemaker backend only'),
   })
   .superRefine((endpoint, ctx) => {
     if (endpoint.minReplicas > endpoint.maxReplicas) {
@@ -253,7 +299,7 @@ export const endpointSchema = z
 
 export const loadPhaseSchema = z
   .strictObject({
-    name: z.string().min(1).optional(),
+    name: plainText(64).optional(),
     durationSeconds: z.number().gt(0).max(3600),
     ratePerSecond: z.number().gt(0).max(100_000),
     toRatePerSecond: z
@@ -266,6 +312,7 @@ export const loadPhaseSchema = z
       .number()
       .int()
       .min(1)
+      .max(100)
       .optional()
       .describe('with toRatePerSecond: climb in this many stairs'),
   })
@@ -281,7 +328,7 @@ export const loadPhaseSchema = z
   });
 
 export const sloSchema = z.strictObject({
-  latencyP99Ms: z.number().gt(0).describe('p99 latency the endpoint must stay under'),
+  latencyP99Ms: z.number().gt(0).max(600_000).describe('p99 latency the endpoint must stay under'),
   maxErrorRate: z
     .number()
     .min(0)
@@ -293,28 +340,31 @@ export const sloSchema = z.strictObject({
 export const loadTestSchema = z
   .strictObject({
     arrival: z.enum(['poisson', 'constant']).default('poisson'),
-    phases: z.array(loadPhaseSchema).min(1),
-    requestTimeoutMs: z.number().int().min(1).default(5000),
-    seed: z.number().int().nonnegative().default(1),
+    phases: z.array(loadPhaseSchema).min(1).max(LIST_MAX.phases),
+    requestTimeoutMs: z.number().int().min(1).max(300_000).default(5000),
+    seed: seed.default(1),
     slo: sloSchema,
   })
   .describe('open-loop load against the new endpoint, judged by the SLO');
 
 export const sagemakerSchema = z
   .strictObject({
-    region: z.string().min(1).optional().describe('default: AWS_REGION'),
-    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, {
-      message: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/SageMakerExecution',
-    }),
-    bucket: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' }),
-    prefix: z.string().default('ferry'),
-    trainingInstanceType: z.string().default('ml.m5.large'),
+    region: patternName(32, /^[a-z]{2}(-[a-z]+)+-\d+$/, 'is not an AWS region, such as us-east-1')
+      .optional()
+      .describe('default: AWS_REGION'),
+    // 2048: IAM's limit for an ARN.
+    roleArn: patternName(
+      2048,
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+      'must be an IAM role ARN such as arn:aws:iam::123456789012:role/SageMakerExecution',
+    ),
+    bucket: patternName(63, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+    prefix: plainText(512).default('ferry'),
+    trainingInstanceType: instanceType.default('ml.m5.large'),
     images: z
       .strictObject({
-        xgboost: z.string().min(1).optional(),
-        sklearn: z.string().min(1).optional(),
+        xgboost: plainText(512).optional(),
+        sklearn: plainText(512).optional(),
       })
       .default({})
       .describe("container images; default: SageMaker's XGBoost and scikit-learn framework images"),
@@ -323,13 +373,11 @@ export const sagemakerSchema = z
 
 export const pipelineSchema = z
   .strictObject({
-    name: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
-        message:
-          'must be 1-40 lowercase letters, digits or hyphens, starting with a letter or digit',
-      })
-      .describe('the pipeline name; part of every run id'),
+    name: patternName(
+      40,
+      /^[a-z0-9][a-z0-9-]*$/,
+      'must be lowercase letters, digits or hyphens, starting with a letter or digit',
+    ).describe('the pipeline name; part of every run id'),
     backend: z.enum(['local', 'sagemaker']).default('local'),
     dataset: datasetSchema,
     split: splitSchema.default(splitSchema.parse({})),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatPath, type ConfigProblem, type PathSegment } from './problem';
+import { showNumber, showValue as show } from './show-value';
 import { didYouMean } from './suggest';
 
 type Issue = z.core.$ZodIssue;
@@ -50,22 +51,37 @@ function problemsFromIssue(issue: Issue, prefix: PathSegment[], root: z.ZodType)
           `add ${key}: ${describeExpected(schemaAt(root, segments), issue.expected)}`,
         );
       }
+      // YAML's .nan, .inf and -.inf (and JSON's 1e400) are numbers to JavaScript, but not to zod.
+      if (typeof input === 'number' && !Number.isFinite(input)) {
+        return one(`(${showNumber(input)}) is not a finite number`, `give ${key} a finite number`);
+      }
+      const unquoted = unquotedFix(key, issue.expected, input);
+      if (unquoted) {
+        return one(`must be ${article(issue.expected)}, not text (${show(input)})`, unquoted);
+      }
       if (issue.expected === 'int') {
         return one(
           `(${show(input)}) must be a whole number`,
           `use an integer such as ${Math.round(Number(input))}`,
         );
       }
+      const shown = input === null ? '' : ` (${show(input)})`;
       return one(
-        `must be ${article(issue.expected)}, not ${describeValue(input)} (${show(input)})`,
+        `must be ${article(issue.expected)}, not ${describeValue(input)}${shown}`,
         `write ${key} as ${describeExpected(schemaAt(root, segments), issue.expected)}`,
       );
     }
     case 'invalid_value': {
       const options = issue.values.map(String);
+      if (input === undefined)
+        return one('is required', `add ${key}: one of ${options.join(', ')}`);
       return one(
         `(${show(input)}) must be one of ${options.join(', ')}`,
-        didYouMean(String(input), options, `use one of ${options.join(', ')}`),
+        didYouMean(
+          typeof input === 'string' ? input : '',
+          options,
+          `use one of ${options.join(', ')}`,
+        ),
       );
     }
     case 'too_small': {
@@ -81,11 +97,18 @@ function problemsFromIssue(issue: Issue, prefix: PathSegment[], root: z.ZodType)
       return one(`(${show(input)}) must be ${bound}`, `use a value ${bound}`);
     }
     case 'too_big': {
-      if (issue.origin === 'array')
+      const maximum = String(issue.maximum);
+      if (issue.origin === 'array') {
+        const count = Array.isArray(input) ? `${input.length} items, ` : '';
+        return one(`lists ${count}more than the limit of ${maximum}`, `keep at most ${maximum}`);
+      }
+      if (issue.origin === 'string') {
+        const length = typeof input === 'string' ? `${input.length} characters, ` : '';
         return one(
-          `lists more than ${String(issue.maximum)}`,
-          `keep at most ${String(issue.maximum)}`,
+          `is too long (${length}over the limit of ${maximum})`,
+          `shorten ${key} to at most ${maximum} characters`,
         );
+      }
       const bound = issue.inclusive
         ? `at most ${String(issue.maximum)}`
         : `below ${String(issue.maximum)}`;
@@ -207,7 +230,12 @@ function describeValue(value: unknown): string {
       : typeof value;
 }
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** "true" or "5" in quotes: the value is right but quoted, so say to drop the quotes. */
+function unquotedFix(key: string, expected: string, input: unknown): string | undefined {
+  if (typeof input !== 'string') return undefined;
+  const trimmed = input.trim();
+  const isBoolean = expected === 'boolean' && /^(true|false)$/i.test(trimmed);
+  const isNumber = (expected === 'number' || expected === 'int') && /^-?\d+(\.\d+)?$/.test(trimmed);
+  if (!isBoolean && !isNumber) return undefined;
+  return `write ${key}: ${trimmed.toLowerCase()}, without quotes`;
 }

@@ -237,7 +237,7 @@ const cases: [string, (p: Pipeline) => void, string, RegExp][] = [
     'a gate on an unknown metric',
     (p) => setAt(p, 'gates', { thresholds: ['rocauc >= 0.8'] }),
     'gates.thresholds[0]',
-    /unknown metric 'rocauc' for a binary task; did you mean 'roc_auc'/,
+    /unknown metric "rocauc" for a binary task; did you mean 'roc_auc'/,
   ],
   [
     'a gate that is not a comparison',
@@ -261,7 +261,7 @@ const cases: [string, (p: Pipeline) => void, string, RegExp][] = [
     'a model group with underscores',
     (p) => setAt(p, 'modelGroup', 'churn_model'),
     'modelGroup',
-    /letters, digits or single hyphens/,
+    /letters, digits and hyphens/,
   ],
   [
     'a number written as text',

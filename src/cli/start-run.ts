@@ -10,6 +10,7 @@ import type { ApiTarget } from './api-client';
 import { callApi } from './api-client';
 import { localSigner } from './local-signer';
 import { approvalPolicyProblem } from './approval-policy-check';
+import { runRightsProblem } from './run-rights-check';
 import { printError } from './print';
 
 export interface CliStartedRun {
@@ -22,8 +23,9 @@ export interface CliStartedRun {
  * Validates the file (a bad one starts nothing) and starts a run of it, as
  * `ferry run` and the demo do: through the API when one is configured (the
  * API authenticates the starter), else as this machine's user. Either way
- * the run's approval policy is checked first, so a run nobody could ever
- * approve is not started.
+ * the starter's right to its model group and endpoint, and the run's
+ * approval policy, are checked first, so a run into another team's group or
+ * one nobody could ever approve is not started.
  */
 export async function startPipelineRun(
   client: Client,
@@ -48,7 +50,9 @@ export async function startPipelineRun(
     return { ...started, config };
   }
   const starter = await localSigner();
-  const problem = await approvalPolicyProblem(validation.config, starter.subject);
+  const problem =
+    (await runRightsProblem(validation.config, starter.subject)) ??
+    (await approvalPolicyProblem(validation.config, starter.subject));
   if (problem) throw new UserError(`${file}: ${problem}; nothing was started`, EXIT_INVALID);
   const { runId, config } = await startValidatedRun(client, validation.config, {
     starter,

@@ -297,6 +297,9 @@ export const endpointSchema = z
   })
   .describe('hosting and auto scaling');
 
+/** The longest load test, and the most requests it sends (see loadTestSchema). */
+const LOAD_TEST_MAX = { seconds: 3600, requests: 5_000_000 };
+
 export const loadPhaseSchema = z
   .strictObject({
     name: plainText(64).optional(),
@@ -344,6 +347,37 @@ export const loadTestSchema = z
     requestTimeoutMs: z.number().int().min(1).max(300_000).default(5000),
     seed: seed.default(1),
     slo: sloSchema,
+  })
+  .superRefine((loadTest, ctx) => {
+    // The result keeps one timeline point per second and the generator one
+    // send time per request: both must fit a workflow's payload and a worker's memory.
+    const seconds = loadTest.phases.reduce((sum, phase) => sum + phase.durationSeconds, 0);
+    if (seconds > LOAD_TEST_MAX.seconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phases'],
+        message: `last ${seconds} s in all; a load test lasts at most ${LOAD_TEST_MAX.seconds} s`,
+        params: {
+          fix: 'shorten the phases (a soak test longer than an hour belongs outside the release)',
+        },
+      });
+    }
+    const requests = loadTest.phases.reduce(
+      (sum, phase) =>
+        sum +
+        (phase.durationSeconds *
+          (phase.ratePerSecond + (phase.toRatePerSecond ?? phase.ratePerSecond))) /
+          2,
+      0,
+    );
+    if (requests > LOAD_TEST_MAX.requests) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phases'],
+        message: `send about ${Math.round(requests).toLocaleString('en-US')} requests; a load test sends at most ${LOAD_TEST_MAX.requests.toLocaleString('en-US')}`,
+        params: { fix: 'lower the rates or shorten the phases' },
+      });
+    }
   })
   .describe('open-loop load against the new endpoint, judged by the SLO');
 

@@ -7,6 +7,7 @@ import {
   type CredentialBinding,
   type CredentialCheck,
 } from './credential-binding';
+import { hasUnsafeCharacter } from '../config/unsafe-characters';
 import { elided } from '../text/bounded-text';
 import { SIGNING_ALG } from './key-files';
 import { unsealCredential } from './sealing';
@@ -23,9 +24,6 @@ export type ExpectedBinding = Omit<CredentialBinding, 'message'>;
 
 /** The longest subject, token id or quoted issuer a check gives back. */
 const MAX_NAME_CHARS = 256;
-/** C0 and C1 controls and DEL: nothing a person's name needs, everything a fake terminal line does. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Clocks of issuers and workers disagree by this much at most. */
 const CLOCK_TOLERANCE_SECONDS = 60;
@@ -107,10 +105,10 @@ export async function verifyCredential(
  * terminal and the report print them.
  */
 function unusableIdentity(subject: string, tokenId: string): string | undefined {
-  if (subject.length === 0 || subject.length > MAX_NAME_CHARS || CONTROL.test(subject))
-    return `the credential's subject is not a usable person name (1 to ${MAX_NAME_CHARS} characters, no control characters); ask its issuer's admin`;
-  if (tokenId.length > MAX_NAME_CHARS || CONTROL.test(tokenId))
-    return `the credential's id ("jti") is longer than ${MAX_NAME_CHARS} characters or holds control characters`;
+  if (subject.length === 0 || subject.length > MAX_NAME_CHARS || hasUnsafeCharacter(subject))
+    return `the credential's subject is not a usable person name (1 to ${MAX_NAME_CHARS} characters, no control characters or bidi overrides); ask its issuer's admin`;
+  if (tokenId.length > MAX_NAME_CHARS || hasUnsafeCharacter(tokenId))
+    return `the credential's id ("jti") is longer than ${MAX_NAME_CHARS} characters or holds control characters or bidi overrides`;
   return undefined;
 }
 

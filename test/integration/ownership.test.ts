@@ -15,7 +15,8 @@ import { scalingPolicyOf } from '../../src/workflows/steps/endpoint-of';
 import { composeBackends, openHosting, openRegistry } from '../../src/backends/compose-backends';
 import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
 import { person, startRunAs } from '../fixtures/people';
-import { penguinsOneModel, TEST_DATA_ROOTS } from '../fixtures/pipelines';
+import { runFerryAsync } from '../fixtures/ferry-cli';
+import { penguinsOneModel, TEST_DATA_ROOTS, writePipeline } from '../fixtures/pipelines';
 
 // alice's team owns one model group and its live endpoint; bob's team owns
 // another; dana is an admin. Every request is a real HTTP call to a real API.
@@ -119,6 +120,19 @@ describe('a model group and its endpoint belong to their owners', () => {
     expect(refused.body.message).toContain(
       'set endpoint.name to an endpoint of your own (by default it is the model group',
     );
+  });
+
+  test('ferry run refuses it too, before starting anything: exit 2 with the owner and the fix', async () => {
+    const refused = await runFerryAsync(['run', writePipeline(penguinsOneModel(groupA))], {
+      env: { FERRY_HOME: harness.home, FERRY_TASK_QUEUE: harness.taskQueue },
+    });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `: model group ${groupA} belongs to alice \\(who started the run that registered its version 1; it has no approval policy\\); \\S+ may not start runs in it.*; nothing was started\\n$`,
+      ),
+    );
+    expect(refused.stdout).not.toMatch(/started by/);
   });
 
   test('a run started around the API (a raw Temporal client) is refused by the workflow itself, in seconds', async () => {

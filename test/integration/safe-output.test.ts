@@ -14,12 +14,14 @@ import { penguinsOneModel } from '../fixtures/pipelines';
 
 // Names and messages that came from a person are escaped wherever Ferry shows
 // them: an approver's subject (from a credential), a refusal reason that
-// quotes it, and a decision message, each carrying an ESC sequence, a
-// carriage return, a bidi override and markup. The terminal, the Markdown and
-// the HTML show them as escapes; the API's JSON carries them as they came.
+// quotes it, and a decision message. The message carries an ESC sequence, a
+// carriage return and a bidi override (a subject with any of them is refused
+// by the verifier, test/unit/identity), both carry markup. The terminal, the
+// Markdown and the HTML show them as escapes; the API's JSON carries them as
+// they came.
 
-/** Erases the line, returns to its start, reverses what follows, and tries to close a script. */
-const MALLORY = 'mallory\x1b[2K\r\u202e</script><!--';
+/** Tries to close a script and open a comment. */
+const MALLORY = 'mallory</script><!--';
 const MESSAGE = 'no </script><!-- \u202eevil\x1b[31m red\rdecision accepted';
 // eslint-disable-next-line no-control-regex -- it looks for raw controls on purpose
 const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/;
@@ -76,7 +78,7 @@ test('ferry status shows the subject, the reason and the message as escapes', as
   const status = await ferry(['status', runId]);
   expect(status.status).toBe(0);
   expect(status.stdout).not.toMatch(RAW_CONTROL);
-  const shown = 'mallory\\x1b[2K\\r\\u202e</script><!--';
+  const shown = MALLORY;
   expect(status.stdout).toMatch(
     new RegExp(
       `^decision \\S+ update approve by ${escapeRegExp(shown)} \\(ferry-api\\): refused: ${escapeRegExp(shown)} may not decide`,
@@ -100,7 +102,7 @@ test('ferry report escapes them in Markdown, HTML and on the terminal', async ()
   expect(markdown.stdout).not.toMatch(RAW_CONTROL);
   expect(markdown.stdout).not.toMatch(/(?<!\\)<\/script>|(?<!\\)<!--/);
   // A line break (the CR) is a space in Markdown; the rest shows as escapes, markup escaped.
-  expect(markdown.stdout).toContain('mallory\\\\x1b\\[2K \\\\u202e\\</script>\\<!--');
+  expect(markdown.stdout).toContain('mallory\\</script>\\<!--');
   // The file itself: a Markdown viewer sees no raw control either.
   const file = readFileSync(path.join(harness.home, 'runs', runId, 'report.md'), 'utf8');
   expect(file).not.toMatch(RAW_CONTROL);
@@ -111,7 +113,7 @@ test('ferry report escapes them in Markdown, HTML and on the terminal', async ()
   const text = readFileSync(page, 'utf8');
   expect(text).not.toMatch(RAW_CONTROL);
   expect(text).not.toMatch(/<script|<\/script>|<!--/i);
-  expect(text).toContain('mallory\\x1b[2K\\r\\u202e&lt;/script&gt;&lt;!--');
+  expect(text).toContain('mallory&lt;/script&gt;&lt;!--');
 
   const json = await ferry(['report', runId, '--json']);
   expect(json.stdout).not.toMatch(RAW_CONTROL);

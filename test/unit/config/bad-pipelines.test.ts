@@ -228,6 +228,23 @@ const cases: [string, (p: Pipeline) => void, string, RegExp][] = [
     /must be at least 0/,
   ],
   [
+    'a load test longer than an hour in all',
+    (p) =>
+      setAt(
+        p,
+        'loadTest.phases',
+        Array.from({ length: 20 }, () => ({ durationSeconds: 3600, ratePerSecond: 1 })),
+      ),
+    'loadTest.phases',
+    /last 72000 s in all; a load test lasts at most 3600 s; shorten the phases/,
+  ],
+  [
+    'a load test of more requests than a worker should hold',
+    (p) => setAt(p, 'loadTest.phases', [{ durationSeconds: 600, ratePerSecond: 100_000 }]),
+    'loadTest.phases',
+    /send about 60,000,000 requests; a load test sends at most 5,000,000; lower the rates/,
+  ],
+  [
     'a split that does not add up',
     (p) => setAt(p, 'split', { train: 0.8, validation: 0.15, test: 0.15 }),
     'split.test',

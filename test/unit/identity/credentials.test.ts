@@ -34,12 +34,17 @@ describe('credentials from issue to verification', () => {
     const home = await mkdtemp(path.join(os.tmpdir(), 'ferry-keys-'));
     const issuer = await apiIssuer(home, {});
     const verifier = await workerVerifier(home, {});
-    for (const subject of ['b'.repeat(257), 'bob\u001b[2K\raccepted', 'bob\nalice']) {
+    for (const subject of [
+      'b'.repeat(257),
+      'bob\u001b[2K\raccepted',
+      'bob\nalice',
+      'bob\u202eecila',
+    ]) {
       const issued = await issueCredential(issuer, subject, binding);
       expect(await verifyCredential(issued.credential, binding, verifier, new Date())).toEqual({
         ok: false,
         reason:
-          "the credential's subject is not a usable person name (1 to 256 characters, no control characters); ask its issuer's admin",
+          "the credential's subject is not a usable person name (1 to 256 characters, no control characters or bidi overrides); ask its issuer's admin",
       });
     }
     const longest = await issueCredential(issuer, 'b'.repeat(256), binding);

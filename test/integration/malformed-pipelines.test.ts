@@ -16,6 +16,7 @@ import {
   validPipelineText,
   type MalformedPipeline,
 } from '../fixtures/malformed/pipelines/expectations';
+import { TEST_DATA_ROOTS } from '../fixtures/pipelines';
 import { connectToTestServer } from '../fixtures/temporal';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -124,6 +125,7 @@ describe('POST /runs answers malformed pipelines with 400 and the same problems'
       tokens: parseApiTokens(`alice:${TOKEN}`),
       readsNeedToken: false,
       baseDir: MALFORMED_PIPELINES_DIR,
+      dataRoots: TEST_DATA_ROOTS,
     });
     baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   });

@@ -17,7 +17,7 @@ import { validatePipeline } from '../src/config/validate-pipeline';
 import { approveWhenWaiting } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { motoEnvironment, startMotoServer } from '../test/fixtures/moto-server';
-import { penguinsOneModel } from '../test/fixtures/pipelines';
+import { penguinsOneModel, TEST_DATA_ROOTS } from '../test/fixtures/pipelines';
 import { holdEndpointsCreating } from '../test/fixtures/sagemaker-middleware';
 import { attachTrainingContainerStandIn } from '../test/fixtures/training-container-stand-in';
 import { countByOperation, logAwsCalls, type AwsCall } from '../test/fixtures/aws-call-log';
@@ -70,7 +70,8 @@ export async function sagemaker(args: string[]): Promise<unknown> {
         slo: { latencyP99Ms: 2000 },
       },
     }),
-    { baseDir: process.cwd() },
+    // The bench reads the shared penguins data, outside this folder.
+    { baseDir: process.cwd(), dataRoots: { folders: TEST_DATA_ROOTS, origin: 'FERRY_DATA_ROOTS' } },
   );
   if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
 

@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { parseApiTokens } from '../../src/api/api-tokens';
 import type { RunView } from '../../src/api/run-view';
 import type { ApiErrorBody, startedRunSchema } from '../../src/api/schemas';
-import { buildApiServer } from '../../src/api/server';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -13,10 +10,11 @@ import { createDeployEndpoint } from '../../src/activities/deploy-endpoint';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { scalingPolicyOf } from '../../src/workflows/steps/endpoint-of';
 import { composeBackends, openHosting, openRegistry } from '../../src/backends/compose-backends';
-import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { startApiHarness, type ApiHarness } from '../fixtures/api-harness';
+import type { WorkerHarness } from '../fixtures/ferry-worker';
 import { person, startRunAs } from '../fixtures/people';
 import { runFerryAsync } from '../fixtures/ferry-cli';
-import { penguinsOneModel, TEST_DATA_ROOTS, writePipeline } from '../fixtures/pipelines';
+import { penguinsOneModel, writePipeline } from '../fixtures/pipelines';
 
 // alice's team owns one model group and its live endpoint; bob's team owns
 // another; dana is an admin. Every request is a real HTTP call to a real API.
@@ -27,28 +25,15 @@ const DANA = 'dana-1a2b3c';
 
 type StartedRun = z.infer<typeof startedRunSchema>;
 
+let api: ApiHarness;
 let harness: WorkerHarness;
-let app: FastifyInstance;
 let baseUrl: string;
 
 beforeAll(async () => {
-  harness = await startWorkerHarness();
-  app = await buildApiServer({
-    client: harness.client,
-    taskQueue: harness.taskQueue,
-    home: harness.home,
-    tokens: parseApiTokens(TOKENS),
-    admins: ['dana'],
-    readsNeedToken: true,
-    dataRoots: TEST_DATA_ROOTS,
-    logger: false,
-  });
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  api = await startApiHarness({ tokens: TOKENS, admins: ['dana'] });
+  ({ worker: harness, baseUrl } = api);
 });
-afterAll(async () => {
-  await app?.close();
-  await harness?.stop();
-});
+afterAll(() => api?.stop());
 
 async function call<T = ApiErrorBody>(
   method: string,

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { parseApiTokens } from '../../src/api/api-tokens';
 import type { RunView } from '../../src/api/run-view';
-import { buildApiServer } from '../../src/api/server';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
 import { sendDecision, waitForStage } from '../../src/temporal/run-control';
 import { runFerryAsync } from '../fixtures/ferry-cli';
-import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { startApiHarness, type ApiHarness } from '../fixtures/api-harness';
+import type { WorkerHarness } from '../fixtures/ferry-worker';
 import { person, startRunAs } from '../fixtures/people';
 import { penguinsOneModel } from '../fixtures/pipelines';
 
@@ -28,21 +26,14 @@ const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/;
 
 const TOKENS = 'bob:bob-7e6d5c';
 
+let api: ApiHarness;
 let harness: WorkerHarness;
-let app: FastifyInstance;
 let baseUrl: string;
 let runId: string;
 
 beforeAll(async () => {
-  harness = await startWorkerHarness();
-  app = await buildApiServer({
-    client: harness.client,
-    taskQueue: harness.taskQueue,
-    home: harness.home,
-    tokens: parseApiTokens(TOKENS),
-    readsNeedToken: true,
-  });
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  api = await startApiHarness({ tokens: TOKENS });
+  ({ worker: harness, baseUrl } = api);
 
   runId = `ferry-safe-output-${randomBytes(4).toString('hex')}`;
   const config = pipelineSchema.parse(
@@ -66,10 +57,7 @@ beforeAll(async () => {
   expect(rejected.isAccepted).toBe(true);
   expect((await handle.result()).outcome).toBe('rejected');
 }, 180_000);
-afterAll(async () => {
-  await app?.close();
-  await harness?.stop();
-});
+afterAll(() => api?.stop());
 
 const ferry = (args: string[]) =>
   runFerryAsync(args, { env: { FERRY_TASK_QUEUE: harness.taskQueue, FERRY_HOME: harness.home } });

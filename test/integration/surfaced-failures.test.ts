@@ -1,11 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { parseApiTokens } from '../../src/api/api-tokens';
 import type { RunView } from '../../src/api/run-view';
-import { buildApiServer } from '../../src/api/server';
 import { runFerryAsync } from '../fixtures/ferry-cli';
-import { startWorkerHarness, type WorkerHarness } from '../fixtures/ferry-worker';
+import { startApiHarness, type ApiHarness } from '../fixtures/api-harness';
+import type { WorkerHarness } from '../fixtures/ferry-worker';
 import { penguinsOneModel, writePipeline } from '../fixtures/pipelines';
 
 // A failed run's real cause reaches `ferry run`, `ferry status` and the API,
@@ -20,24 +18,15 @@ const ESCAPES = '\x1b[2K\u202e';
 // eslint-disable-next-line no-control-regex -- it looks for raw controls on purpose
 const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/;
 
+let served: ApiHarness;
 let harness: WorkerHarness;
-let app: FastifyInstance;
 let baseUrl: string;
+
 beforeAll(async () => {
-  harness = await startWorkerHarness();
-  app = await buildApiServer({
-    client: harness.client,
-    taskQueue: harness.taskQueue,
-    home: harness.home,
-    tokens: parseApiTokens(TOKENS),
-    readsNeedToken: true,
-  });
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  served = await startApiHarness({ tokens: TOKENS });
+  ({ worker: harness, baseUrl } = served);
 });
-afterAll(async () => {
-  await app?.close();
-  await harness?.stop();
-});
+afterAll(() => served?.stop());
 
 const cliEnv = () => ({ FERRY_TASK_QUEUE: harness.taskQueue, FERRY_HOME: harness.home });
 const ferry = (args: string[]) => runFerryAsync(args, { env: cliEnv() });

@@ -9,8 +9,7 @@ import { UserError } from '../shared/user-error';
 import type { ApiTarget } from './api-client';
 import { callApi } from './api-client';
 import { localSigner } from './local-signer';
-import { approvalPolicyProblem } from './approval-policy-check';
-import { runRightsProblem } from './run-rights-check';
+import { startProblem } from './start-checks';
 import { printError } from './print';
 
 export interface CliStartedRun {
@@ -50,9 +49,7 @@ export async function startPipelineRun(
     return { ...started, config };
   }
   const starter = await localSigner();
-  const problem =
-    (await runRightsProblem(validation.config, starter.subject)) ??
-    (await approvalPolicyProblem(validation.config, starter.subject));
+  const problem = await startProblem(validation.config, starter.subject);
   if (problem) throw new UserError(`${file}: ${problem}; nothing was started`, EXIT_INVALID);
   const { runId, config } = await startValidatedRun(client, validation.config, {
     starter,

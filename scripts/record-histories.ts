@@ -12,7 +12,7 @@
  * server, worker and moto server (for the SageMaker-backend run), on loopback.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -24,6 +24,9 @@ import { decisionCredential, waitForStage } from '../src/temporal/run-control';
 import { pipelineInput } from '../src/temporal/start-run';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { approveSignal, PIPELINE_WORKFLOW } from '../src/workflows/definitions';
+import { releaseWorkflowIdOf } from '../src/workflows/release-definitions';
+import { backendTargetOf } from '../src/workflows/backend-target-of';
+import { openRegistry } from '../src/backends/compose-backends';
 import { generateCandidates } from '../src/workflows/candidate-generator';
 import type { trainingPipeline } from '../src/workflows/pipeline';
 import { motoEnvironment, startMotoServer } from '../test/fixtures/moto-server';
@@ -160,6 +163,26 @@ const SCENARIOS: Record<string, Scenario> = {
     },
     expected: 'cancelled',
   },
+  // The registered model's file disappears before its deploy (a real fault):
+  // the release fails, compensates (rollback, rejection), and the run reports.
+  'release-failed': {
+    pipeline: { candidates: WORKING_CANDIDATES },
+    async decide(handle, home) {
+      await waitForStage(handle, ['awaiting-approval']);
+      const version = await openRegistry('local', home).getVersion('replay-release-failed', 1);
+      rmSync(path.join(version?.lineage.artifactPath ?? '', 'model.joblib'));
+      await decideAs(handle, home, 'alice', 'approve', 'recorded');
+    },
+    expected: 'failed',
+  },
+  'cancelled-awaiting': {
+    pipeline: { candidates: WORKING_CANDIDATES },
+    async decide(handle) {
+      await waitForStage(handle, ['awaiting-approval']);
+      await handle.cancel();
+    },
+    expected: 'cancelled',
+  },
   sagemaker: {
     pipeline: {
       ...penguinsOneModel('replay-sagemaker'),
@@ -231,16 +254,34 @@ async function record(worker: BenchWorker, name: string, scenario: Scenario): Pr
     ),
   ];
   // The Temporal CLI writes the JSON form that Worker.runReplayHistory reads.
-  for (const id of ids) {
-    const shown = spawnSync(
-      findTemporalCli(),
-      ['workflow', 'show', '--workflow-id', id, '--address', worker.address, '--output', 'json'],
-      { encoding: 'utf8' },
-    );
-    if (shown.status !== 0) throw new Error(`temporal workflow show ${id} failed: ${shown.stderr}`);
-    writeFileSync(path.join(OUT, `${id}.json`), shown.stdout);
-  }
-  console.log(`recorded ${name}: ${ended}, ${ids.length - 1} candidate histories`);
+  for (const id of ids) writeFileSync(path.join(OUT, `${id}.json`), show(worker, id));
+  // A run that reached its release has a release workflow, named by the endpoint it held.
+  const releaseId = releaseWorkflowIdOf(
+    backendTargetOf(config),
+    config.endpoint.name ?? config.modelGroup,
+  );
+  const release = showIfAny(worker, releaseId);
+  if (release) writeFileSync(path.join(OUT, `${workflowId}-release.json`), release);
+  console.log(
+    `recorded ${name}: ${ended}, ${ids.length - 1} candidate histories${release ? ' and its release' : ''}`,
+  );
+}
+
+function show(worker: BenchWorker, id: string): string {
+  const shown = showIfAny(worker, id);
+  if (shown === undefined) throw new Error(`temporal workflow show ${id} found no workflow`);
+  return shown;
+}
+
+function showIfAny(worker: BenchWorker, id: string): string | undefined {
+  const shown = spawnSync(
+    findTemporalCli(),
+    ['workflow', 'show', '--workflow-id', id, '--address', worker.address, '--output', 'json'],
+    { encoding: 'utf8' },
+  );
+  if (shown.status === 0) return shown.stdout;
+  if (/not found/i.test(shown.stderr)) return undefined;
+  throw new Error(`temporal workflow show ${id} failed: ${shown.stderr}`);
 }
 
 async function main(names: string[]): Promise<void> {

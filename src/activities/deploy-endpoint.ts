@@ -1,10 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import {
-  EndpointBusy,
-  type DeployRequest,
-  type EndpointDescription,
-  type Hosting,
-} from '../backends/hosting';
+import type { EndpointDescription, Hosting } from '../backends/hosting';
 import type { BackendResolver } from '../backends/backend-resolver';
 import {
   deploymentIdOf,
@@ -12,6 +7,7 @@ import {
   type DeploymentSummary,
 } from '../workflows/release-definitions';
 import { startHeartbeats } from './heartbeat';
+import { whenEndpointFree } from './when-endpoint-free';
 import { nextPollMs, pause } from '../shared/poll-schedule';
 import { FAILURE } from '../shared/failure-types';
 import { endpointRights } from '../policy/run-rights';
@@ -40,9 +36,8 @@ export function createDeployEndpoint(backends: BackendResolver) {
     const deploymentId = deploymentIdOf(input.runId);
     const heartbeats = startHeartbeats<Partial<EndpointDescription>>({ status: 'Creating' });
     try {
-      await deployWhenFree(
-        hosting,
-        {
+      await whenEndpointFree(hosting, heartbeats, () =>
+        hosting.deploy({
           endpoint: input.endpoint,
           deploymentId,
           model: {
@@ -52,8 +47,7 @@ export function createDeployEndpoint(backends: BackendResolver) {
             modelDir: version.lineage.artifactPath,
           },
           policy: input.policy,
-        },
-        heartbeats,
+        }),
       );
       const live = await waitUntilServing(hosting, input.endpoint, deploymentId, heartbeats);
       await registry.recordDeployment({
@@ -81,26 +75,6 @@ export function createDeployEndpoint(backends: BackendResolver) {
       heartbeats.stop();
     }
   };
-}
-
-/** Another run's rollout on the same endpoint ends within seconds: wait for it, heartbeating. */
-async function deployWhenFree(
-  hosting: Hosting,
-  request: DeployRequest,
-  heartbeats: Heartbeats,
-): Promise<void> {
-  for (let waitMs = hosting.rolloutPolling.firstMs; ;) {
-    try {
-      await hosting.deploy(request);
-      return;
-    } catch (error) {
-      if (!(error instanceof EndpointBusy)) throw error;
-      heartbeats.onProgress({ status: 'Updating', lastFailure: undefined });
-      heartbeats.signal.throwIfAborted();
-      await pause(waitMs, heartbeats.signal);
-      waitMs = nextPollMs(waitMs, hosting.rolloutPolling);
-    }
-  }
 }
 
 async function waitUntilServing(

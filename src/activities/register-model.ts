@@ -73,11 +73,13 @@ function numericMetrics(metrics: Partial<Record<string, number>>): Record<string
 export function createSetModelStatus(backends: BackendResolver) {
   return async function setModelStatus(input: SetModelStatusInput): Promise<RegisteredModel> {
     const { registry } = backends.of(input.backend);
-    await registry.recordDecisionTrail({
-      group: input.group,
-      version: input.version,
-      entries: input.trail,
-    });
+    if (input.trail) {
+      await registry.recordDecisionTrail({
+        group: input.group,
+        version: input.version,
+        entries: input.trail,
+      });
+    }
     const current = await registry.getVersion(input.group, input.version);
     const last = current?.statusHistory[current.statusHistory.length - 1];
     const isAlreadySet =

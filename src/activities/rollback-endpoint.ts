@@ -1,4 +1,7 @@
 import type { BackendResolver } from '../backends/backend-resolver';
+import type { EndpointDescription } from '../backends/hosting';
+import { startHeartbeats } from './heartbeat';
+import { whenEndpointFree } from './when-endpoint-free';
 import type { RollbackEndpointInput, RollbackSummary } from '../workflows/release-definitions';
 
 /**
@@ -6,11 +9,17 @@ import type { RollbackEndpointInput, RollbackSummary } from '../workflows/releas
  * before this run, or removes it if this run created it, and records both
  * moves in the deployment history. Idempotent: the host does nothing for a
  * deployment that is no longer current, and the history records a move once.
+ * An endpoint still moving (SageMaker `Creating` or `Updating`, for minutes)
+ * is waited out, heartbeating, for as long as the activity's timeout (the
+ * pipeline's `endpoint.rollbackTimeout`) allows.
  */
 export function createRollbackEndpoint(backends: BackendResolver) {
   return async function rollbackEndpoint(input: RollbackEndpointInput): Promise<RollbackSummary> {
     const { hosting, registry } = backends.of(input.backend);
-    const result = await hosting.rollback(input.endpoint, input.deploymentId);
+    const heartbeats = startHeartbeats<Partial<EndpointDescription>>({ status: 'Updating' });
+    const result = await whenEndpointFree(hosting, heartbeats, () =>
+      hosting.rollback(input.endpoint, input.deploymentId),
+    ).finally(() => heartbeats.stop());
     if (result.action === 'nothing-to-do') return { ...result, reason: input.reason };
     await registry.recordDeployment({
       ...input.model,

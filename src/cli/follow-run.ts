@@ -3,7 +3,7 @@ import type { PipelineConfig } from '../config/pipeline-schema';
 import { summaryQuery, type PipelineResult } from '../workflows/definitions';
 import type { trainingPipeline } from '../workflows/pipeline';
 import { EXIT_NO_MODEL, EXIT_ROLLED_BACK, EXIT_RUN_FAILED } from './exit-codes';
-import { formatRelease } from './format-release';
+import { formatRelease, formatWaiting } from './format-release';
 import {
   formatChampionGate,
   formatChosenModel,
@@ -70,7 +70,12 @@ export async function followRun(
       const summary = await handle.query(summaryQuery);
       const loadTest =
         summary.stage === 'load-testing' ? await readLoadTestProgress(handle) : undefined;
-      progress.update(summary.stage, summary.candidates, loadTest && formatLoadProgress(loadTest));
+      const waitingFor = summary.stage === 'waiting-for-endpoint' && summary.release?.waitingFor;
+      progress.update(
+        summary.stage,
+        summary.candidates,
+        waitingFor ? formatWaiting(waitingFor) : loadTest && formatLoadProgress(loadTest),
+      );
       if (summary.stage === 'awaiting-approval' && !hasPrompted) {
         hasPrompted = true;
         progress.finish();

@@ -1,4 +1,5 @@
 import type { PipelineResult } from '../workflows/definitions';
+import type { ReleaseSummary } from '../workflows/release-definitions';
 import { formatMs, formatPercent } from '../text/numbers';
 import { rollbackClause, scalingTarget, versionRef } from '../text/release-words';
 import { terminalSafe } from '../text/safe-text';
@@ -8,7 +9,9 @@ export function formatRelease(
   result: Pick<PipelineResult, 'release'> & Partial<Pick<PipelineResult, 'report'>>,
 ): string[] {
   const lines: string[] = [];
-  const { deployment, autoscaling, loadTest, rollback } = result.release ?? {};
+  const { waitingFor, deployment, autoscaling, loadTest, rollback, failure, compensationFailure } =
+    result.release ?? {};
+  if (waitingFor && !deployment) lines.push(formatWaiting(waitingFor));
   if (deployment) {
     const previous = deployment.previous ? `, replacing ${versionRef(deployment.previous)}` : '';
     lines.push(
@@ -31,7 +34,14 @@ export function formatRelease(
     );
     lines.push(`SLO: ${loadTest.verdict.summary}`);
   }
+  if (failure) lines.push(`release: ${failure}`);
   if (rollback) lines.push(`rolled back: ${rollbackClause(rollback)}`);
+  if (compensationFailure) lines.push(`compensation: ${compensationFailure}`);
   if (result.report) lines.push(`report: ${result.report.markdown}`);
   return lines.map(terminalSafe);
+}
+
+/** "waiting for endpoint churn, held by run ferry-churn-1a2b since 12:03:04Z". */
+export function formatWaiting(waitingFor: NonNullable<ReleaseSummary['waitingFor']>): string {
+  return `waiting for endpoint ${waitingFor.endpoint}, held by ${waitingFor.holder} since ${waitingFor.since}`;
 }

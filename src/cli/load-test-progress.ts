@@ -4,13 +4,21 @@ import type { LoadProgress } from '../loadtest/load-types';
 import { formatMs } from '../text/numbers';
 
 /**
- * The running load test's latest heartbeat, read from the run's pending
- * activity: the workflow itself never sees heartbeats, the server keeps them.
+ * The running load test's latest heartbeat, read from the pending activity
+ * of the run's release workflow: workflows never see heartbeats, the server
+ * keeps them.
  */
 export async function readLoadTestProgress(
   handle: WorkflowHandle,
 ): Promise<LoadProgress | undefined> {
-  const { raw } = await handle.describe();
+  // The load test runs in the run's release workflow, its child that holds the endpoint.
+  const release = (await handle.describe()).raw.pendingChildren?.find(
+    (child) => child.workflowTypeName === 'releaseWorkflow',
+  );
+  if (!release?.workflowId) return undefined;
+  const { raw } = await handle.client
+    .getHandle(release.workflowId, release.runId ?? undefined)
+    .describe();
   const loadTest = raw.pendingActivities?.find(
     (activity) => activity.activityType?.name === 'loadTestEndpoint',
   );

@@ -284,6 +284,15 @@ export const endpointSchema = z
     name: sagemakerName('endpoint').optional().describe('default: the model group'),
     ...endpointScalingFields,
     instanceType: instanceType.default('ml.m5.large').describe('sagemaker backend only'),
+    rollbackTimeout: durationSchema
+      .refine((text) => (parseDurationMs(text) ?? 0) <= DAY_MS, {
+        message: 'is longer than a day',
+        params: { fix: 'use at most 24h' },
+      })
+      .default('1h')
+      .describe(
+        'how long a rollback may wait for the endpoint to settle (a SageMaker endpoint stays Creating or Updating for minutes)',
+      ),
   })
   .superRefine((endpoint, ctx) => {
     if (endpoint.minReplicas > endpoint.maxReplicas) {

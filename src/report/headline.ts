@@ -33,7 +33,17 @@ export function runHeadline(report: Omit<RunReport, 'headline'>): string {
       return `Expired: no decision on ${version} before the approval timeout, so it was rejected`;
     case 'no-candidate-passed':
       return `No candidate passed: ${report.reason ?? 'no candidate met the gates'}`;
+    case 'failed':
+    case 'cancelled':
+      return `${report.outcome === 'failed' ? 'Failed' : 'Cancelled'}: ${report.reason ?? 'no reason given'}${rollbackTail(report)}${stateLeft(report)}`;
   }
+}
+
+/** The version's state a run that ended early left: "; churn v3 is Rejected". */
+function stateLeft(report: Omit<RunReport, 'headline'>): string {
+  return report.registered
+    ? `; ${versionRef(report.registered)} is ${report.registered.status}`
+    : '';
 }
 
 function lastAccepted(report: Omit<RunReport, 'headline'>) {

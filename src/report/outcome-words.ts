@@ -19,6 +19,10 @@ export function endedPhrase(outcome: RunOutcome): string {
       return 'the run ended deployed';
     case 'rolled-back':
       return 'the run ended rolled back';
+    case 'failed':
+      return 'the run failed';
+    case 'cancelled':
+      return 'the run was cancelled';
   }
 }
 

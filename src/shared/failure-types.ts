@@ -38,6 +38,10 @@ export const FAILURE = {
   approvalPolicy: 'ApprovalPolicyUnsatisfiable',
   /** The run's starter may not work in its model group, or its endpoint serves another group. */
   notOwner: 'NotOwner',
+  /** A release failed before its load test passed; the endpoint was rolled back and the version rejected. */
+  releaseFailed: 'ReleaseFailed',
+  /** A release failed and so did its compensation: the endpoint or the version may be left as it was. */
+  compensationFailed: 'CompensationFailed',
   /** Every candidate of a run failed. */
   allCandidatesFailed: 'AllCandidatesFailed',
   /** The SageMaker service (or its emulator) does not implement an operation. */

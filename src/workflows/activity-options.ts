@@ -9,6 +9,7 @@ import type { FerryActivities } from '../activities';
 import type { PipelineConfig } from '../config/pipeline-schema';
 import { parseDurationMs } from '../config/duration';
 import { FAILURE, type FailureType } from '../shared/failure-types';
+import type { ReleaseInput } from './release-definitions';
 
 /**
  * How every Ferry activity is called, in one place: its timeouts, heartbeat
@@ -80,11 +81,22 @@ const FIXED_OPTIONS = {
   },
   // A refused credential is an answer, not a failure; retries cover an issuer's keys being unreachable.
   verifyCredential: { startToCloseTimeout: '30s', retry: retry(3, '1s', []) },
-  deployEndpoint: { startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry: HOSTING_RETRY },
+  deployEndpoint: {
+    // A cancelled deploy stops waiting before compensation starts, so the
+    // rollback never races the deploy it undoes.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    startToCloseTimeout: '10m',
+    heartbeatTimeout: '30s',
+    retry: HOSTING_RETRY,
+  },
   configureAutoscaling: { startToCloseTimeout: '5m', retry: HOSTING_RETRY },
-  rollbackEndpoint: { startToCloseTimeout: '5m', retry: HOSTING_RETRY },
+  // Reads one workflow's description: who holds an endpoint.
+  endpointHolder: { startToCloseTimeout: '30s', retry: retry(3, '1s', []) },
   writeReport: { startToCloseTimeout: '2m', retry: retry(5, '1s', []) },
-} satisfies Record<Exclude<ActivityName, 'trainCandidate' | 'loadTestEndpoint'>, ActivityOptions>;
+} satisfies Record<
+  Exclude<ActivityName, 'trainCandidate' | 'loadTestEndpoint' | 'rollbackEndpoint'>,
+  ActivityOptions
+>;
 
 /** A training may take as long as the pipeline file's `candidates.trainingTimeout`. */
 function trainCandidateOptions(trainingTimeout: string): ActivityOptions {
@@ -108,6 +120,27 @@ function loadTestEndpointOptions(loadTest: PipelineConfig['loadTest']): Activity
   };
 }
 
+/**
+ * Compensation: as many attempts as the pipeline's `endpoint.rollbackTimeout`
+ * allows (default an hour), each waiting out an endpoint that is still
+ * moving, heartbeating; only a refusal that no retry can change stops it.
+ */
+function rollbackEndpointOptions(rollbackTimeout: string): ActivityOptions {
+  const timeout = parseDurationMs(rollbackTimeout) ?? '1h';
+  return {
+    scheduleToCloseTimeout: timeout,
+    startToCloseTimeout: timeout,
+    heartbeatTimeout: '30s',
+    retry: {
+      // No attempt limit: the timeout above bounds them.
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '30s',
+      nonRetryableErrorTypes: [FAILURE.hosting, FAILURE.registry],
+    },
+  };
+}
+
 type FixedName = keyof typeof FIXED_OPTIONS;
 
 function proxy<N extends ActivityName>(name: N, options: ActivityOptions): FerryActivities[N] {
@@ -125,7 +158,7 @@ export function candidateActivities(
 }
 
 /** Every activity the pipeline workflow calls, each with its options from this file. */
-export function pipelineActivities(config: Pick<PipelineConfig, 'loadTest' | 'candidates'>) {
+export function pipelineActivities(config: Pick<PipelineConfig, 'candidates'>) {
   const fixed = Object.fromEntries(
     (Object.keys(FIXED_OPTIONS) as FixedName[]).map((name) => [
       name,
@@ -134,7 +167,6 @@ export function pipelineActivities(config: Pick<PipelineConfig, 'loadTest' | 'ca
   ) as Pick<FerryActivities, FixedName>;
   return {
     ...fixed,
-    loadTestEndpoint: proxy('loadTestEndpoint', loadTestEndpointOptions(config.loadTest)),
     // The chosen configuration's refit on train + validation.
     trainCandidate: proxy(
       'trainCandidate',
@@ -144,3 +176,14 @@ export function pipelineActivities(config: Pick<PipelineConfig, 'loadTest' | 'ca
 }
 
 export type PipelineActivities = ReturnType<typeof pipelineActivities>;
+
+/** The activities of a release workflow: deploy, scale, load-test, and compensate. */
+export function releaseActivities(release: Pick<ReleaseInput, 'loadTest' | 'rollbackTimeout'>) {
+  return {
+    deployEndpoint: proxy('deployEndpoint', FIXED_OPTIONS.deployEndpoint),
+    configureAutoscaling: proxy('configureAutoscaling', FIXED_OPTIONS.configureAutoscaling),
+    loadTestEndpoint: proxy('loadTestEndpoint', loadTestEndpointOptions(release.loadTest)),
+    rollbackEndpoint: proxy('rollbackEndpoint', rollbackEndpointOptions(release.rollbackTimeout)),
+    setModelStatus: proxy('setModelStatus', FIXED_OPTIONS.setModelStatus),
+  };
+}

@@ -96,9 +96,13 @@ export class DecisionDesk {
     this.waiting = waiting;
     this.phase = 'open';
     this.deadlineMs = Date.now() + timeoutMs;
-    await condition(() => this.verdict() !== undefined, timeoutMs);
-    this.phase = 'closed';
-    this.closedAt = new Date().toISOString();
+    try {
+      await condition(() => this.verdict() !== undefined, timeoutMs);
+    } finally {
+      // A cancelled run takes no decision after it stopped waiting either.
+      this.phase = 'closed';
+      this.closedAt = new Date().toISOString();
+    }
     await condition(() => this.pending === 0);
     const verdict = this.verdict();
     if (verdict) return verdict;

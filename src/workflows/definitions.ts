@@ -46,13 +46,19 @@ export const pipelineInputSchema = z.object({
 /** A validated pipeline file and its start credential: what `trainingPipeline` takes (defaults already applied). */
 export type PipelineInput = z.output<typeof pipelineInputSchema>;
 
-/** How a run ends, when it ends with a result (a failed or cancelled run has none). */
+/**
+ * How a run ends. A failed or cancelled run still writes its report (what
+ * failed, what was compensated, the state it left), then ends as failed or
+ * cancelled in Temporal too.
+ */
 export const runOutcomeNameSchema = z.enum([
   'no-candidate-passed',
   'rejected',
   'expired',
   'deployed',
   'rolled-back',
+  'failed',
+  'cancelled',
 ]);
 
 /** Where a run is: the stage of the step it is in, then the outcome it ended with. */
@@ -62,13 +68,13 @@ export const runStageSchema = z.enum([
   'selecting',
   'registering',
   'awaiting-approval',
+  'waiting-for-endpoint',
   'deploying',
   'scaling',
   'load-testing',
   'rolling-back',
   'reporting',
   ...runOutcomeNameSchema.options,
-  'failed',
 ]);
 export type RunStage = z.infer<typeof runStageSchema>;
 
@@ -389,8 +395,8 @@ export const setModelStatusInputSchema = z.object({
   status: approvalStatusSchema.exclude(['PendingManualApproval']),
   by: z.string(),
   reason: z.string(),
-  /** The decision trail, chained onto the version's record before its status changes. */
-  trail: z.array(decisionTrailEntrySchema),
+  /** The decision trail, chained onto the version's record before its status changes; absent once it was stored at the decision. */
+  trail: z.array(decisionTrailEntrySchema).optional(),
   backend,
 });
 export type SetModelStatusInput = z.infer<typeof setModelStatusInputSchema>;

@@ -1,5 +1,7 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
-import { backendTargetSchema } from '../backends/backend-target';
+import { backendTargetSchema, type BackendTarget } from '../backends/backend-target';
+import { approvalStatusSchema } from '../backends/registry';
 import {
   endpointModelSchema,
   rollbackResultSchema,
@@ -48,12 +50,16 @@ export function deploymentIdOf(runId: string): string {
 }
 
 /**
- * The id of the release workflow that holds `endpoint` for one Ferry
- * deployment (its task queue). Temporal runs at most one open workflow per
- * id, so at most one release writes to an endpoint at a time.
+ * The id of the release workflow that holds `endpoint` on its backend (the
+ * local host, or SageMaker in one region). Temporal runs at most one open
+ * workflow per id in a namespace, so at most one release writes to an
+ * endpoint at a time. It is built from the run's own input alone, so it
+ * replays: two Ferry installations that share a namespace and an endpoint
+ * name are serialised together, which costs waiting, never safety.
  */
-export function releaseWorkflowIdOf(taskQueue: string, endpoint: string): string {
-  return `ferry-release/${taskQueue}/${endpoint}`;
+export function releaseWorkflowIdOf(backend: BackendTarget | undefined, endpoint: string): string {
+  const where = backend ? `sagemaker/${backend.sagemaker.region ?? 'default-region'}` : 'local';
+  return `ferry-release/${where}/${endpoint}`;
 }
 
 /** Which backend does the work; absent for the local backend. */
@@ -131,13 +137,69 @@ export type RollbackSummary = z.infer<typeof rollbackSummarySchema>;
 
 export const releaseSummarySchema = z
   .object({
+    /** While another release holds the endpoint: who, and since when this run waits. */
+    waitingFor: z
+      .object({ endpoint: z.string(), holder: z.string(), since: z.string() })
+      .optional(),
     deployment: deploymentSummarySchema.optional(),
     autoscaling: autoscalingSummarySchema.optional(),
     loadTest: loadTestOutcomeSchema.optional(),
     rollback: rollbackSummarySchema.optional(),
+    /** What failed, when the release did not end with a verdict (deploy, scaling, the load test, a cancellation). */
+    failure: z.string().optional(),
+    /** The version's status once compensation rejected it. */
+    versionStatus: approvalStatusSchema.optional(),
+    /** Why the compensation (rollback, then rejection) failed too; `ferry reconcile` repairs what it left. */
+    compensationFailure: z.string().optional(),
   })
   .meta({ id: 'ReleaseSummary' });
 export type ReleaseSummary = z.infer<typeof releaseSummarySchema>;
+
+/** The memo key of a release workflow that names who holds the endpoint. */
+export const RELEASE_HOLDER_MEMO = 'holder';
+
+/**
+ * What the release workflow takes: one approved version onto one endpoint,
+ * load-tested against the SLO, rolled back and rejected on any failure.
+ */
+export const releaseInputSchema = z.object({
+  /** The run whose version this is (its deployment id derives from it). */
+  runId: z.string(),
+  endpoint: z.string(),
+  model: versionRefSchema,
+  policy: scalingPolicySchema,
+  loadTest: loadTestSchema,
+  /** The rows the load test sends (the validation split of the run that trained the version). */
+  sampleChannel: z.string(),
+  target: datasetTargetSchema.shape.target,
+  /** How long compensation may wait for the endpoint to settle (the pipeline's endpoint.rollbackTimeout). */
+  rollbackTimeout: z.string(),
+  backend,
+});
+export type ReleaseInput = z.output<typeof releaseInputSchema>;
+
+/** Where a release is, as the run that asked for it shows it. */
+export const releaseStageSchema = z.enum(['deploying', 'scaling', 'load-testing', 'rolling-back']);
+export type ReleaseStage = z.infer<typeof releaseStageSchema>;
+
+export const releaseProgressSchema = z.object({
+  stage: releaseStageSchema,
+  release: releaseSummarySchema,
+});
+export type ReleaseProgress = z.infer<typeof releaseProgressSchema>;
+
+export const releaseResultSchema = z.object({
+  outcome: z.enum(['deployed', 'rolled-back']),
+  release: releaseSummarySchema,
+  /** The version's status once the release ended: Approved if it serves, Rejected if rolled back. */
+  status: approvalStatusSchema,
+  reason: z.string().optional(),
+});
+export type ReleaseResult = z.infer<typeof releaseResultSchema>;
+
+/** The release workflow tells the run that started it where it is, so the run's summary stays live. */
+export const releaseProgressSignal = defineSignal<[ReleaseProgress]>('releaseProgress');
+export const releaseQuery = defineQuery<ReleaseProgress | undefined>('release');
 
 export const reportFilesSchema = z.object({
   dir: z.string(),

@@ -29,7 +29,14 @@ import {
   type PipelineResult,
   type RunStage,
 } from './definitions';
-import type { PipelineStep, ReleaseSummary } from './release-definitions';
+import {
+  releaseProgressSchema,
+  releaseProgressSignal,
+  type PipelineStep,
+  type ReleaseResult,
+  type ReleaseStage,
+  type ReleaseSummary,
+} from './release-definitions';
 import { rootMessage } from './root-message';
 import { StepLog, type StepEnding } from './step-log';
 
@@ -80,6 +87,10 @@ export class RunState {
   policy?: PolicyInForce;
   isDecisionAsked = false;
   release?: ReleaseSummary;
+  /** Where this run's release workflow is, as it last said (release/release-progress.ts). */
+  releaseStage?: ReleaseStage;
+  /** How the release workflow ends, once it started: it owns the endpoint and the version from then on. */
+  releaseResult?: Promise<ReleaseResult>;
   reason?: string;
 
   constructor(input: PipelineInput) {
@@ -105,6 +116,16 @@ export class RunState {
       release: this.release,
       steps: this.steps.all(),
     }));
+    // Anyone who reaches the namespace can send a signal, so this one only
+    // moves what the run shows; the endpoint and the registry follow the
+    // release workflow's own result.
+    setHandler(releaseProgressSignal, (payload: unknown) => {
+      const progress = releaseProgressSchema.safeParse(payload);
+      if (!progress.success || !this.releaseResult) return;
+      this.release = progress.data.release;
+      this.releaseStage = progress.data.stage;
+      this.setStage(progress.data.stage);
+    });
     setHandler(stageQuery, () => this.stage);
     setHandler(candidatesQuery, () => this.statuses());
     setHandler(leaderboardQuery, () => this.leaderboard);

@@ -16,7 +16,12 @@ const SCENARIOS = [
   'cancelled',
   'sagemaker',
   'ensemble',
+  'release-failed',
+  'cancelled-awaiting',
 ];
+
+/** The runs that reached their release, whose release workflow is recorded beside them. */
+const RELEASED = ['deployed', 'rolled-back', 'sagemaker', 'release-failed'];
 
 /**
  * Workflow code must replay the histories of runs that may still be in
@@ -33,6 +38,10 @@ describe('replaying recorded workflow histories', () => {
   test.each(SCENARIOS)('the %s run is recorded, with its candidates', (scenario) => {
     expect(histories).toContain(`ferry-replay-${scenario}.json`);
     expect(histories).toContain(`ferry-replay-${scenario}-c01.json`);
+  });
+
+  test.each(RELEASED)('the %s run recorded its release workflow', (scenario) => {
+    expect(histories).toContain(`ferry-replay-${scenario}-release.json`);
   });
 
   test('the ensemble run chose its ensemble: selected, its members refit, built into one model', () => {

@@ -105,7 +105,7 @@ describe('a load test that breaks the SLO', () => {
     expect(await new LocalHostingClient(harness.home).describe(group)).toBeUndefined();
     const version = await openRegistry('local', harness.home).getVersion(group, 1);
     expect(version?.deployments.map((d) => d.action)).toEqual(['deployed', 'removed']);
-    expect(version?.deployments.at(-1)?.detail).toMatch(/the run was cancelled/);
+    expect(version?.deployments.at(-1)?.detail).toMatch(/the release was cancelled/);
   }, 120_000);
 
   test('a version whose replicas cannot start fails the run and leaves no endpoint behind', async () => {

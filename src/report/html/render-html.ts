@@ -127,6 +127,8 @@ function tone(outcome: RunOutcome): string {
     case 'rejected':
     case 'expired':
     case 'no-candidate-passed':
+    case 'failed':
+    case 'cancelled':
       return 'bad';
   }
 }

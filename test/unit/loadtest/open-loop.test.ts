@@ -42,12 +42,12 @@ function freezeProcess(ms: number): void {
 }
 
 describe('open-loop latency', () => {
-  test('measures a fixed 20 ms answer as p50 of about 20 ms, every request ok', async () => {
+  test('measures a fixed 200 ms answer as p50 of about 200 ms, every request ok', async () => {
     const seen: { contentType?: string; body?: string } = {};
     server = await startLoopbackServer((request, response, body) => {
       seen.contentType = request.headers['content-type'];
       seen.body = body;
-      setTimeout(() => answerOk(response), 20);
+      setTimeout(() => answerOk(response), 200);
     });
     const send = invokerFor(server.url).send;
     const result = await runLoadTest(
@@ -67,13 +67,14 @@ describe('open-loop latency', () => {
     expect(result.errorRate).toBe(0);
     expectCountsAddUp(result);
     expect(result.latencyMs.count).toBe(100);
-    // Never below the answer's 20 ms; the one upper bound catches a measurement
-    // that counts time twice (40 ms). Only the median is bounded: latency is timed
-    // from the intended send, so a stall of this busy machine (other suites run
-    // alongside) rightly lands in the tail, and one such stall once put p90 at
-    // 531 ms in CI. How fast serving is belongs to the benchmarks (npm run bench).
-    expect(result.latencyMs.p50).toBeGreaterThanOrEqual(19.5);
-    expect(result.latencyMs.p50).toBeLessThan(40);
+    // Never below the answer's 200 ms; the one upper bound catches a measurement
+    // that counts time twice (400 ms). The answer is long, and only the median is
+    // bounded, because latency is timed from the intended send: this busy
+    // machine (other suites run alongside) adds tens of ms to every request and
+    // its stalls rightly land in the tail (one put p90 at 531 ms in CI). How
+    // fast serving is belongs to the benchmarks (npm run bench).
+    expect(result.latencyMs.p50).toBeGreaterThanOrEqual(199.5);
+    expect(result.latencyMs.p50).toBeLessThan(350);
     // Never faster than scheduled; slower only if a stall delays the last sends.
     expect(result.achievedRatePerSecond).toBeLessThan(51);
     expect(result.achievedRatePerSecond).toBeGreaterThan(30);
@@ -85,7 +86,7 @@ describe('open-loop latency', () => {
       [0, 50, 50],
       [1, 50, 50],
     ]);
-    for (const point of result.timeline) expect(point.p50Ms).toBeGreaterThanOrEqual(19.5);
+    for (const point of result.timeline) expect(point.p50Ms).toBeGreaterThanOrEqual(199.5);
   });
 
   test('charges a server stall to every request that should have been sent during it', async () => {
@@ -111,12 +112,15 @@ describe('open-loop latency', () => {
 
     expect(result.ok).toBe(150);
     expectCountsAddUp(result);
-    // About a third of the requests waited out part of the stall.
+    // About a third of the requests waited out part of the stall, and the
+    // median did not (a busy machine adds tens of ms, never hundreds).
     expect(result.latencyMs.p99).toBeGreaterThanOrEqual(300);
-    expect(result.latencyMs.p50).toBeLessThan(50);
-    // Open loop: requests kept going out during the stall, on time.
+    expect(result.latencyMs.p50).toBeLessThan(150);
+    // Open loop: requests kept going out during the stall, on time (a
+    // generator that waited for answers would lag by the stall's 500 ms; a
+    // busy machine adds tens of ms, once 170 ms).
     expect(result.maxInFlight).toBeGreaterThanOrEqual(20);
-    expect(result.sendLagMsP99).toBeLessThan(100);
+    expect(result.sendLagMsP99).toBeLessThan(300);
   });
 
   test('measures from intended send time, so a stalled generator cannot hide the stall', async () => {
@@ -150,7 +154,7 @@ describe('open-loop latency', () => {
     expect(result.ok).toBe(300);
     expectCountsAddUp(result);
     expect(result.latencyMs.p99).toBeGreaterThanOrEqual(300);
-    expect(result.latencyMs.p50).toBeLessThan(100);
+    expect(result.latencyMs.p50).toBeLessThan(150);
     expect(result.sendLagMsP99).toBeGreaterThanOrEqual(300);
     // What a client timing from its actual send would have reported.
     expect(result.serviceTimeMs.p99).toBeLessThan(result.latencyMs.p99 / 2);

@@ -12,7 +12,8 @@ import { createLoadTestEndpoint } from './load-test-endpoint';
 import { createRollbackEndpoint } from './rollback-endpoint';
 import { createWriteReport } from './write-report';
 import { suggestCandidate } from './suggest-candidate';
-import { selectEnsemble } from './select-ensemble';
+import { createSelectEnsemble } from './select-ensemble';
+import { RunFiles } from './run-files';
 import { createBuildEnsemble } from './build-ensemble';
 import { createVerifyCredential } from './verify-credential';
 import { createResolveApprovalPolicy } from './resolve-approval-policy';
@@ -36,15 +37,23 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const artifactsRoot = path.join(deps.ferryHome, 'artifacts');
   const { backends } = deps;
+  // This worker's copies of the run files other workers put in S3.
+  const files = new RunFiles(
+    path.join(deps.ferryHome, 'cache'),
+    (backend) => backends.of(backend).store,
+  );
   return {
-    prepareData: guardedByStore(artifactsRoot, createPrepareData(artifactsRoot, backends)),
+    prepareData: guardedByStore(
+      artifactsRoot,
+      createPrepareData(artifactsRoot, backends, process.env, files),
+    ),
     suggestCandidate,
     trainCandidate: guardedByStore(artifactsRoot, createTrainCandidate(artifactsRoot, backends)),
     evaluateCandidate: guardedByStore(
       artifactsRoot,
-      createEvaluateCandidate(artifactsRoot, backends),
+      createEvaluateCandidate(artifactsRoot, backends, files),
     ),
-    selectEnsemble,
+    selectEnsemble: createSelectEnsemble(files),
     buildEnsemble: guardedByStore(artifactsRoot, createBuildEnsemble(artifactsRoot, backends)),
     verifyCredential: createVerifyCredential(deps.verifier),
     resolveApprovalPolicy: createResolveApprovalPolicy(backends),
@@ -53,13 +62,13 @@ export function createActivities(deps: ActivityDeps) {
     setModelStatus: createSetModelStatus(backends),
     evaluateChampion: guardedByStore(
       artifactsRoot,
-      createEvaluateChampion(artifactsRoot, backends),
+      createEvaluateChampion(artifactsRoot, backends, files),
     ),
     deployEndpoint: createDeployEndpoint(backends),
     configureAutoscaling: createConfigureAutoscaling(backends),
-    loadTestEndpoint: createLoadTestEndpoint(backends),
+    loadTestEndpoint: createLoadTestEndpoint(backends, files),
     rollbackEndpoint: createRollbackEndpoint(backends),
-    writeReport: guardedByStore(deps.ferryHome, createWriteReport(deps.ferryHome, backends)),
+    writeReport: guardedByStore(deps.ferryHome, createWriteReport(deps.ferryHome, backends, files)),
   };
 }
 

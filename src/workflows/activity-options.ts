@@ -9,13 +9,16 @@ import type { FerryActivities } from '../activities';
 import type { PipelineConfig } from '../config/pipeline-schema';
 import { parseDurationMs } from '../config/duration';
 import { FAILURE, type FailureType } from '../shared/failure-types';
+import { TRAINING_ACTIVITIES, type TrainingActivityName } from '../temporal/task-queues';
 
 /**
  * How every Ferry activity is called, in one place: its timeouts, heartbeat
  * and retry policy. The non-retryable types come from the failure catalogue
  * that the activities throw from, so a policy cannot name a type nobody
  * throws. Two activities' limits follow the pipeline file (a training's
- * timeout, the load test's length), so they are built from it.
+ * timeout, the load test's length), so they are built from it. The
+ * training activities (TRAINING_ACTIVITIES) go to the run's training task
+ * queue, everything else to the workflow's own (the control queue).
  */
 type ActivityName = keyof FerryActivities;
 
@@ -110,35 +113,62 @@ function loadTestEndpointOptions(loadTest: PipelineConfig['loadTest']): Activity
 
 type FixedName = keyof typeof FIXED_OPTIONS;
 
-function proxy<N extends ActivityName>(name: N, options: ActivityOptions): FerryActivities[N] {
-  return proxyActivities<FerryActivities>(options)[name];
+const TRAINING_NAMES: ReadonlySet<ActivityName> = new Set<TrainingActivityName>(
+  TRAINING_ACTIVITIES,
+);
+
+/** An activity's stub: a training activity on `trainingTaskQueue`, any other on the workflow's queue. */
+function proxy<N extends ActivityName>(
+  name: N,
+  options: ActivityOptions,
+  trainingTaskQueue: string,
+): FerryActivities[N] {
+  const taskQueue = TRAINING_NAMES.has(name) ? trainingTaskQueue : undefined;
+  return proxyActivities<FerryActivities>({ ...options, taskQueue })[name];
 }
 
-/** The activities of one candidate's workflow. */
+/** The activities of one candidate's workflow, on the run's training task queue. */
 export function candidateActivities(
   candidates: Pick<PipelineConfig['candidates'], 'trainingTimeout'>,
+  trainingTaskQueue: string,
 ) {
   return {
-    trainCandidate: proxy('trainCandidate', trainCandidateOptions(candidates.trainingTimeout)),
-    evaluateCandidate: proxy('evaluateCandidate', FIXED_OPTIONS.evaluateCandidate),
+    trainCandidate: proxy(
+      'trainCandidate',
+      trainCandidateOptions(candidates.trainingTimeout),
+      trainingTaskQueue,
+    ),
+    evaluateCandidate: proxy(
+      'evaluateCandidate',
+      FIXED_OPTIONS.evaluateCandidate,
+      trainingTaskQueue,
+    ),
   };
 }
 
-/** Every activity the pipeline workflow calls, each with its options from this file. */
-export function pipelineActivities(config: Pick<PipelineConfig, 'loadTest' | 'candidates'>) {
+/** Every activity the pipeline workflow calls, each with its options and task queue from this file. */
+export function pipelineActivities(
+  config: Pick<PipelineConfig, 'loadTest' | 'candidates'>,
+  trainingTaskQueue: string,
+) {
   const fixed = Object.fromEntries(
     (Object.keys(FIXED_OPTIONS) as FixedName[]).map((name) => [
       name,
-      proxy(name, FIXED_OPTIONS[name]),
+      proxy(name, FIXED_OPTIONS[name], trainingTaskQueue),
     ]),
   ) as Pick<FerryActivities, FixedName>;
   return {
     ...fixed,
-    loadTestEndpoint: proxy('loadTestEndpoint', loadTestEndpointOptions(config.loadTest)),
+    loadTestEndpoint: proxy(
+      'loadTestEndpoint',
+      loadTestEndpointOptions(config.loadTest),
+      trainingTaskQueue,
+    ),
     // The chosen configuration's refit on train + validation.
     trainCandidate: proxy(
       'trainCandidate',
       trainCandidateOptions(config.candidates.trainingTimeout),
+      trainingTaskQueue,
     ),
   };
 }

@@ -191,6 +191,9 @@ function burstConfig(suffix: string): PipelineConfig {
     objective: 'roc_auc',
     gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
     modelGroup: `burst-trainings-${suffix}`,
+    endpoint: { name: `burst-trainings-${suffix}` },
     approval: { approvers: ['bench-approver'] },
+    // Never reached: the benchmark ends the run once the release it delays is timed.
+    loadTest: { phases: [{ durationSeconds: 1, ratePerSecond: 5 }], slo: { latencyP99Ms: 3000 } },
   });
 }

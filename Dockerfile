@@ -57,8 +57,8 @@ ENV FERRY_HOME=/data/ferry \
 VOLUME /data/ferry
 USER node
 
-# `worker` (the default) runs src/worker.ts, as Ferry has no `ferry worker`
-# command; anything else is a ferry command line (`api`, `validate FILE`, ...).
-# exec, so Node gets the stop signal and the worker drains before it exits.
-ENTRYPOINT ["/bin/sh", "-c", "if [ \"${1:-worker}\" = worker ]; then exec node -r tsx/cjs src/worker.ts; fi; exec node bin/ferry.js \"$@\"", "ferry"]
+# A ferry command line: `worker` (the default, both task queues), `worker
+# --role control|training`, `api`, `validate FILE`, ... exec, so Node gets
+# the stop signal and the worker drains before it exits.
+ENTRYPOINT ["/bin/sh", "-c", "[ $# -gt 0 ] || set -- worker; exec node bin/ferry.js \"$@\"", "ferry"]
 CMD ["worker"]

@@ -1,4 +1,5 @@
 import { autoscale } from './autoscale';
+import { burst } from './burst';
 import { fanout } from './fanout';
 import { loadgen } from './loadgen';
 import { pipeline } from './pipeline';
@@ -10,7 +11,7 @@ import { serving } from './serving';
 
 /**
  * `npm run bench` runs every benchmark in turn but `quality` (RUN_BY_NAME_ONLY), in DESIGN.md §7's order (then
- * `scale`, the scaled-input one, and `sagemaker`, the SageMaker backend's on moto); `npm run bench -- <name> [args]` runs one,
+ * `burst`, a release behind 50 queued trainings, `scale`, the scaled-input one, and `sagemaker`, the SageMaker backend's on moto); `npm run bench -- <name> [args]` runs one,
  * with its arguments. Each prints one JSON object on stdout (progress goes
  * to stderr), so `npm run -s bench > results.json` keeps only the figures
  * (-s keeps npm's own header out).
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, (args: string[]) => Promise<unknown>> = {
   loadgen,
   autoscale,
   recovery,
+  burst,
   scale,
   sagemaker,
   quality,

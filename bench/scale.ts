@@ -5,6 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { evaluateModel } from '../src/activities/evaluate-candidate';
 import { createPrepareData } from '../src/activities/prepare-data';
+import { RunFiles } from '../src/activities/run-files';
 import type { PreparedData } from '../src/workflows/definitions';
 import type { TrainingJob } from '../src/backends/trainer';
 import { LocalTrainer } from '../src/backends/local/local-trainer';
@@ -136,6 +137,8 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
   const runId = `scale-${factor}x`;
   const prepareData = createPrepareData(sizeDir);
   const trainer = new LocalTrainer();
+  // The local backend keeps its files where they are: no store, nothing cached.
+  const localFiles = new RunFiles(path.join(sizeDir, 'cache'), () => undefined);
 
   progress(`${factor}x: prepareData...`);
   const [[prepared, prepareDataSeconds], prepareDataLongestStallMs] = await withLongestStall(() =>
@@ -170,7 +173,10 @@ async function measureSize(dir: string, factor: number): Promise<SizeFigures> {
     };
     const [trained, trainSeconds] = await timed(() => trainer.train(job, controls));
     const [evaluation, evaluateSeconds] = await timed(() =>
-      runActivity(evaluateModel.bind(null, trainer), {
+      runActivity(evaluateModel.bind(null, trainer, localFiles), {
+        runId,
+        backend: undefined,
+        predictionsKey: `candidates/${candidate.id}/ranking-predictions.json`,
         jobName: `${runId}-${candidate.id}-eval`,
         algorithm: candidate.algorithm,
         modelDir: trained.modelDir,

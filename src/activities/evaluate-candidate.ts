@@ -15,6 +15,8 @@ import type { BackendResolver } from '../backends/backend-resolver';
 import { startHeartbeats } from './heartbeat';
 import { FAILURE } from '../shared/failure-types';
 import { writeFileAtomic } from '../shared/atomic-write';
+import type { BackendTarget } from '../backends/backend-target';
+import type { RunFiles } from './run-files';
 
 /**
  * evaluateCandidate: the model's own inference functions predict the rows it
@@ -22,12 +24,25 @@ import { writeFileAtomic } from '../shared/atomic-write';
  * the test split once, for the chosen model), and the metrics are computed
  * here, in TypeScript, the one implementation both backends share.
  */
-export function createEvaluateCandidate(artifactsRoot: string, backends: BackendResolver) {
+export function createEvaluateCandidate(
+  artifactsRoot: string,
+  backends: BackendResolver,
+  files: RunFiles,
+) {
   return async function evaluateCandidate(
     input: EvaluateCandidateInput,
   ): Promise<CandidateEvaluation> {
     const { rows } = input;
-    return evaluateModel(backends.of(input.backend).trainer, {
+    const fold = rows.fold === undefined ? [] : [`fold-${rows.fold}`];
+    return evaluateModel(backends.of(input.backend).trainer, files, {
+      runId: input.runId,
+      backend: input.backend,
+      predictionsKey: path.posix.join(
+        'candidates',
+        input.candidate.id,
+        ...fold,
+        RANKING_PREDICTIONS,
+      ),
       jobName: `${candidateJobName(input.runId, input.candidate.id, rows.fold)}-eval-${rows.split}`,
       algorithm: input.candidate.algorithm,
       modelDir: input.modelDir,
@@ -41,6 +56,10 @@ export function createEvaluateCandidate(artifactsRoot: string, backends: Backend
 }
 
 export interface ModelToEvaluate {
+  runId: string;
+  backend: BackendTarget | undefined;
+  /** Where under the run its ranking predictions are kept, on a backend with a store. */
+  predictionsKey: string;
   jobName: string;
   algorithm: string;
   modelDir: string;
@@ -55,9 +74,14 @@ export interface ModelToEvaluate {
 /** Predictions of a model on one split, through its own inference functions, and their metrics. */
 export async function evaluateModel(
   trainer: Trainer,
+  files: RunFiles,
   model: ModelToEvaluate,
 ): Promise<CandidateEvaluation> {
-  const inputFile = path.join(model.rows.channel, `${model.rows.split}.csv`);
+  const inputFile = await files.channelFile(
+    model.rows.channel,
+    `${model.rows.split}.csv`,
+    model.backend,
+  );
   const heartbeats = startHeartbeats();
   let predictions: Predictions;
   try {
@@ -78,10 +102,11 @@ export async function evaluateModel(
   const metrics = metricsFor(model, truth, predictions);
   if (model.rows.split !== 'validation') return { metrics, rows: truth.length };
   // Ranking predictions are kept for ensemble selection (select step), which
-  // reads them from here: the workflow carries the path, never the rows.
+  // reads them from here (or S3): the workflow carries the location, never the rows.
   const predictionsFile = path.join(model.workDir, RANKING_PREDICTIONS);
   await writeFileAtomic(predictionsFile, JSON.stringify(predictions));
-  return { metrics, rows: truth.length, predictions: predictionsFile };
+  const kept = await files.keep(model.runId, model.predictionsKey, predictionsFile, model.backend);
+  return { metrics, rows: truth.length, predictions: kept };
 }
 
 /** The file in a candidate's (or fold's) folder that keeps its predictions on the rows it was ranked on. */

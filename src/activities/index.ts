@@ -13,7 +13,8 @@ import { createRollbackEndpoint } from './rollback-endpoint';
 import { endpointHolder } from './endpoint-holder';
 import { createWriteReport } from './write-report';
 import { suggestCandidate } from './suggest-candidate';
-import { selectEnsemble } from './select-ensemble';
+import { createSelectEnsemble } from './select-ensemble';
+import { RunFiles } from './run-files';
 import { createBuildEnsemble } from './build-ensemble';
 import { createVerifyCredential } from './verify-credential';
 import { createResolveApprovalPolicy } from './resolve-approval-policy';
@@ -37,15 +38,23 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const artifactsRoot = path.join(deps.ferryHome, 'artifacts');
   const { backends } = deps;
+  // This worker's copies of the run files other workers put in S3.
+  const files = new RunFiles(
+    path.join(deps.ferryHome, 'cache'),
+    (backend) => backends.of(backend).store,
+  );
   return {
-    prepareData: guardedByStore(artifactsRoot, createPrepareData(artifactsRoot, backends)),
+    prepareData: guardedByStore(
+      artifactsRoot,
+      createPrepareData(artifactsRoot, backends, process.env, files),
+    ),
     suggestCandidate,
     trainCandidate: guardedByStore(artifactsRoot, createTrainCandidate(artifactsRoot, backends)),
     evaluateCandidate: guardedByStore(
       artifactsRoot,
-      createEvaluateCandidate(artifactsRoot, backends),
+      createEvaluateCandidate(artifactsRoot, backends, files),
     ),
-    selectEnsemble,
+    selectEnsemble: createSelectEnsemble(files),
     buildEnsemble: guardedByStore(artifactsRoot, createBuildEnsemble(artifactsRoot, backends)),
     verifyCredential: createVerifyCredential(deps.verifier),
     resolveApprovalPolicy: createResolveApprovalPolicy(backends),
@@ -54,14 +63,14 @@ export function createActivities(deps: ActivityDeps) {
     setModelStatus: createSetModelStatus(backends),
     evaluateChampion: guardedByStore(
       artifactsRoot,
-      createEvaluateChampion(artifactsRoot, backends),
+      createEvaluateChampion(artifactsRoot, backends, files),
     ),
     deployEndpoint: createDeployEndpoint(backends),
     configureAutoscaling: createConfigureAutoscaling(backends),
-    loadTestEndpoint: createLoadTestEndpoint(backends),
+    loadTestEndpoint: createLoadTestEndpoint(backends, files),
     rollbackEndpoint: createRollbackEndpoint(backends),
     endpointHolder,
-    writeReport: guardedByStore(deps.ferryHome, createWriteReport(deps.ferryHome, backends)),
+    writeReport: guardedByStore(deps.ferryHome, createWriteReport(deps.ferryHome, backends, files)),
   };
 }
 

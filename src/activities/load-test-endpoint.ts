@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { parse } from 'csv-parse/sync';
 import { InvocationRefused, type EndpointInvoker } from '../backends/endpoint-invoker';
@@ -7,6 +6,7 @@ import { judgeSlo, runLoadTest, type LoadProgress } from '../loadtest';
 import type { BackendResolver } from '../backends/backend-resolver';
 import type { LoadTestEndpointInput, LoadTestOutcome } from '../workflows/release-definitions';
 import { startHeartbeats } from './heartbeat';
+import type { RunFiles } from './run-files';
 import { FAILURE } from '../shared/failure-types';
 
 const CONTENT_TYPE = 'application/json';
@@ -17,7 +17,7 @@ const CONTENT_TYPE = 'application/json';
  * configured phases, judged against the SLO. Heartbeats carry the progress.
  * Nothing is created, so a retry simply measures again.
  */
-export function createLoadTestEndpoint(backends: BackendResolver) {
+export function createLoadTestEndpoint(backends: BackendResolver, files: RunFiles) {
   return async function loadTestEndpoint(input: LoadTestEndpointInput): Promise<LoadTestOutcome> {
     const { hosting, openInvoker } = backends.of(input.backend);
     const endpoint = await hosting.describe(input.endpoint);
@@ -28,7 +28,12 @@ export function createLoadTestEndpoint(backends: BackendResolver) {
         FAILURE.loadTest,
       );
     }
-    const body = JSON.stringify({ instances: await sampleRows(input.sampleChannel, input.target) });
+    const validation = await files.channelFile(
+      input.sampleChannel,
+      'validation.csv',
+      input.backend,
+    );
+    const body = JSON.stringify({ instances: await sampleRows(validation, input.target) });
     const invoker = openInvoker({
       endpoint: input.endpoint,
       url: endpoint.url,
@@ -57,8 +62,8 @@ export function createLoadTestEndpoint(backends: BackendResolver) {
 }
 
 /** The first row of the validation split without its target: what a caller of the endpoint would send. */
-async function sampleRows(channel: string, target: string): Promise<Record<string, string>[]> {
-  const text = await readFile(path.join(channel, 'validation.csv'), 'utf8');
+async function sampleRows(file: string, target: string): Promise<Record<string, string>[]> {
+  const text = await readFile(file, 'utf8');
   const rows = parse<Record<string, string>>(text, {
     columns: true,
     to: 1,

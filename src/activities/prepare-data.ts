@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../shared/atomic-write';
 import { dataDir } from './artifact-paths';
 import type { BackendResolver } from '../backends/backend-resolver';
 import { FAILURE } from '../shared/failure-types';
+import type { RunFiles } from './run-files';
 
 /**
  * prepareData: reads the dataset, checks it suits the task, splits it
@@ -27,11 +28,16 @@ import { FAILURE } from '../shared/failure-types';
  * FERRY_DATA_ROOTS when its environment sets them (data-roots.ts says why
  * not otherwise), a regular file, bounded by FERRY_MAX_DATASET_BYTES and
  * FERRY_DATASET_READ_TIMEOUT_MS.
+ *
+ * On a backend with a store (SageMaker), the channels are uploaded under the
+ * run's prefix and returned as S3 prefixes, so a training or an evaluation
+ * on any worker reads the same rows; locally they stay folders of this machine.
  */
 export function createPrepareData(
   artifactsRoot: string,
   backends?: BackendResolver,
   env: NodeJS.ProcessEnv = process.env,
+  files?: RunFiles,
 ) {
   const rules: ReadOptions = { roots: workerDataRoots(env), limits: readDatasetLimits(env) };
   return async function prepareData(input: PrepareDataInput): Promise<PreparedData> {
@@ -109,6 +115,9 @@ export function createPrepareData(
     }
 
     const profile = await profileDataset(dataset, target.column, isClassification);
+    const kept = files
+      ? await keepChannels(files, input, root, channels, foldChannels)
+      : { channels, folds: foldChannels };
     await writeFileAtomic(
       path.join(root, 'profile.json'),
       `${JSON.stringify({ fingerprint: dataset.fingerprint, profile }, null, 2)}\n`,
@@ -120,8 +129,8 @@ export function createPrepareData(
     });
     return {
       fingerprint: dataset.fingerprint,
-      channels,
-      folds: foldChannels,
+      channels: kept.channels,
+      folds: kept.folds,
       protocol,
       rows: {
         train: parts.train.length,
@@ -135,6 +144,36 @@ export function createPrepareData(
   };
 }
 
+/** Every channel's file uploaded at `data/<its folder>/<file>`; the channels become their S3 prefixes. */
+async function keepChannels(
+  files: RunFiles,
+  input: PrepareDataInput,
+  root: string,
+  channels: PreparedData['channels'],
+  folds: PreparedData['folds'],
+): Promise<Pick<PreparedData, 'channels' | 'folds'>> {
+  if (!files.isStored(input.backend)) return { channels, folds };
+  const keep = async (folder: string, file: string): Promise<string> => {
+    const key = path.posix.join('data', ...path.relative(root, folder).split(path.sep), file);
+    const uri = await files.keep(input.runId, key, path.join(folder, file), input.backend);
+    return uri.slice(0, uri.length - file.length);
+  };
+  const stored = {
+    train: await keep(channels.train, 'train.csv'),
+    validation: await keep(channels.validation, 'validation.csv'),
+    test: await keep(channels.test, 'test.csv'),
+    trainValidation: await keep(channels.trainValidation, 'train.csv'),
+  };
+  const storedFolds = [];
+  for (const fold of folds) {
+    storedFolds.push({
+      train: await keep(fold.train, 'train.csv'),
+      validation: await keep(fold.validation, 'validation.csv'),
+    });
+  }
+  return { channels: stored, folds: storedFolds };
+}
+
 function toCsv(headerText: string, rows: DatasetRow[]): string {
   return `${[headerText, ...rows.map((row) => row.text)].join('\n')}\n`;
 }
@@ -146,8 +185,8 @@ async function localCopy(
   artifactsRoot: string,
   backends: BackendResolver | undefined,
 ): Promise<string> {
-  const fetchDataset = backends?.of(input.backend).fetchDataset;
-  if (!fetchDataset) {
+  const store = backends?.of(input.backend).store;
+  if (!store) {
     throw ApplicationFailure.nonRetryable(
       `dataset.path ${location} is in S3, which the local backend cannot read; use a local CSV file, or set backend: sagemaker`,
       FAILURE.dataset,
@@ -158,6 +197,6 @@ async function localCopy(
     'source',
     path.posix.basename(location),
   );
-  await fetchDataset(location, file);
+  await store.download(location, file);
   return file;
 }

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { predictionsSchema, type Predictions } from '../backends/trainer';
@@ -12,6 +11,7 @@ import { summariseFolds } from '../evaluation/fold-summary';
 import type { EnsembleChoice, SelectEnsembleInput } from '../workflows/definitions';
 import { FAILURE } from '../shared/failure-types';
 import { readTruth } from './evaluate-candidate';
+import type { RunFiles } from './run-files';
 
 /** One set of ranking rows (the validation split, or one fold's held-out rows): truth and every member's outputs. */
 interface RowSet {
@@ -27,12 +27,21 @@ interface RowSet {
  * the ensemble's ranking score is then the mean over the folds of its
  * metrics on each fold, like every other candidate's. Either way the
  * weights were chosen on those same rows, so the score leans optimistic.
+ * Rows and predictions in S3 (the SageMaker backend) are read from this
+ * worker's copies.
  */
-export async function selectEnsemble(input: SelectEnsembleInput): Promise<EnsembleChoice> {
+export function createSelectEnsemble(files: RunFiles) {
+  return (input: SelectEnsembleInput) => selectEnsemble(files, input);
+}
+
+async function selectEnsemble(
+  files: RunFiles,
+  input: SelectEnsembleInput,
+): Promise<EnsembleChoice> {
   const sets: RowSet[] = [];
   let classes: string[] | undefined;
   for (const [position, channel] of input.rankingRows.entries()) {
-    const truthFile = path.join(channel, 'validation.csv');
+    const truthFile = await files.channelFile(channel, 'validation.csv', input.backend);
     const labels = await readTruth(truthFile, input.target);
     const members: EnsembleMember[] = [];
     for (const member of input.members) {
@@ -42,7 +51,7 @@ export async function selectEnsemble(input: SelectEnsembleInput): Promise<Ensemb
           `candidate ${member.id} has ${member.predictions.length} predictions files for ${input.rankingRows.length} sets of ranking rows`,
         );
       }
-      const predictions = await readPredictions(file, member.id);
+      const predictions = await readPredictions(await files.local(file, input.backend), member.id);
       if ('classes' in predictions) {
         classes ??= predictions.classes;
         if (predictions.classes.join('\n') !== classes.join('\n')) {

@@ -7,6 +7,7 @@ import { renderHtml } from '../report/html/render-html';
 import { writeFileAtomic } from '../shared/atomic-write';
 import type { ReportedRun } from '../workflows/definitions';
 import type { ReportFiles } from '../workflows/release-definitions';
+import type { RunFiles } from './run-files';
 
 export interface WriteReportInput {
   result: ReportedRun;
@@ -24,8 +25,12 @@ export function reportDir(ferryHome: string, runId: string): string {
 /**
  * report: the run as JSON, Markdown and a self-contained HTML page, with the endpoint's scaling timeline
  * since the deployment. Rewriting the same files makes a retry harmless.
+ * Written under this worker's home (where `ferry report` and the API read
+ * them); on a backend with a store (SageMaker) also uploaded under the run's
+ * `report/`, whose locations the result gives, so they do not depend on
+ * which worker wrote them.
  */
-export function createWriteReport(ferryHome: string, backends: BackendResolver) {
+export function createWriteReport(ferryHome: string, backends: BackendResolver, files: RunFiles) {
   return async function writeReport(input: WriteReportInput): Promise<ReportFiles> {
     const deployment = input.result.release?.deployment;
     const scaling: ScalingActivity[] = deployment
@@ -35,15 +40,24 @@ export function createWriteReport(ferryHome: string, backends: BackendResolver) 
       : [];
     const report = buildRunReport({ ...input, generatedAt: new Date().toISOString(), scaling });
     const dir = reportDir(ferryHome, input.result.runId);
-    const files = {
+    const written = {
       dir,
       json: path.join(dir, 'report.json'),
       markdown: path.join(dir, 'report.md'),
       html: path.join(dir, 'report.html'),
     };
-    await writeFileAtomic(files.json, `${JSON.stringify(report, null, 2)}\n`);
-    await writeFileAtomic(files.markdown, renderMarkdown(report));
-    await writeFileAtomic(files.html, await renderHtml(report));
-    return files;
+    await writeFileAtomic(written.json, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFileAtomic(written.markdown, renderMarkdown(report));
+    await writeFileAtomic(written.html, await renderHtml(report));
+    if (!files.isStored(input.backend)) return written;
+    const keep = (file: string) =>
+      files.keep(input.result.runId, `report/${path.basename(file)}`, file, input.backend);
+    const json = await keep(written.json);
+    return {
+      dir: json.slice(0, json.length - 'report.json'.length),
+      json,
+      markdown: await keep(written.markdown),
+      html: await keep(written.html),
+    };
   };
 }

@@ -1,6 +1,7 @@
 import type { EndpointInvoker, InvocationRequest } from './endpoint-invoker';
 import type { Hosting } from './hosting';
 import type { Registry } from './registry';
+import type { RunStore } from './run-store';
 import type { Trainer } from './trainer';
 
 /** One backend's implementation of every concern the activities use (DESIGN.md §3). */
@@ -12,6 +13,6 @@ export interface BackendParts {
   openInvoker: (request: InvocationRequest) => EndpointInvoker;
   /** sha256 of a trained model where the backend keeps it (a folder, or an S3 object). */
   artifactDigest: (location: string) => Promise<string>;
-  /** Copies a dataset the backend can read (an S3 URI) to a local file. */
-  fetchDataset?: (uri: string, file: string) => Promise<void>;
+  /** Where a run's files are kept for every worker (S3 on SageMaker); none for the local backend. */
+  store?: RunStore;
 }

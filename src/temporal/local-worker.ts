@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { stopBackendProcesses } from '../backends/compose-backends';
-import { createFerryWorker, type FerryWorkerOptions } from '../worker';
+import { defaultTrainingTaskQueue } from './task-queues';
+import { createFerryWorkers, type FerryWorkerOptions } from '../worker';
 
 export interface LocalWorker {
   client: Client;
@@ -22,11 +23,18 @@ export async function startLocalWorker(options: {
   isHostTiedToWorker?: boolean;
   awsClients?: FerryWorkerOptions['awsClients'];
   identityEnv?: FerryWorkerOptions['identityEnv'];
+  /** Default: both queues (the training queue is `<taskQueue>-training`). */
+  role?: FerryWorkerOptions['role'];
+  maxConcurrentTrainings?: number;
 }): Promise<LocalWorker> {
   const native = await NativeConnection.connect({ address: options.address });
-  const worker = await createFerryWorker({
+  const worker = await createFerryWorkers({
     connection: native,
     taskQueue: options.taskQueue,
+    // Named, not read from FERRY_TRAINING_TASK_QUEUE: a run started here derives this one.
+    trainingTaskQueue: defaultTrainingTaskQueue(options.taskQueue),
+    role: options.role,
+    maxConcurrentTrainings: options.maxConcurrentTrainings,
     home: options.home,
     isHostTiedToWorker: options.isHostTiedToWorker,
     awsClients: options.awsClients,

@@ -6,7 +6,7 @@ import { configSha256 } from '../identity/config-digest';
 import { credentialFor, type Signer } from '../identity/credential-issuer';
 import type { PipelineInput } from '../workflows/definitions';
 import { FERRY_BACKEND, FERRY_MODEL_GROUP, FERRY_STAGE } from './search-attributes';
-import { ferryTaskQueue } from './task-queues';
+import { configuredTrainingTaskQueue, ferryTaskQueue } from './task-queues';
 import type { trainingPipeline } from '../workflows/pipeline';
 
 export interface StartedRun {
@@ -25,14 +25,20 @@ export interface StartedRun {
 export async function startValidatedRun(
   client: Client,
   validConfig: PipelineConfig,
-  options: { starter: Signer; baseDir: string; taskQueue?: string },
+  options: { starter: Signer; baseDir: string; taskQueue?: string; trainingTaskQueue?: string },
 ): Promise<StartedRun> {
   const config = withAbsoluteDatasetPath(validConfig, options.baseDir);
   const runId = `ferry-${config.name}-${randomBytes(4).toString('hex')}`;
   const handle = await client.workflow.start<typeof trainingPipeline>('trainingPipeline', {
     taskQueue: options.taskQueue ?? ferryTaskQueue(),
     workflowId: runId,
-    args: [await pipelineInput(options.starter, runId, config)],
+    args: [
+      {
+        ...(await pipelineInput(options.starter, runId, config)),
+        // Unset, the run derives `<task queue>-training`, as the workers do.
+        trainingTaskQueue: options.trainingTaskQueue ?? configuredTrainingTaskQueue(),
+      },
+    ],
     typedSearchAttributes: [
       { key: FERRY_STAGE, value: 'queued' },
       { key: FERRY_MODEL_GROUP, value: config.modelGroup },

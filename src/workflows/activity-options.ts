@@ -10,13 +10,16 @@ import type { PipelineConfig } from '../config/pipeline-schema';
 import { parseDurationMs } from '../config/duration';
 import { FAILURE, type FailureType } from '../shared/failure-types';
 import type { ReleaseInput } from './release-definitions';
+import { TRAINING_ACTIVITIES, type TrainingActivityName } from '../temporal/task-queues';
 
 /**
  * How every Ferry activity is called, in one place: its timeouts, heartbeat
  * and retry policy. The non-retryable types come from the failure catalogue
  * that the activities throw from, so a policy cannot name a type nobody
  * throws. Two activities' limits follow the pipeline file (a training's
- * timeout, the load test's length), so they are built from it.
+ * timeout, the load test's length), so they are built from it. The
+ * training activities (TRAINING_ACTIVITIES) go to the run's training task
+ * queue, everything else to the workflow's own (the control queue).
  */
 type ActivityName = keyof FerryActivities;
 
@@ -143,26 +146,48 @@ function rollbackEndpointOptions(rollbackTimeout: string): ActivityOptions {
 
 type FixedName = keyof typeof FIXED_OPTIONS;
 
-function proxy<N extends ActivityName>(name: N, options: ActivityOptions): FerryActivities[N] {
-  return proxyActivities<FerryActivities>(options)[name];
+const TRAINING_NAMES: ReadonlySet<ActivityName> = new Set<TrainingActivityName>(
+  TRAINING_ACTIVITIES,
+);
+
+/** An activity's stub: a training activity on `trainingTaskQueue`, any other on the workflow's queue. */
+function proxy<N extends ActivityName>(
+  name: N,
+  options: ActivityOptions,
+  trainingTaskQueue: string,
+): FerryActivities[N] {
+  const taskQueue = TRAINING_NAMES.has(name) ? trainingTaskQueue : undefined;
+  return proxyActivities<FerryActivities>({ ...options, taskQueue })[name];
 }
 
-/** The activities of one candidate's workflow. */
+/** The activities of one candidate's workflow, on the run's training task queue. */
 export function candidateActivities(
   candidates: Pick<PipelineConfig['candidates'], 'trainingTimeout'>,
+  trainingTaskQueue: string,
 ) {
   return {
-    trainCandidate: proxy('trainCandidate', trainCandidateOptions(candidates.trainingTimeout)),
-    evaluateCandidate: proxy('evaluateCandidate', FIXED_OPTIONS.evaluateCandidate),
+    trainCandidate: proxy(
+      'trainCandidate',
+      trainCandidateOptions(candidates.trainingTimeout),
+      trainingTaskQueue,
+    ),
+    evaluateCandidate: proxy(
+      'evaluateCandidate',
+      FIXED_OPTIONS.evaluateCandidate,
+      trainingTaskQueue,
+    ),
   };
 }
 
-/** Every activity the pipeline workflow calls, each with its options from this file. */
-export function pipelineActivities(config: Pick<PipelineConfig, 'candidates'>) {
+/** Every activity the pipeline workflow calls, each with its options and task queue from this file. */
+export function pipelineActivities(
+  config: Pick<PipelineConfig, 'candidates'>,
+  trainingTaskQueue: string,
+) {
   const fixed = Object.fromEntries(
     (Object.keys(FIXED_OPTIONS) as FixedName[]).map((name) => [
       name,
-      proxy(name, FIXED_OPTIONS[name]),
+      proxy(name, FIXED_OPTIONS[name], trainingTaskQueue),
     ]),
   ) as Pick<FerryActivities, FixedName>;
   return {
@@ -171,6 +196,7 @@ export function pipelineActivities(config: Pick<PipelineConfig, 'candidates'>) {
     trainCandidate: proxy(
       'trainCandidate',
       trainCandidateOptions(config.candidates.trainingTimeout),
+      trainingTaskQueue,
     ),
   };
 }
@@ -180,10 +206,21 @@ export type PipelineActivities = ReturnType<typeof pipelineActivities>;
 /** The activities of a release workflow: deploy, scale, load-test, and compensate. */
 export function releaseActivities(release: Pick<ReleaseInput, 'loadTest' | 'rollbackTimeout'>) {
   return {
-    deployEndpoint: proxy('deployEndpoint', FIXED_OPTIONS.deployEndpoint),
-    configureAutoscaling: proxy('configureAutoscaling', FIXED_OPTIONS.configureAutoscaling),
-    loadTestEndpoint: proxy('loadTestEndpoint', loadTestEndpointOptions(release.loadTest)),
-    rollbackEndpoint: proxy('rollbackEndpoint', rollbackEndpointOptions(release.rollbackTimeout)),
-    setModelStatus: proxy('setModelStatus', FIXED_OPTIONS.setModelStatus),
+    deployEndpoint: controlProxy('deployEndpoint', FIXED_OPTIONS.deployEndpoint),
+    configureAutoscaling: controlProxy('configureAutoscaling', FIXED_OPTIONS.configureAutoscaling),
+    loadTestEndpoint: controlProxy('loadTestEndpoint', loadTestEndpointOptions(release.loadTest)),
+    rollbackEndpoint: controlProxy(
+      'rollbackEndpoint',
+      rollbackEndpointOptions(release.rollbackTimeout),
+    ),
+    setModelStatus: controlProxy('setModelStatus', FIXED_OPTIONS.setModelStatus),
   };
+}
+
+/** A control activity's stub, on the workflow's own queue: the type refuses a training activity. */
+function controlProxy<N extends Exclude<ActivityName, TrainingActivityName>>(
+  name: N,
+  options: ActivityOptions,
+): FerryActivities[N] {
+  return proxyActivities<FerryActivities>(options)[name];
 }

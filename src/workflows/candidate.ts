@@ -70,7 +70,10 @@ async function trainAndScore(
   rows: ScoredRows,
 ): Promise<{ trained: TrainedModel; evaluation: CandidateEvaluation }> {
   const { candidate, config, data } = input;
-  const { trainCandidate, evaluateCandidate } = candidateActivities(config.candidates);
+  const { trainCandidate, evaluateCandidate } = candidateActivities(
+    config.candidates,
+    input.trainingTaskQueue,
+  );
   const trained = await trainCandidate({
     runId: input.runId,
     candidate,

@@ -42,6 +42,13 @@ export const pipelineInputSchema = z.object({
    * The first step verifies it; the run's starter is its verified subject.
    */
   startCredential: z.string(),
+  /**
+   * The task queue of the run's training activities: FERRY_TRAINING_TASK_QUEUE
+   * where the run was started, when set there; absent, the run's own task
+   * queue with `-training` after it (`ferry` → `ferry-training`), as the
+   * workers derive it (src/temporal/task-queues.ts).
+   */
+  trainingTaskQueue: z.string().min(1).optional(),
 });
 /** A validated pipeline file and its start credential: what `trainingPipeline` takes (defaults already applied). */
 export type PipelineInput = z.output<typeof pipelineInputSchema>;
@@ -174,7 +181,11 @@ export const prepareDataInputSchema = z.object({
 });
 export type PrepareDataInput = z.infer<typeof prepareDataInputSchema>;
 
-/** A training job's data: a folder with train.csv, and one with validation.csv (absent for a refit). */
+/**
+ * A training job's data: a folder with train.csv, and one with validation.csv
+ * (absent for a refit). On the SageMaker backend each is an S3 prefix
+ * (`s3://bucket/<prefix>/runs/<run>/data/train/`), which any worker can read.
+ */
 export const trainingChannelsSchema = z.object({
   train: z.string(),
   validation: z.string().optional(),
@@ -185,7 +196,9 @@ export const preparedDataSchema = z.object({
   fingerprint: z.string(),
   /**
    * Folders (SageMaker channels) holding train.csv, validation.csv and
-   * test.csv, and train + validation as one train.csv for the refit.
+   * test.csv, and train + validation as one train.csv for the refit: on the
+   * worker that prepared them for the local backend (one machine), S3
+   * prefixes for the SageMaker backend (any worker downloads what it needs).
    */
   channels: z.object({
     train: z.string(),
@@ -222,7 +235,7 @@ export type TrainCandidateInput = z.infer<typeof trainCandidateInputSchema>;
 export const trainedModelSchema = trainingOutcomeSchema.extend({ trainingMs: z.number() });
 export type TrainedModel = z.infer<typeof trainedModelSchema>;
 
-/** Which rows a model is scored on: a folder (channel) holding `<split>.csv`. */
+/** Which rows a model is scored on: a folder (channel) holding `<split>.csv`, or its S3 prefix. */
 export const scoredRowsSchema = z.object({
   split: z.enum(['validation', 'test']),
   channel: z.string(),
@@ -246,7 +259,7 @@ export type EvaluateCandidateInput = z.infer<typeof evaluateCandidateInputSchema
 export const candidateEvaluationSchema = z.object({
   metrics: metricValuesSchema,
   rows: z.number().int(),
-  /** Ranking (validation) rows only: the file keeping the model's predictions on them, for ensemble selection. */
+  /** Ranking (validation) rows only: the file (an S3 object on SageMaker) keeping the model's predictions on them, for ensemble selection. */
   predictions: z.string().optional(),
 });
 export type CandidateEvaluation = z.infer<typeof candidateEvaluationSchema>;
@@ -257,6 +270,8 @@ export const candidateWorkflowInputSchema = z.object({
   config: pipelineSchema.pick({ dataset: true, candidates: true }),
   data: preparedDataSchema.pick({ channels: true, folds: true, protocol: true, classes: true }),
   backend,
+  /** Where its training and evaluation run (the parent's training task queue). */
+  trainingTaskQueue: z.string().min(1),
 });
 export type CandidateWorkflowInput = z.output<typeof candidateWorkflowInputSchema>;
 
@@ -288,6 +303,8 @@ export const selectEnsembleInputSchema = datasetTargetSchema.omit({ positiveClas
   rankingRows: z.array(z.string()).min(1),
   members: z.array(z.object({ id: z.string(), predictions: z.array(z.string()).min(1) })).min(2),
   rounds: z.number().int().min(1),
+  /** Where the rows and predictions are kept (S3 on SageMaker), so any worker can read them. */
+  backend,
 });
 export type SelectEnsembleInput = z.infer<typeof selectEnsembleInputSchema>;
 

@@ -39,6 +39,7 @@ import {
 } from './release-definitions';
 import { rootMessage } from './root-message';
 import { StepLog, type StepEnding } from './step-log';
+import { trainingTaskQueueOf } from './training-task-queue';
 
 /** The stage a run shows while each step runs (a step may move on to finer stages, e.g. 'scaling'). */
 const STAGE_OF_STEP: Record<PipelineStep, RunStage> = {
@@ -68,6 +69,8 @@ export class RunState {
   /** Which backend does the work; undefined for the local backend. */
   readonly backend: BackendTarget | undefined;
   readonly activities: PipelineActivities;
+  /** Where its training activities and candidates' activities go (src/temporal/task-queues.ts). */
+  readonly trainingTaskQueue: string;
   readonly desk: DecisionDesk;
   readonly steps = new StepLog();
 
@@ -97,7 +100,8 @@ export class RunState {
     this.config = input.config;
     this.startCredential = input.startCredential;
     this.backend = backendTargetOf(input.config);
-    this.activities = pipelineActivities(input.config);
+    this.trainingTaskQueue = trainingTaskQueueOf(input);
+    this.activities = pipelineActivities(input.config, this.trainingTaskQueue);
     this.desk = new DecisionDesk(this.runId, (check) => this.activities.verifyCredential(check));
     setHandler(summaryQuery, () => ({
       stage: this.stage,

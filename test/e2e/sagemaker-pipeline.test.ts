@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeModelPackageCommand,
   ListEndpointsCommand,
@@ -94,7 +93,8 @@ test('a sagemaker run trains, registers, waits, deploys, scales, load-tests over
 
   // Training: the candidate's job (on train, scored on validation), then the
   // refit of the chosen one on train + validation: a job with no validation
-  // channel. The stand-in ran both; its metric definitions matched train.py's output.
+  // channel, reading the split the prepare step put in S3. The stand-in ran
+  // both; its metric definitions matched train.py's output.
   const jobs = await clients.sagemaker.send(
     new ListTrainingJobsCommand({ NameContains: `ferry-sm-${suffix}` }),
   );
@@ -108,7 +108,7 @@ test('a sagemaker run trains, registers, waits, deploys, scales, load-tests over
   );
   expect(refit.InputDataConfig?.map((channel) => channel.ChannelName)).toEqual(['train']);
   expect(refit.InputDataConfig?.[0]?.DataSource?.S3DataSource?.S3Uri).toMatch(
-    /\/channels\/train-validation\/train\/?$/,
+    new RegExp(`^s3://${bucket}/ferry/runs/ferry-sm-${suffix}/data/train-validation/$`),
   );
   expect(result.leaderboard?.[0]?.metrics.accuracy).toBeGreaterThan(0.9);
   expect(result.winner?.trainedOn).toBe('train+validation');
@@ -151,7 +151,11 @@ test('a sagemaker run trains, registers, waits, deploys, scales, load-tests over
   expect(loadTest?.result.ok).toBeGreaterThan(0);
   expect(loadTest?.verdict.passed).toBe(true);
 
-  const report = JSON.parse(readFileSync(result.report?.json ?? '', 'utf8')) as RunReport;
+  // The report is in S3 (any worker may have written it), and in the writing worker's home.
+  const reportKey = `ferry/runs/ferry-sm-${suffix}/report/report.json`;
+  expect(result.report.json).toBe(`s3://${bucket}/${reportKey}`);
+  const stored = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: reportKey }));
+  const report = JSON.parse((await stored.Body?.transformToString()) ?? '') as RunReport;
   expect(report.deployment?.endpoint).toBe(group);
 });
 

@@ -85,7 +85,7 @@ describe('a SageMaker-backend worker killed mid-step and restarted', () => {
       FERRY_TASK_QUEUE: `ferry-fault-${shortId()}`,
       FERRY_TEST_ENDPOINT_CREATING_SECONDS: String(ENDPOINT_CREATING_SECONDS),
     };
-    const entry = path.join(PROJECT_ROOT, 'test', 'faults', 'sagemaker-worker.ts');
+    const entry = path.join(PROJECT_ROOT, 'test', 'fixtures', 'sagemaker-worker.ts');
     const containers = path.join(home, 'containers');
     const connection = await Connection.connect({ address: testServerAddress() });
     const client = new Client({ connection });

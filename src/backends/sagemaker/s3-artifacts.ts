@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -57,14 +58,18 @@ export async function uploadModel(
   return uri;
 }
 
-/** Downloads an object to a file, written whole or not at all. */
+/**
+ * Downloads an object to a file, written whole or not at all. The partial
+ * file is this download's own, so two workers sharing a folder (or two
+ * activities of one) that fetch the same object cannot interleave their writes.
+ */
 export async function downloadObject(s3: S3Client, uri: string, file: string): Promise<void> {
   const { bucket, key } = parseS3Uri(uri);
   const response = await awsCall('GetObject', uri, () =>
     s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
   );
   await makeDirectory(path.dirname(file));
-  const partial = `${file}.partial`;
+  const partial = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
   await pipeline(response.Body as Readable, createWriteStream(partial));
   await rename(partial, file);
 }

@@ -4,7 +4,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { BackendParts } from '../backend-parts';
 import { createAwsClients, type AwsClients } from './aws-clients';
 import { awsCall } from './aws-errors';
-import { downloadObject } from './s3-artifacts';
+import { createS3RunStore } from './s3-run-store';
 import { parseS3Uri } from './s3-paths';
 import { SageMakerHosting } from './sagemaker-hosting';
 import { createSageMakerInvoker } from './sagemaker-invoker';
@@ -24,7 +24,7 @@ export function createSageMakerBackend(
     hosting: new SageMakerHosting(clients, settings),
     openInvoker: (request) => createSageMakerInvoker(clients.runtime, request),
     artifactDigest: (uri) => objectSha256(clients, uri),
-    fetchDataset: (uri, file) => downloadObject(clients.s3, uri, file),
+    store: createS3RunStore(clients.s3, settings),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   type TrainingJob,
   type TrainingOutcome,
 } from '../trainer';
+import { isStoredLocation } from '../run-store';
 import type { AwsClients } from './aws-clients';
 import { awsCall, isAlreadyExists, isNotFound, translateAwsError } from './aws-errors';
 import { downloadModel, uploadFolder, uploadModel } from './s3-artifacts';
@@ -35,8 +36,9 @@ import { FAILURE } from '../../shared/failure-types';
 const MAX_JOB_ATTEMPTS = 20;
 
 /**
- * Training as SageMaker training jobs (DESIGN.md §3): the splits and the
- * algorithm's source bundle go to S3 under the run's prefix, the framework
+ * Training as SageMaker training jobs (DESIGN.md §3): the splits (in S3
+ * since the prepare step) and the algorithm's source bundle (uploaded here)
+ * under the run's prefix, the framework
  * container runs the same `train.py`, and the model comes back as the job's
  * `model.tar.gz`. Evaluation downloads that model and runs the same
  * inference functions in the worker (src/python/batch-predict.ts, the path
@@ -123,10 +125,14 @@ export class SageMakerTrainer implements Trainer {
   private async create(name: string, job: TrainingJob): Promise<void> {
     const { bucket, prefix } = this.settings;
     const runPrefix = (...parts: string[]) => runKey(prefix, job.runId, ...parts);
+    // The prepare step has put the splits in S3 already; a folder (a direct
+    // call, or data prepared before that) is uploaded under the channel set.
     const upload = (channel: 'train' | 'validation', folder: string | undefined) =>
       folder === undefined
         ? undefined
-        : this.uploadOnce(folder, bucket, runPrefix('channels', job.channelSet, channel));
+        : isStoredLocation(folder)
+          ? Promise.resolve(folder)
+          : this.uploadOnce(folder, bucket, runPrefix('channels', job.channelSet, channel));
     const [train, validation, sourceBundle] = await Promise.all([
       upload('train', job.channels.train) as Promise<string>,
       upload('validation', job.channels.validation),

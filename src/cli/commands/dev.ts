@@ -5,8 +5,7 @@ import { readLiveDevServerRecord } from '../../temporal/dev-server-record';
 import { findOrStartServer, type LocalServer } from '../local-server';
 import { ferryHome } from '../../shared/project-paths';
 import { installWorkerLogging } from '../../temporal/worker-logging';
-import { ferryTaskQueue } from '../../temporal/task-queues';
-import { createFerryWorker } from '../../worker';
+import { createFerryWorkers } from '../../worker';
 import { localEndpointHost, stopBackendProcesses } from '../../backends/compose-backends';
 import { UserError } from '../../shared/user-error';
 
@@ -36,13 +35,20 @@ async function runDev(options: DevOptions): Promise<void> {
   const server = await startOrReuseServer(home, options);
   installWorkerLogging();
   const connection = await NativeConnection.connect({ address: server.address });
-  const worker = await createFerryWorker({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
+  // Both queues from one process: control work and training on this machine.
+  const worker = await createFerryWorkers({
+    connection,
+    namespace: process.env.TEMPORAL_NAMESPACE,
+    role: 'all',
+  });
   // The host restores the endpoints it served before a restart.
   const host = await localEndpointHost.ensure(home);
 
   console.log(`Temporal server  ${server.address}`);
   if (server.uiUrl) console.log(`Temporal UI      ${server.uiUrl}`);
-  console.log(`Worker           polling task queue '${ferryTaskQueue()}'`);
+  console.log(
+    `Worker           polling task queues ${worker.taskQueues.map((q) => `'${q}'`).join(', ')}`,
+  );
   console.log(
     `Endpoint host    ${host.url} (endpoints keep serving after Ctrl-C; \`ferry endpoints list\`)`,
   );

@@ -54,6 +54,7 @@ export async function offerEnsemble(
         : [data.channels.validation],
     members: library.map((row) => ({ id: row.id, predictions: row.rankingPredictions ?? [] })),
     rounds: DEFAULT_ENSEMBLE_ROUNDS,
+    backend: run.backend,
   });
   if (choice.weights.length < 2) {
     run.ensembleNote = `no ensemble: selection kept ${choice.bestSingleId} alone (no blend scored better)`;

@@ -63,6 +63,7 @@ async function trainOne(
             classes: data.classes,
           },
           backend: run.backend,
+          trainingTaskQueue: run.trainingTaskQueue,
         },
       ],
     }),

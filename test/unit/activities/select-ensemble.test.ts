@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { selectEnsemble } from '../../../src/activities/select-ensemble';
+import { RunFiles } from '../../../src/activities/run-files';
+import { createSelectEnsemble } from '../../../src/activities/select-ensemble';
 import { computeMetrics } from '../../../src/evaluation/metrics';
 import { summariseFolds } from '../../../src/evaluation/fold-summary';
 import type { EnsembleChoice, SelectEnsembleInput } from '../../../src/workflows/definitions';
@@ -40,7 +41,8 @@ function fold(name: string, labels: string[], members: Record<string, number[]>)
 
 function run(input: SelectEnsembleInput): Promise<EnsembleChoice> {
   const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('WARN') });
-  return env.run(selectEnsemble, input);
+  // The local backend's files: read where they are.
+  return env.run(createSelectEnsemble(new RunFiles(dir, () => undefined)), input);
 }
 
 describe('selectEnsemble (activity)', () => {

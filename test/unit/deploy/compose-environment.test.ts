@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
-const FERRY_SERVICES = ['ferry-worker', 'ferry-api'];
+const FERRY_SERVICES = ['ferry-worker', 'ferry-training-worker', 'ferry-api'];
 
 interface ComposeService {
   environment?: Record<string, unknown> | string[];
@@ -90,7 +90,7 @@ function hostAddress(port: NonNullable<ComposeService['ports']>[number]): string
 const isLoopback = (address: string) => /^127\.\d+\.\d+\.\d+$/.test(address) || address === '::1';
 
 describe('docker-compose.yml', () => {
-  test('finds environment variables on both Ferry services and in the sources', () => {
+  test('finds environment variables on every Ferry service and in the sources', () => {
     expect(settings.length).toBeGreaterThan(0);
     expect(readByFerry.size).toBeGreaterThan(0);
     expect(connectionVariables).toContain('TEMPORAL_API_KEY');
@@ -111,6 +111,14 @@ describe('docker-compose.yml', () => {
       (variable) => !environmentNames(compose.services[name]!).includes(variable),
     );
     expect(missing).toEqual([]);
+  });
+
+  test('runs one control worker and one training worker', () => {
+    const commands = Object.values(compose.services).map(
+      (service) => (service as { command?: string[] }).command?.join(' ') ?? '',
+    );
+    expect(commands.filter((command) => command === 'worker --role control')).toHaveLength(1);
+    expect(commands.filter((command) => command === 'worker --role training')).toHaveLength(1);
   });
 
   test.each(Object.keys(compose.services))(

@@ -10,6 +10,7 @@ import { createDeployEndpoint } from './deploy-endpoint';
 import { createConfigureAutoscaling } from './configure-autoscaling';
 import { createLoadTestEndpoint } from './load-test-endpoint';
 import { createRollbackEndpoint } from './rollback-endpoint';
+import { createReconcile } from './reconcile';
 import { createWriteReport } from './write-report';
 import { suggestCandidate } from './suggest-candidate';
 import { selectEnsemble } from './select-ensemble';
@@ -59,6 +60,7 @@ export function createActivities(deps: ActivityDeps) {
     configureAutoscaling: createConfigureAutoscaling(backends),
     loadTestEndpoint: createLoadTestEndpoint(backends),
     rollbackEndpoint: createRollbackEndpoint(backends),
+    reconcile: createReconcile(backends),
     writeReport: guardedByStore(deps.ferryHome, createWriteReport(deps.ferryHome, backends)),
   };
 }

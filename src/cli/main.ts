@@ -13,6 +13,7 @@ import { registerInvoke } from './commands/invoke';
 import { registerApi } from './commands/api';
 import { registerReport } from './commands/report';
 import { registerPolicy } from './commands/policy';
+import { registerReconcile } from './commands/reconcile';
 import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED } from './exit-codes';
 import { UserError } from '../shared/user-error';
@@ -40,6 +41,7 @@ function buildProgram(): Command {
   registerApi(program);
   registerReport(program);
   registerPolicy(program);
+  registerReconcile(program);
   return program;
 }
 

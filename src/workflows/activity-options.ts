@@ -84,6 +84,14 @@ const FIXED_OPTIONS = {
   configureAutoscaling: { startToCloseTimeout: '5m', retry: HOSTING_RETRY },
   rollbackEndpoint: { startToCloseTimeout: '5m', retry: HOSTING_RETRY },
   writeReport: { startToCloseTimeout: '2m', retry: retry(5, '1s', []) },
+  // Reads the whole registry and every endpoint, then rolls back: a SageMaker
+  // endpoint moving already (EndpointBusy) is waited out by retries, minutes
+  // apart at the end; a refused repair is reported in its result instead.
+  reconcile: {
+    startToCloseTimeout: '30m',
+    heartbeatTimeout: '1m',
+    retry: { ...retry(8, '2s', [FAILURE.hosting, FAILURE.registry]), maximumInterval: '2m' },
+  },
 } satisfies Record<Exclude<ActivityName, 'trainCandidate' | 'loadTestEndpoint'>, ActivityOptions>;
 
 /** A training may take as long as the pipeline file's `candidates.trainingTimeout`. */
@@ -144,3 +152,8 @@ export function pipelineActivities(config: Pick<PipelineConfig, 'loadTest' | 'ca
 }
 
 export type PipelineActivities = ReturnType<typeof pipelineActivities>;
+
+/** The activity of `ferry reconcile`'s workflow. */
+export function reconcileActivities() {
+  return { reconcile: proxy('reconcile', FIXED_OPTIONS.reconcile) };
+}

@@ -5,3 +5,4 @@
  */
 export { trainingPipeline } from './pipeline';
 export { candidateWorkflow } from './candidate';
+export { reconcileWorkflow } from './reconcile';

@@ -9,6 +9,7 @@ import { ferryTaskQueue } from '../../temporal/task-queues';
 import { createFerryWorker } from '../../worker';
 import { localEndpointHost, stopBackendProcesses } from '../../backends/compose-backends';
 import { UserError } from '../../shared/user-error';
+import { scheduleDevReconcile } from '../dev-reconcile-schedule';
 
 interface DevOptions {
   host: string;
@@ -39,6 +40,7 @@ async function runDev(options: DevOptions): Promise<void> {
   const worker = await createFerryWorker({ connection, namespace: process.env.TEMPORAL_NAMESPACE });
   // The host restores the endpoints it served before a restart.
   const host = await localEndpointHost.ensure(home);
+  const reconcile = await scheduleDevReconcile(server.address, process.env.TEMPORAL_NAMESPACE);
 
   console.log(`Temporal server  ${server.address}`);
   if (server.uiUrl) console.log(`Temporal UI      ${server.uiUrl}`);
@@ -46,6 +48,7 @@ async function runDev(options: DevOptions): Promise<void> {
   console.log(
     `Endpoint host    ${host.url} (endpoints keep serving after Ctrl-C; \`ferry endpoints list\`)`,
   );
+  console.log(`Reconcile        ${reconcile}`);
   console.log(`State            ${home}`);
   console.log('Press Ctrl-C to stop.');
 

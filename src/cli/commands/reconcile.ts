@@ -72,9 +72,28 @@ async function schedule(client: Client, choice: BackendChoice, every: string): P
     );
   const taskQueue = ferryTaskQueue();
   const isCreated = await ensureReconcileSchedule(client, { taskQueue, choice, everyMs });
+  const region = choice.region ? ` --region ${choice.region}` : '';
   print(
-    `${isCreated ? 'created' : 'updated'} schedule ${reconcileWorkflowIdOf(taskQueue)}: ferry reconcile --backend ${choice.backend} every ${every} on task queue ${taskQueue}`,
+    `${isCreated ? 'created' : 'updated'} schedule ${reconcileWorkflowIdOf(taskQueue)}: ferry reconcile --backend ${choice.backend}${region} every ${every} on task queue ${taskQueue}`,
   );
+}
+
+/** A reconcile takes seconds; one that has not ended by then most likely has no worker to run it. */
+const WORKER_HINT_AFTER_MS = 15_000;
+
+async function withWorkerHint<T>(taskQueue: string, result: Promise<T>): Promise<T> {
+  const hint = setTimeout(
+    () =>
+      printError(
+        `still waiting: is a worker polling task queue '${taskQueue}'? ('ferry dev' runs one)`,
+      ),
+    WORKER_HINT_AFTER_MS,
+  );
+  try {
+    return await result;
+  } finally {
+    clearTimeout(hint);
+  }
 }
 
 /** Starts the reconcile workflow, after any one already running (the schedule's or another user's) ends. */
@@ -88,7 +107,7 @@ async function reconcileOnce(client: Client, input: ReconcileInput): Promise<Rec
         workflowId,
         args: [input],
       });
-      return await handle.result();
+      return await withWorkerHint(taskQueue, handle.result());
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError) || wait >= MAX_WAITS)
         throw error;

@@ -3,21 +3,11 @@ import type { Client } from '@temporalio/client';
 import type { AccountParts, BackendResolver } from '../backends/backend-resolver';
 import type { EndpointDescription } from '../backends/hosting';
 import type { ModelVersion } from '../backends/registry';
-import { FAILURE } from '../shared/failure-types';
 import { planRepairs, type ReconcileFacts, type RunState } from '../reconcile/reconcile-plan';
 import { describeRunState, isWorkflowOpen } from '../temporal/run-states';
 import { releaseWorkflowIdOf } from '../workflows/release-definitions';
-import {
-  RECONCILER,
-  type ReconcileActivityInput,
-  type ReconcileResult,
-  type Repair,
-  type RepairOutcome,
-} from '../workflows/reconcile-definitions';
-import { rollBackAndRecord } from './rollback-endpoint';
-
-/** Refusals no retry helps with: reported with the repair, and the rest still go ahead. */
-const REFUSALS: ReadonlySet<string> = new Set([FAILURE.hosting, FAILURE.registry]);
+import type { ReconcileActivityInput, ReconcileResult } from '../workflows/reconcile-definitions';
+import { applyRepairs } from './reconcile-repairs';
 
 /**
  * reconcile: reads every version of the backend's registry, every endpoint,
@@ -34,7 +24,8 @@ export function createReconcile(backends: BackendResolver) {
     const checked = { versions: facts.versions.length, endpoints: facts.endpoints.length };
     const base = { isDryRun: input.isDryRun === true, leftAlone: plan.leftAlone, checked };
     if (input.isDryRun) return { ...base, repairs: plan.repairs.map((repair) => ({ repair })) };
-    return { ...base, repairs: await applyRepairs(parts, plan.repairs) };
+    const heartbeat = () => Context.current().heartbeat();
+    return { ...base, repairs: await applyRepairs(parts, plan.repairs, heartbeat) };
   };
 }
 
@@ -78,54 +69,4 @@ function runsToAsk(versions: ModelVersion[], endpoints: EndpointDescription[]): 
       .filter((v) => v.status !== 'Rejected' || served.has(`${v.group}/${v.version}`))
       .map((v) => v.lineage.runId),
   );
-}
-
-/**
- * The repairs in order, each version's rollbacks before its rejection. A
- * refused rollback (HostingError) is reported, and its version is then not
- * rejected, so the next reconcile finds the disagreement again; any other
- * error fails the activity, whose retry plans again from fresh facts.
- */
-async function applyRepairs(parts: AccountParts, repairs: Repair[]): Promise<RepairOutcome[]> {
-  const outcomes: RepairOutcome[] = [];
-  const refusedVersions = new Set<string>();
-  for (const repair of repairs) {
-    const key = `${repair.model.group}/${repair.model.version}`;
-    if (repair.action === 'reject' && refusedVersions.has(key)) {
-      outcomes.push({ repair, error: 'not rejected, since its endpoint was not rolled back' });
-      continue;
-    }
-    try {
-      outcomes.push({ repair, done: await applyRepair(parts, repair) });
-    } catch (error) {
-      if (!(error instanceof Error) || !REFUSALS.has(error.name)) throw error;
-      refusedVersions.add(key);
-      outcomes.push({ repair, error: error.message });
-    }
-    Context.current().heartbeat();
-  }
-  return outcomes;
-}
-
-async function applyRepair(parts: AccountParts, repair: Repair): Promise<string> {
-  if (repair.action === 'roll-back') {
-    const result = await rollBackAndRecord(parts, {
-      ...repair,
-      reason: `${RECONCILER}: ${repair.reason}`,
-    });
-    if (result.action === 'removed') return 'removed the endpoint';
-    if (result.action === 'restored' && result.restored)
-      return `restored ${result.restored.group} v${result.restored.version}`;
-    return 'already done';
-  }
-  // Read again just before: a reconcile that overlapped this one may have set it already.
-  const now = await parts.registry.getVersion(repair.model.group, repair.model.version);
-  if (now?.status === 'Rejected') return 'already Rejected';
-  await parts.registry.setStatus({
-    ...repair.model,
-    status: 'Rejected',
-    by: RECONCILER,
-    reason: repair.reason,
-  });
-  return 'set Rejected';
 }

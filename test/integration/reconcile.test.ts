@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { createAwsClients } from '../../src/backends/sagemaker/aws-clients';
+import { SageMakerRegistry } from '../../src/backends/sagemaker/sagemaker-registry';
+import type { SageMakerSettings } from '../../src/backends/sagemaker-settings';
 import { LocalHostingClient } from '../../src/backends/local/hosting/hosting-client';
 import { openRegistry } from '../../src/backends/compose-backends';
 import { pipelineSchema } from '../../src/config/pipeline-schema';
@@ -91,6 +95,53 @@ describe('ferry reconcile', () => {
       repaired?.statusHistory.length ?? -1,
     );
   }, 150_000);
+
+  test('plans on the SageMaker backend (moto) from a region alone', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const settings: SageMakerSettings = {
+      region: 'us-east-1',
+      roleArn: 'arn:aws:iam::123456789012:role/SageMakerExecution',
+      bucket: `ferry-reconcile-${suffix}`,
+      prefix: 'ferry',
+      trainingInstanceType: 'ml.m5.large',
+      endpointInstanceType: 'ml.m5.large',
+      images: {},
+    };
+    const clients = createAwsClients(settings.region);
+    await clients.s3.send(new CreateBucketCommand({ Bucket: settings.bucket }));
+    // A run that is terminated before any worker sees it (no worker polls its queue).
+    const runId = `ferry-reconcile-sm-${suffix}`;
+    const run = await harness.client.workflow.start('trainingPipeline', {
+      taskQueue: `nobody-polls-${suffix}`,
+      workflowId: runId,
+      args: [],
+    });
+    await run.terminate('never meant to run');
+    const group = `reconcile-sm-${suffix}`;
+    const registry = new SageMakerRegistry(clients, settings);
+    await registry.registerVersion({
+      group,
+      metrics: { accuracy: 0.9 },
+      lineage: {
+        runId,
+        candidateId: 'c01',
+        algorithm: 'linear',
+        hyperparameters: {},
+        datasetFingerprint: 'sha256:abc',
+        configHash: 'def',
+        artifactPath: `s3://${settings.bucket}/ferry/runs/${runId}/model.tar.gz`,
+        artifactSha256: '0'.repeat(64),
+      },
+      registeredBy: 'carol',
+    });
+
+    // A dry run: moto is shared with other test files, whose versions are theirs to keep.
+    const lines = await reconcile('--dry-run', '--backend', 'sagemaker', '--region', 'us-east-1');
+    expect(lines).toContain(
+      `would reject ${group} v1 (was PendingManualApproval): run ${runId} was terminated, leaving it PendingManualApproval`,
+    );
+    expect((await registry.getVersion(group, 1))?.status).toBe('PendingManualApproval');
+  });
 
   test('its schedule is created once and updated after, skipping overlaps', async () => {
     const taskQueue = `${harness.taskQueue}-schedule`;

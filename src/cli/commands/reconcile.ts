@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  type Client,
+} from '@temporalio/client';
+import { failureOf } from '../../temporal/run-ending';
 import { connectClient } from '../../temporal/client';
 import { ferryTaskQueue } from '../../temporal/task-queues';
 import { ensureReconcileSchedule } from '../../temporal/reconcile-schedule';
@@ -51,6 +56,10 @@ export function registerReconcile(program: Command): void {
         backend: options.backend,
         ...(options.region ? { region: options.region } : {}),
       };
+      if (options.schedule && options.dryRun)
+        throw new UserError(
+          '--dry-run and --schedule do not go together (a scheduled reconcile always repairs); drop one',
+        );
       const { client, close } = await connectClient();
       try {
         if (options.schedule) return await schedule(client, choice, options.every);
@@ -107,7 +116,14 @@ async function reconcileOnce(client: Client, input: ReconcileInput): Promise<Rec
         workflowId,
         args: [input],
       });
-      return await withWorkerHint(taskQueue, handle.result());
+      return await withWorkerHint(taskQueue, handle.result()).catch((error: unknown) => {
+        if (!(error instanceof WorkflowFailedError)) throw error;
+        // Its repairs are retried; this is what was left when the retries ran out.
+        throw new UserError(
+          `reconcile ${workflowId} failed: ${failureOf(error).message}; 'ferry reconcile --dry-run' shows what it would repair`,
+          EXIT_UNEXPECTED,
+        );
+      });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError) || wait >= MAX_WAITS)
         throw error;

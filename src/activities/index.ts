@@ -11,6 +11,7 @@ import { createConfigureAutoscaling } from './configure-autoscaling';
 import { createLoadTestEndpoint } from './load-test-endpoint';
 import { createRollbackEndpoint } from './rollback-endpoint';
 import { endpointHolder } from './endpoint-holder';
+import { createReconcile } from './reconcile';
 import { createWriteReport } from './write-report';
 import { suggestCandidate } from './suggest-candidate';
 import { createSelectEnsemble } from './select-ensemble';
@@ -70,6 +71,7 @@ export function createActivities(deps: ActivityDeps) {
     loadTestEndpoint: createLoadTestEndpoint(backends, files),
     rollbackEndpoint: createRollbackEndpoint(backends),
     endpointHolder,
+    reconcile: createReconcile(backends),
     writeReport: guardedByStore(deps.ferryHome, createWriteReport(deps.ferryHome, backends, files)),
   };
 }

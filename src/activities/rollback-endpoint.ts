@@ -1,5 +1,5 @@
-import type { BackendResolver } from '../backends/backend-resolver';
-import type { EndpointDescription } from '../backends/hosting';
+import type { AccountParts, BackendResolver } from '../backends/backend-resolver';
+import type { EndpointDescription, RollbackResult } from '../backends/hosting';
 import { startHeartbeats } from './heartbeat';
 import { whenEndpointFree } from './when-endpoint-free';
 import type { RollbackEndpointInput, RollbackSummary } from '../workflows/release-definitions';
@@ -15,29 +15,47 @@ import type { RollbackEndpointInput, RollbackSummary } from '../workflows/releas
  */
 export function createRollbackEndpoint(backends: BackendResolver) {
   return async function rollbackEndpoint(input: RollbackEndpointInput): Promise<RollbackSummary> {
-    const { hosting, registry } = backends.of(input.backend);
+    const parts = backends.of(input.backend);
     const heartbeats = startHeartbeats<Partial<EndpointDescription>>({ status: 'Updating' });
-    const result = await whenEndpointFree(hosting, heartbeats, () =>
-      hosting.rollback(input.endpoint, input.deploymentId),
-    ).finally(() => heartbeats.stop());
-    if (result.action === 'nothing-to-do') return { ...result, reason: input.reason };
-    await registry.recordDeployment({
-      ...input.model,
-      endpoint: input.endpoint,
-      action: result.action === 'removed' ? 'removed' : 'rolled-back',
-      deploymentId: input.deploymentId,
-      detail: input.reason,
-    });
-    if (result.restored) {
-      await registry.recordDeployment({
-        group: result.restored.group,
-        version: result.restored.version,
-        endpoint: input.endpoint,
-        action: 'restored',
-        deploymentId: input.deploymentId,
-        detail: `back in service after ${input.model.group} v${input.model.version} was rolled back`,
-      });
+    try {
+      return await rollBackAndRecord(parts, input, (rollback) =>
+        whenEndpointFree(parts.hosting, heartbeats, rollback),
+      );
+    } finally {
+      heartbeats.stop();
     }
-    return { ...result, reason: input.reason };
   };
+}
+
+/**
+ * The rollback and its record, for a run's compensation and for `ferry
+ * reconcile` alike; `whileBusy` says how to wait for an endpoint that is
+ * still moving (by default not at all: the caller's retries do).
+ */
+export async function rollBackAndRecord(
+  { hosting, registry }: AccountParts,
+  input: Pick<RollbackEndpointInput, 'endpoint' | 'deploymentId' | 'model' | 'reason'>,
+  whileBusy: (rollback: () => Promise<RollbackResult>) => Promise<RollbackResult> = (rollback) =>
+    rollback(),
+): Promise<RollbackSummary> {
+  const result = await whileBusy(() => hosting.rollback(input.endpoint, input.deploymentId));
+  if (result.action === 'nothing-to-do') return { ...result, reason: input.reason };
+  await registry.recordDeployment({
+    ...input.model,
+    endpoint: input.endpoint,
+    action: result.action === 'removed' ? 'removed' : 'rolled-back',
+    deploymentId: input.deploymentId,
+    detail: input.reason,
+  });
+  if (result.restored) {
+    await registry.recordDeployment({
+      group: result.restored.group,
+      version: result.restored.version,
+      endpoint: input.endpoint,
+      action: 'restored',
+      deploymentId: input.deploymentId,
+      detail: `back in service after ${input.model.group} v${input.model.version} was rolled back`,
+    });
+  }
+  return { ...result, reason: input.reason };
 }

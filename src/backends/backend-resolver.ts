@@ -1,5 +1,5 @@
 import type { BackendParts } from './backend-parts';
-import type { BackendTarget } from './backend-target';
+import type { BackendChoice, BackendTarget } from './backend-target';
 import type { SageMakerSettings } from './sagemaker-settings';
 
 /**
@@ -13,6 +13,8 @@ export class Backends {
   constructor(
     private readonly local: BackendParts,
     private readonly createSageMaker: (settings: SageMakerSettings) => BackendParts,
+    /** A region's SageMaker registry and endpoints without a pipeline's settings. */
+    private readonly openSageMakerAccount: (region: string | undefined) => AccountParts,
   ) {}
 
   of(target: BackendTarget | undefined): BackendParts {
@@ -25,7 +27,15 @@ export class Backends {
     }
     return parts;
   }
+
+  /** The registry and endpoints of a backend named without a pipeline (`ferry reconcile`). */
+  ofAccount(choice: BackendChoice): AccountParts {
+    return choice.backend === 'local' ? this.local : this.openSageMakerAccount(choice.region);
+  }
 }
 
+/** What reading and rolling back needs of a backend. */
+export type AccountParts = Pick<BackendParts, 'registry' | 'hosting'>;
+
 /** What an activity needs: the backend for its input. */
-export type BackendResolver = Pick<Backends, 'of'>;
+export type BackendResolver = Pick<Backends, 'of' | 'ofAccount'>;

@@ -11,3 +11,15 @@ export const backendTargetSchema = z.strictObject({
   sagemaker: sageMakerSettingsSchema,
 });
 export type BackendTarget = z.infer<typeof backendTargetSchema>;
+
+/**
+ * A backend named as the CLI names it (`--backend`, `--region`), for work
+ * that needs no pipeline's settings: reading the registry and the endpoints,
+ * and rolling an endpoint back (`ferry reconcile`).
+ */
+export const backendChoiceSchema = z.strictObject({
+  backend: z.enum(['local', 'sagemaker']),
+  /** sagemaker: the AWS region (default: AWS_REGION). */
+  region: z.string().min(1).optional(),
+});
+export type BackendChoice = z.infer<typeof backendChoiceSchema>;

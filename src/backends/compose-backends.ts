@@ -52,8 +52,15 @@ export function composeBackends(options: WorkerBackendOptions): Backends {
     openInvoker: createLocalInvoker,
     artifactDigest: folderSha256,
   };
-  return new Backends(local, (settings) =>
-    createSageMakerBackend(settings, options.awsClients?.(settings.region)),
+  const clientsFor = (region: string | undefined) =>
+    options.awsClients?.(region) ?? createAwsClients(region);
+  return new Backends(
+    local,
+    (settings) => createSageMakerBackend(settings, options.awsClients?.(settings.region)),
+    (region) => {
+      const clients = clientsFor(region);
+      return { registry: new SageMakerRegistry(clients), hosting: new SageMakerHosting(clients) };
+    },
   );
 }
 

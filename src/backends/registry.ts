@@ -126,6 +126,8 @@ export interface Registry {
   setStatus(input: SetStatusInput): Promise<ModelVersion>;
   getVersion(group: string, version: number): Promise<ModelVersion | undefined>;
   listVersions(group: string): Promise<ModelVersion[]>;
+  /** Every model group that has versions, by name (`ferry reconcile` walks them all). */
+  listGroups(): Promise<string[]>;
   latestApproved(group: string): Promise<ModelVersion | undefined>;
   /** Adds to a version's deployment history; recording the same move twice adds it once. */
   recordDeployment(input: RecordDeploymentInput): Promise<ModelVersion>;

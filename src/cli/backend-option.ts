@@ -1,14 +1,12 @@
 import { Option } from 'commander';
-import { openHosting, openRegistry, type BackendName } from '../backends/compose-backends';
+import { openHosting, openRegistry } from '../backends/compose-backends';
+import type { BackendChoice } from '../backends/backend-target';
 import type { Hosting } from '../backends/hosting';
 import type { Registry } from '../backends/registry';
 import { ferryHome } from '../shared/project-paths';
 
 /** What `--backend` and `--region` say: which backend a command reads and manages. */
-export interface BackendChoice {
-  backend: BackendName;
-  region?: string;
-}
+export type { BackendChoice } from '../backends/backend-target';
 
 /** `--backend local|sagemaker`, local by default, as before the option existed. */
 export function backendOption(): Option {

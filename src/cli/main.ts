@@ -14,6 +14,7 @@ import { registerApi } from './commands/api';
 import { registerReport } from './commands/report';
 import { registerPolicy } from './commands/policy';
 import { registerWorker } from './commands/worker';
+import { registerReconcile } from './commands/reconcile';
 import { NoTemporalServer } from '../temporal/client';
 import { EXIT_INVALID, EXIT_UNEXPECTED } from './exit-codes';
 import { UserError } from '../shared/user-error';
@@ -42,6 +43,7 @@ function buildProgram(): Command {
   registerReport(program);
   registerPolicy(program);
   registerWorker(program);
+  registerReconcile(program);
   return program;
 }
 

@@ -96,6 +96,14 @@ const FIXED_OPTIONS = {
   // Reads one workflow's description: who holds an endpoint.
   endpointHolder: { startToCloseTimeout: '30s', retry: retry(3, '1s', []) },
   writeReport: { startToCloseTimeout: '2m', retry: retry(5, '1s', []) },
+  // Reads the whole registry and every endpoint, then rolls back: a SageMaker
+  // endpoint moving already (EndpointBusy) is waited out by retries, minutes
+  // apart at the end; a refused repair is reported in its result instead.
+  reconcile: {
+    startToCloseTimeout: '30m',
+    heartbeatTimeout: '1m',
+    retry: { ...retry(8, '2s', [FAILURE.hosting, FAILURE.registry]), maximumInterval: '2m' },
+  },
 } satisfies Record<
   Exclude<ActivityName, 'trainCandidate' | 'loadTestEndpoint' | 'rollbackEndpoint'>,
   ActivityOptions
@@ -223,4 +231,9 @@ function controlProxy<N extends Exclude<ActivityName, TrainingActivityName>>(
   options: ActivityOptions,
 ): FerryActivities[N] {
   return proxyActivities<FerryActivities>(options)[name];
+}
+
+/** The activity of `ferry reconcile`'s workflow. */
+export function reconcileActivities() {
+  return { reconcile: controlProxy('reconcile', FIXED_OPTIONS.reconcile) };
 }

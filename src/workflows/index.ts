@@ -6,3 +6,4 @@
 export { trainingPipeline } from './pipeline';
 export { candidateWorkflow } from './candidate';
 export { releaseWorkflow } from './release/release-workflow';
+export { reconcileWorkflow } from './reconcile';

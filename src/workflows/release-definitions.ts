@@ -1,6 +1,10 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
-import { backendTargetSchema, type BackendTarget } from '../backends/backend-target';
+import {
+  backendTargetSchema,
+  type BackendChoice,
+  type BackendTarget,
+} from '../backends/backend-target';
 import { approvalStatusSchema } from '../backends/registry';
 import {
   endpointModelSchema,
@@ -58,7 +62,16 @@ export function deploymentIdOf(runId: string): string {
  * name are serialised together, which costs waiting, never safety.
  */
 export function releaseWorkflowIdOf(backend: BackendTarget | undefined, endpoint: string): string {
-  const where = backend ? `sagemaker/${backend.sagemaker.region ?? 'default-region'}` : 'local';
+  return releaseWorkflowIdIn(
+    backend ? { backend: 'sagemaker', region: backend.sagemaker.region } : { backend: 'local' },
+    endpoint,
+  );
+}
+
+/** The same id from a backend named by kind and region (`ferry reconcile` knows no more). */
+export function releaseWorkflowIdIn(choice: BackendChoice, endpoint: string): string {
+  const where =
+    choice.backend === 'sagemaker' ? `sagemaker/${choice.region ?? 'default-region'}` : 'local';
   return `ferry-release/${where}/${endpoint}`;
 }
 

@@ -5,13 +5,25 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { runFerry, startFerry, watchOutput } from '../fixtures/ferry-cli';
 import { processesMatching } from '../fixtures/processes';
+import { Client, Connection } from '@temporalio/client';
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
+/** What the reconcile schedule that `ferry dev` made on its server starts. */
+async function reconcileScheduleAction(address: string) {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    return (await client.schedule.getHandle('ferry-reconcile/ferry').describe()).action;
+  } finally {
+    await connection.close();
+  }
+}
+
 describe('ferry dev', () => {
-  test('serves the Temporal UI, refuses a second copy, and stops everything on Ctrl-C', async () => {
+  test('serves the Temporal UI, schedules reconcile, refuses a second copy, and stops everything on Ctrl-C', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'ferry-dev-'));
     // Without TEMPORAL_ADDRESS, ferry dev starts its own server.
     const env = { FERRY_HOME: home, TEMPORAL_ADDRESS: '' };
@@ -23,6 +35,14 @@ describe('ferry dev', () => {
       const [, uiUrl] = await output.waitFor(/Temporal UI\s+(http:\/\/127\.0\.0\.1:\d+)/);
       await output.waitFor(/Press Ctrl-C to stop/);
       [, hostUrl] = await output.waitFor(/Endpoint host\s+(http:\/\/127\.0\.0\.1:\d+)/);
+      await output.waitFor(
+        /Reconcile\s+schedule ferry-reconcile\/ferry: ferry reconcile every 10 minutes/,
+      );
+      const [, address] = await output.waitFor(/Temporal server\s+(127\.0\.0\.1:\d+)/);
+      expect(await reconcileScheduleAction(address ?? '')).toMatchObject({
+        workflowType: 'reconcileWorkflow',
+        taskQueue: 'ferry',
+      });
 
       const page = await fetch(uiUrl ?? '');
       expect(page.status).toBe(200);

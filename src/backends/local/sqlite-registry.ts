@@ -297,6 +297,13 @@ export class SqliteRegistry implements Registry {
     return Promise.resolve(rows.map((row) => this.toModelVersion(row)));
   }
 
+  listGroups(): Promise<string[]> {
+    const rows = this.db
+      .prepare('SELECT DISTINCT model_group FROM model_versions ORDER BY model_group')
+      .all() as { model_group: string }[];
+    return Promise.resolve(rows.map((row) => row.model_group));
+  }
+
   latestApproved(group: string): Promise<ModelVersion | undefined> {
     const row = this.db
       .prepare(

@@ -2,6 +2,7 @@ import {
   CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
+  ListModelPackageGroupsCommand,
   ListModelPackagesCommand,
   type DescribeModelPackageCommandOutput,
   type DescribeModelPackageGroupCommandOutput,
@@ -10,6 +11,9 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { awsCall, isAlreadyExists, isNotFound } from './aws-errors';
+
+/** How every group Ferry creates is described, so a listing can tell them from others. */
+const FERRY_GROUP_DESCRIPTION = 'Ferry model group';
 
 /** ListModelPackages' largest page. */
 export const LIST_PAGE_MAX = 100;
@@ -45,7 +49,7 @@ export async function ensurePackageGroup(
       .send(
         new CreateModelPackageGroupCommand({
           ModelPackageGroupName: group,
-          ModelPackageGroupDescription: `Ferry model group ${group}`,
+          ModelPackageGroupDescription: `${FERRY_GROUP_DESCRIPTION} ${group}`,
         }),
       )
       .catch((error: unknown) => {
@@ -93,6 +97,32 @@ export async function listPackages(
     nextToken = page.NextToken;
   } while (nextToken);
   return summaries;
+}
+
+/**
+ * The names of the Model Package Groups Ferry made (their description says
+ * so, ensurePackageGroup), following NextToken: an account's other groups
+ * are not Ferry's to reconcile.
+ */
+export async function listFerryPackageGroups(
+  sagemaker: SageMakerClient,
+  pageSize: number,
+): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await awsCall('ListModelPackageGroups', 'model package groups', () =>
+      sagemaker.send(
+        new ListModelPackageGroupsCommand({ MaxResults: pageSize, NextToken: nextToken }),
+      ),
+    );
+    for (const group of page.ModelPackageGroupSummaryList ?? []) {
+      const isFerrys = group.ModelPackageGroupDescription?.startsWith(FERRY_GROUP_DESCRIPTION);
+      if (isFerrys && group.ModelPackageGroupName) names.push(group.ModelPackageGroupName);
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return names.sort();
 }
 
 /** The package that holds a version of a group, if there is one. */

@@ -33,6 +33,7 @@ import {
   describePackage,
   ensurePackageGroup,
   findPackage,
+  listFerryPackageGroups,
   listPackages,
 } from './registry-packages';
 import { addGroupPolicy, listGroupPolicies } from './registry-policies';
@@ -237,6 +238,10 @@ export class SageMakerRegistry implements Registry {
       if (model) versions.push(model);
     }
     return versions;
+  }
+
+  listGroups(): Promise<string[]> {
+    return listFerryPackageGroups(this.clients.sagemaker, this.pageSize);
   }
 
   async latestApproved(group: string): Promise<ModelVersion | undefined> {

@@ -8,6 +8,7 @@ import { installWorkerLogging } from '../../temporal/worker-logging';
 import { createFerryWorkers } from '../../worker';
 import { localEndpointHost, stopBackendProcesses } from '../../backends/compose-backends';
 import { UserError } from '../../shared/user-error';
+import { scheduleDevReconcile } from '../dev-reconcile-schedule';
 
 interface DevOptions {
   host: string;
@@ -43,6 +44,7 @@ async function runDev(options: DevOptions): Promise<void> {
   });
   // The host restores the endpoints it served before a restart.
   const host = await localEndpointHost.ensure(home);
+  const reconcile = await scheduleDevReconcile(server.address, process.env.TEMPORAL_NAMESPACE);
 
   console.log(`Temporal server  ${server.address}`);
   if (server.uiUrl) console.log(`Temporal UI      ${server.uiUrl}`);
@@ -52,6 +54,7 @@ async function runDev(options: DevOptions): Promise<void> {
   console.log(
     `Endpoint host    ${host.url} (endpoints keep serving after Ctrl-C; \`ferry endpoints list\`)`,
   );
+  console.log(`Reconcile        ${reconcile}`);
   console.log(`State            ${home}`);
   console.log('Press Ctrl-C to stop.');
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   AddTagsCommand,
+  CreateModelPackageGroupCommand,
   DescribeModelPackageCommand,
   DescribeModelPackageGroupCommand,
   ListModelPackagesCommand,
@@ -280,6 +281,21 @@ describe('SageMakerRegistry against moto', () => {
       racing.sagemaker.destroy();
       racing.s3.destroy();
     }
+  });
+
+  test("lists the groups Ferry made, across pages, and not the account's others", async () => {
+    const ours = [uniqueGroup(), uniqueGroup()];
+    for (const group of ours) await register(group, 'run-a');
+    const theirs = uniqueGroup();
+    await clients.sagemaker.send(
+      new CreateModelPackageGroupCommand({
+        ModelPackageGroupName: theirs,
+        ModelPackageGroupDescription: 'made by hand',
+      }),
+    );
+    const groups = await new SageMakerRegistry(clients, settings, { pageSize: 1 }).listGroups();
+    expect(groups).toEqual(expect.arrayContaining(ours));
+    expect(groups).not.toContain(theirs);
   });
 
   test('reads nothing, without failing, from a group that does not exist', async () => {

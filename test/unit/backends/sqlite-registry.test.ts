@@ -48,6 +48,7 @@ describe('the SQLite model registry', () => {
       registeredBy: 'bob',
     });
     expect([first.version, second.version, other.version]).toEqual([1, 2, 1]);
+    expect(await registry.listGroups()).toEqual(['ames', 'churn']);
     expect(second).toMatchObject({
       status: 'PendingManualApproval',
       metrics: { roc_auc: 0.83 },

@@ -1,3 +1,4 @@
+import { releaseWorkflowIdOf } from '../../src/workflows/release-definitions';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createAwsClients } from '../../src/backends/sagemaker/aws-clients';
@@ -56,7 +57,12 @@ describe('ferry reconcile', () => {
     const approval = await sendDecision(handle, 'approve', await person(harness.home, 'alice'));
     expect(approval).toMatchObject({ isAccepted: true });
     await waitForStage(handle, ['load-testing']);
-    // A crash nobody compensates for: Temporal ends the run with no chance to roll back.
+    // A crash nobody compensates for: the run's release workflow (which would
+    // compensate a terminated run) is terminated first, then the run, so
+    // neither has a chance to roll back.
+    await harness.client.workflow
+      .getHandle(releaseWorkflowIdOf(undefined, group))
+      .terminate('the test stands in for an operator ending a stuck release');
     await handle.terminate('the test stands in for an operator ending a stuck run');
 
     const hosting = new LocalHostingClient(harness.home);

@@ -1,3 +1,4 @@
+import { releaseWorkflowIdOf } from '../src/workflows/release-definitions';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,14 +99,18 @@ async function approveAndTime(
   const result = (await handle.result()) as { outcome?: string };
   if (result.outcome !== 'deployed')
     throw new Error(`${handle.workflowId} ended ${JSON.stringify(result)}`);
-  return releaseTimes(handle);
+  // The deploy runs in the release workflow that held the group's endpoint.
+  const release = worker.client.workflow.getHandle(releaseWorkflowIdOf(undefined, group));
+  return releaseTimes(handle, release);
 }
 
 /** From the approve update's acceptance to the `deploying` stage and to deployEndpoint's start. */
 async function releaseTimes(
   handle: WorkflowHandle,
+  release: WorkflowHandle,
 ): Promise<{ toDeployingMs: number; toDeployStartedMs: number }> {
   const events = (await handle.fetchHistory()).events ?? [];
+  const releaseEvents = (await release.fetchHistory()).events ?? [];
   const ms = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
     Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
   const approvedAt = ms(
@@ -119,10 +124,10 @@ async function releaseTimes(
       return field && Buffer.from(field).toString('utf8').includes('deploying');
     })?.eventTime,
   );
-  const scheduled = events.find(
+  const scheduled = releaseEvents.find(
     (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deployEndpoint',
   );
-  const started = events.find(
+  const started = releaseEvents.find(
     (e) =>
       scheduled &&
       String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled.eventId),

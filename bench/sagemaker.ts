@@ -1,3 +1,5 @@
+import { releaseWorkflowIdOf } from '../src/workflows/release-definitions';
+import { backendTargetOf } from '../src/workflows/backend-target-of';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -90,6 +92,15 @@ export async function sagemaker(args: string[]): Promise<unknown> {
     const windows = {
       ...(await activityWindows(worker.client.workflow.getHandle(`${handle.workflowId}-c01`))),
       ...(await activityWindows(handle)),
+      // Deploy and load test run in the release workflow that held the endpoint.
+      ...(await activityWindows(
+        worker.client.workflow.getHandle(
+          releaseWorkflowIdOf(
+            backendTargetOf(validation.config),
+            validation.config.endpoint.name ?? validation.config.modelGroup,
+          ),
+        ),
+      )),
     };
     const training = windows.trainCandidate;
     const deploy = windows.deployEndpoint;

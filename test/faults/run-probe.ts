@@ -62,7 +62,14 @@ export function waitForRunningActivity(
   return waitUntil(
     `${handle.workflowId}: ${activityType} running`,
     async () => {
-      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      const { raw } = await handle.describe();
+      // Deploy and load test run in the run's release workflow, its open child.
+      const release = raw.pendingChildren?.find((c) => c.workflowTypeName === 'releaseWorkflow');
+      const releasePending = release?.workflowId
+        ? ((await handle.client.getHandle(release.workflowId).describe()).raw.pendingActivities ??
+          [])
+        : [];
+      const pending = [...(raw.pendingActivities ?? []), ...releasePending];
       const running = pending.find(
         (activity) =>
           activity.activityType?.name === activityType &&
@@ -79,7 +86,17 @@ export function waitForRunningActivity(
 
 /** The attempt on which each completed activity of a run finished, by type (from its history). */
 export async function completedAttempts(handle: WorkflowHandle): Promise<Record<string, number[]>> {
-  const events = (await handle.fetchHistory()).events ?? [];
+  const own = (await handle.fetchHistory()).events ?? [];
+  // With the activities of its release workflow, named in the run's own history.
+  const releaseId = own.find(
+    (e) =>
+      e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ===
+      'releaseWorkflow',
+  )?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+  const release = releaseId
+    ? ((await handle.client.getHandle(releaseId).fetchHistory()).events ?? [])
+    : [];
+  const events = [...own, ...release.map((e) => ({ ...e, eventId: `r${String(e.eventId)}` }))];
   const typeOf = new Map<string, string>();
   const attemptOf = new Map<string, number>();
   const result: Record<string, number[]> = {};
@@ -87,11 +104,13 @@ export async function completedAttempts(handle: WorkflowHandle): Promise<Record<
     const id = String(event.eventId);
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) typeOf.set(id, scheduled.activityType?.name ?? '?');
+    const prefix = id.startsWith('r') ? 'r' : '';
     const started = event.activityTaskStartedEventAttributes;
-    if (started) attemptOf.set(String(started.scheduledEventId), started.attempt ?? 1);
+    if (started)
+      attemptOf.set(`${prefix}${String(started.scheduledEventId)}`, started.attempt ?? 1);
     const completed = event.activityTaskCompletedEventAttributes;
     if (completed) {
-      const key = String(completed.scheduledEventId);
+      const key = `${prefix}${String(completed.scheduledEventId)}`;
       (result[typeOf.get(key) ?? '?'] ??= []).push(attemptOf.get(key) ?? 0);
     }
   }

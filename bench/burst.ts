@@ -1,13 +1,12 @@
-import { releaseWorkflowIdOf } from '../src/workflows/release-definitions';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { pipelineSchema, type PipelineConfig } from '../src/config/pipeline-schema';
 import { waitForStage } from '../src/temporal/run-control';
 import { installWorkerLogging } from '../src/temporal/worker-logging';
 import { candidatesQuery } from '../src/workflows/definitions';
-import { churnDataset, SHARED_DATA_DIR } from '../test/fixtures/pipelines';
+import { releaseWorkflowIdOf } from '../src/workflows/release-definitions';
+import { churnDataset, penguinsOneModel } from '../test/fixtures/pipelines';
 import { decideAs } from './bench-people';
 import { benchWorker, machine, progress, round, startBenchRun } from './bench-server';
 
@@ -160,25 +159,17 @@ async function untilQueued(handle: WorkflowHandle): Promise<number> {
 
 /** One quick candidate, approved by bench-approver, a short load test. */
 function releaseConfig(group: string): PipelineConfig {
-  return pipelineSchema.parse({
-    name: 'burst-release',
-    dataset: {
-      path: path.join(SHARED_DATA_DIR, 'penguins.csv'),
-      target: 'species',
-      task: 'multiclass',
-    },
-    candidates: {
-      count: 1,
-      maxParallel: 1,
-      algorithms: [{ name: 'linear', hyperparameters: { C: 1 } }],
-    },
-    objective: 'accuracy',
-    gates: { thresholds: [], champion: { enabled: false, margin: 0 } },
-    modelGroup: group,
-    endpoint: { name: group },
-    approval: { approvers: ['bench-approver'] },
-    loadTest: { phases: [{ durationSeconds: 1, ratePerSecond: 5 }], slo: { latencyP99Ms: 3000 } },
-  });
+  return pipelineSchema.parse(
+    penguinsOneModel(group, {
+      name: 'burst-release',
+      endpoint: { name: group },
+      approval: { approvers: ['bench-approver'] },
+      loadTest: {
+        phases: [{ durationSeconds: 1, ratePerSecond: 5 }],
+        slo: { latencyP99Ms: 3000 },
+      },
+    }),
+  );
 }
 
 /** 50 forests of a few seconds each, all started at once: all but a core's worth wait on the training queue. */

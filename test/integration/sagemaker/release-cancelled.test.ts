@@ -12,7 +12,7 @@ import { validatePipeline } from '../../../src/config/validate-pipeline';
 import { sendDecision, waitForStage } from '../../../src/temporal/run-control';
 import { startWorkerHarness, type WorkerHarness } from '../../fixtures/ferry-worker';
 import { person, startRunAs } from '../../fixtures/people';
-import { penguinsOneModel } from '../../fixtures/pipelines';
+import { onSageMaker, penguinsOneModel } from '../../fixtures/pipelines';
 import { holdEndpointsCreating } from '../../fixtures/sagemaker-middleware';
 import {
   attachTrainingContainerStandIn,
@@ -54,13 +54,7 @@ test('a run cancelled while its SageMaker endpoint is Creating ends with no endp
   const validation = await validatePipeline(
     penguinsOneModel(group, {
       name: 'cancel-sm',
-      backend: 'sagemaker',
-      sagemaker: {
-        region: 'us-east-1',
-        roleArn: 'arn:aws:iam::123456789012:role/FerryExecution',
-        bucket,
-      },
-      endpoint: { name: group, minReplicas: 1, maxReplicas: 1, instanceType: 'ml.m5.large' },
+      ...onSageMaker(group, bucket),
     }),
     { baseDir: process.cwd() },
   );

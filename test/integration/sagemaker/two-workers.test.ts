@@ -11,7 +11,9 @@ import { installWorkerLogging } from '../../../src/temporal/worker-logging';
 import { approveWhenWaiting } from '../../../src/temporal/run-control';
 import { PROJECT_ROOT, startWorkerProcess, type WorkerProcess } from '../../faults/fault-kit';
 import { person, startRunAs } from '../../fixtures/people';
-import { penguinsOneModel } from '../../fixtures/pipelines';
+import { onSageMaker, penguinsOneModel } from '../../fixtures/pipelines';
+import { releaseWorkflowIdOf } from '../../../src/workflows/release-definitions';
+import { backendTargetOf } from '../../../src/workflows/backend-target-of';
 import { testServerAddress } from '../../fixtures/temporal';
 
 const clients = createAwsClients('us-east-1');
@@ -86,13 +88,7 @@ describe('a SageMaker-backend run on two workers', () => {
     const validation = await validatePipeline(
       penguinsOneModel(group, {
         name: 'penguins-two',
-        backend: 'sagemaker',
-        sagemaker: {
-          region: 'us-east-1',
-          roleArn: 'arn:aws:iam::123456789012:role/FerryExecution',
-          bucket,
-        },
-        endpoint: { name: group, minReplicas: 1, maxReplicas: 1, instanceType: 'ml.m5.large' },
+        ...onSageMaker(group, bucket),
         loadTest: {
           phases: [{ durationSeconds: 2, ratePerSecond: 5 }],
           slo: { latencyP99Ms: 5000, maxErrorRate: 0.05 },
@@ -112,7 +108,14 @@ describe('a SageMaker-backend run on two workers', () => {
     expect(result.leaderboard[0]?.metrics.accuracy).toBeGreaterThan(0.9);
 
     // Training and scoring went to the training queue; the rest stayed on the control queue.
-    const queues = await queuesOfActivities(handle);
+    // Deploy and load test ran in the run's release workflow, which held the endpoint.
+    const release = control.client.workflow.getHandle(
+      releaseWorkflowIdOf(backendTargetOf(validation.config), group),
+    );
+    const queues = {
+      ...(await queuesOfActivities(handle)),
+      ...(await queuesOfActivities(release)),
+    };
     const candidate = await queuesOfActivities(control.client.workflow.getHandle(`${runId}-c01`));
     const trainingQueue = `${taskQueue}-training`;
     expect(candidate).toEqual({

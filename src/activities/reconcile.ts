@@ -3,11 +3,15 @@ import type { Client } from '@temporalio/client';
 import type { AccountParts, BackendResolver } from '../backends/backend-resolver';
 import type { BackendChoice } from '../backends/backend-target';
 import type { EndpointDescription } from '../backends/hosting';
-import type { ModelVersion } from '../backends/registry';
+import { RegistryError, type ModelVersion } from '../backends/registry';
 import { planRepairs, type ReconcileFacts, type RunState } from '../reconcile/reconcile-plan';
 import { describeRunState, isWorkflowOpen } from '../temporal/run-states';
 import { releaseWorkflowIdIn } from '../workflows/release-definitions';
-import type { ReconcileInput, ReconcileResult } from '../workflows/reconcile-definitions';
+import type {
+  LeftAlone,
+  ReconcileInput,
+  ReconcileResult,
+} from '../workflows/reconcile-definitions';
 import { applyRepairs } from './reconcile-repairs';
 
 /**
@@ -22,6 +26,7 @@ export function createReconcile(backends: BackendResolver) {
     const parts = backends.ofAccount(input);
     const facts = await gatherFacts(parts, Context.current().client, input);
     const plan = planRepairs(facts);
+    plan.leftAlone.push(...facts.unreadable);
     const checked = { versions: facts.versions.length, endpoints: facts.endpoints.length };
     const base = { isDryRun: input.isDryRun === true, leftAlone: plan.leftAlone, checked };
     if (input.isDryRun) return { ...base, repairs: plan.repairs.map((repair) => ({ repair })) };
@@ -34,13 +39,21 @@ async function gatherFacts(
   { registry, hosting }: AccountParts,
   client: Client,
   choice: BackendChoice,
-): Promise<ReconcileFacts> {
+): Promise<ReconcileFacts & { unreadable: LeftAlone[] }> {
   const endpoints = await hosting.list();
   // An endpoint's group counts too: the registry may have lost track of it.
   const groups = new Set([...(await registry.listGroups()), ...endpoints.flatMap(servedGroups)]);
   const versions: ModelVersion[] = [];
+  const unreadable: LeftAlone[] = [];
   for (const group of groups) {
-    versions.push(...(await registry.listVersions(group)));
+    try {
+      versions.push(...(await registry.listVersions(group)));
+    } catch (error) {
+      // One group the registry refuses to read (a record changed outside
+      // Ferry) is reported, and the others are still reconciled.
+      if (!(error instanceof RegistryError)) throw error;
+      unreadable.push({ subject: `model group ${group}`, reason: error.message });
+    }
     Context.current().heartbeat();
   }
   const runs = new Map<string, RunState>();
@@ -53,7 +66,7 @@ async function gatherFacts(
     if (await isWorkflowOpen(client, releaseWorkflowIdIn(choice, endpoint.name)))
       heldEndpoints.add(endpoint.name);
   }
-  return { versions, endpoints, runs, heldEndpoints };
+  return { versions, endpoints, runs, heldEndpoints, unreadable };
 }
 
 function servedGroups(endpoint: EndpointDescription): string[] {

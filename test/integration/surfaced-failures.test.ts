@@ -81,7 +81,8 @@ describe('a run that fails in prepare', () => {
       new RegExp(`^run ${runId} \\(surfaced-failure, started by .+\\): FAILED, stage failed$`, 'm'),
     );
     expect(text.stdout).toContain(`\nfailed in step prepare: ${cause}\n`);
-    expect(text.stdout).toMatch(/^steps: prepare failed$/m);
+    // A failed run still writes its report.
+    expect(text.stdout).toMatch(/^steps: prepare failed, report done$/m);
     expect(text.stdout).not.toMatch(RAW_CONTROL);
 
     const json = await ferry(['status', runId, '--json']);
@@ -101,6 +102,7 @@ describe('a run that fails in prepare', () => {
     });
     expect(view.steps).toEqual([
       expect.objectContaining({ step: 'prepare', status: 'failed', note: message }),
+      expect.objectContaining({ step: 'report', status: 'done' }),
     ]);
   });
 
@@ -112,6 +114,7 @@ describe('a run that fails in prepare', () => {
     expect(view).toMatchObject({ status: 'FAILED', stage: 'failed', failure: message });
     expect(view.steps).toEqual([
       expect.objectContaining({ step: 'prepare', status: 'failed', note: message }),
+      expect.objectContaining({ step: 'report', status: 'done' }),
     ]);
   });
 
